@@ -1,0 +1,94 @@
+/**
+ * The composition root: config → content check → store (migrated, demo-seeded when new) →
+ * http → channels. `stop` undoes it in reverse: stop receiving, finish in-flight work,
+ * close http, close the database.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Channel } from './channels/channel.ts';
+import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
+import { SandboxChannel } from './channels/sandbox/sandbox.ts';
+import type { Config } from './config.ts';
+import { ContentError } from './content/yaml.ts';
+import { createInboundHandler } from './conversation/inbound.ts';
+import { readDemoData, seedDemo } from './groups/demo.ts';
+import { translator } from './i18n.ts';
+import type { Logger } from './log.ts';
+import { createHttpServer, listen } from './http/server.ts';
+import { applyMigrations } from './store/migrations.ts';
+import { openStore, type Store } from './store/store.ts';
+
+export interface App {
+  store: Store;
+  http: FastifyInstance;
+  url: string;
+  sandbox: SandboxChannel | null;
+  channels: Channel[];
+  stop(): Promise<void>;
+}
+
+/** Stops start-up when content/ is missing: nothing could be said without it. */
+export function checkContentDir(config: Config): void {
+  if (!existsSync(config.contentDir) || !statSync(config.contentDir).isDirectory()) {
+    const line = translator(config.operatorLanguage)('ops:content.missing', { dir: config.contentDir });
+    throw new ContentError([{ file: config.contentDir, line: 0, message: line }]);
+  }
+}
+
+/** Opens the database and brings it to the current schema; `applied` names the migrations run now. */
+export async function openMigratedStore(config: Config, log: Logger): Promise<{ store: Store; applied: string[] }> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, language: config.operatorLanguage });
+  try {
+    const applied = await applyMigrations(store.adapterFactory);
+    if (applied.length > 0) log.info({ applied }, 'database migrated');
+    return { store, applied };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** The first start on an empty embedded database seeds the demo province. */
+async function seedWhenNew(config: Config, store: Store, log: Logger): Promise<void> {
+  if (store.kind !== 'pglite' || (await store.prisma.area.count()) > 0) return;
+  if (!existsSync(path.join(config.contentDir, 'demo.yaml'))) return;
+  const created = await seedDemo(store.prisma, readDemoData(config.contentDir));
+  log.info(created, 'demo data seeded (new embedded database)');
+}
+
+export async function startApp(config: Config, log: Logger): Promise<App> {
+  checkContentDir(config);
+  const { store } = await openMigratedStore(config, log);
+  const http = createHttpServer(log);
+  const channels: Channel[] = [];
+  try {
+    await seedWhenNew(config, store, log);
+    const sandbox = config.sandbox ? new SandboxChannel() : null;
+    if (sandbox) {
+      registerSandboxRoutes(http, { db: store.prisma, channel: sandbox });
+      channels.push(sandbox);
+    }
+    const url = await listen(http, config.host, config.port, config.operatorLanguage);
+    for (const channel of channels) await channel.start(createInboundHandler({ db: store.prisma, log, channel }));
+    let stopping: Promise<void> | undefined;
+    return {
+      store,
+      http,
+      url,
+      sandbox,
+      channels,
+      stop: () =>
+        (stopping ??= (async () => {
+          await Promise.allSettled(channels.map((c) => c.stop()));
+          await http.close();
+          await store.close();
+        })()),
+    };
+  } catch (error) {
+    await Promise.allSettled(channels.map((c) => c.stop()));
+    await http.close().catch(() => {});
+    await store.close();
+    throw error;
+  }
+}

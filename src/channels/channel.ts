@@ -1,0 +1,89 @@
+/**
+ * The one shape every chat platform takes inside Loa Bản: an inbound stream of
+ * normalised events and an outbound `send` that answers with a message id or a typed
+ * `SendError`. Nothing outside src/channels/ knows a platform's JSON.
+ */
+
+export type Platform = 'telegram' | 'zalo' | 'sandbox';
+export type ChatKind = 'private' | 'group';
+
+/** A button the person can tap; `data` comes back as `InboundEvent.buttonData`. */
+export interface Button {
+  label: string;
+  data: string;
+}
+
+/** What the bot says: text, optionally an image and buttons (rows of buttons). */
+export interface OutboundMessage {
+  text: string;
+  imageUrl?: string;
+  buttons?: Button[][];
+}
+
+/** Where a message goes. */
+export interface SendTarget {
+  chatId: string;
+}
+
+/** A platform failure, mapped at the edge to what the rest of the system can act on. */
+export type SendError =
+  /** Over a rate limit: try this chat (or platform) again after `retryAfterMs`. */
+  | { kind: 'throttled'; retryAfterMs: number; reason: string }
+  /** Blocked, kicked, deactivated: never retry this chat. */
+  | { kind: 'stopped'; reason: string }
+  /** The group became a supergroup: the chat now lives at `newChatId`. */
+  | { kind: 'chatMoved'; newChatId: string; reason: string }
+  /** Retrying cannot help (bad request, text with no place to split). */
+  | { kind: 'invalid'; reason: string }
+  /** Network, 5xx, timeout: retry with backoff. */
+  | { kind: 'transient'; reason: string };
+
+export type SendResult =
+  | { ok: true; messageIds: string[] }
+  | { ok: false; error: SendError; sentMessageIds: string[] };
+
+/** What happened in a chat, in platform-neutral terms. */
+export type InboundEventType =
+  | 'message'
+  | 'button'
+  | 'botAddedToGroup'
+  | 'botRemovedFromGroup'
+  | 'chatMigrated';
+
+export interface InboundEvent {
+  type: InboundEventType;
+  platform: Platform;
+  /** The platform's id for this update: the dedupe key. */
+  updateId: string;
+  chat: { id: string; kind: ChatKind; title?: string };
+  sender: { id: string; displayName: string };
+  text?: string;
+  /** A platform file id or URL of a photo or file the person sent. */
+  attachment?: { kind: 'photo' | 'file' | 'sticker'; ref: string };
+  /** The message this one replies to, and whether that message was the bot's. */
+  replyTo?: { messageId: string; fromBot: boolean };
+  /** `/baocao 12/3 ...` → command "baocao", args "12/3 ...". Lower-case, without @botname. */
+  command?: { name: string; args: string };
+  /** True when the text names the bot (@mention) in a group. */
+  mentionsBot?: boolean;
+  /** The `data` of the button that was tapped. */
+  buttonData?: string;
+  /** When the chat moved: the new chat id (chatMigrated). */
+  newChatId?: string;
+  at: Date;
+}
+
+/** Handles one event; the channel acknowledges the update only after this resolves. */
+export type InboundHandler = (event: InboundEvent) => Promise<void>;
+
+export interface Channel {
+  readonly platform: Platform;
+  /** The longest text one platform message can carry. */
+  readonly maxTextLength: number;
+  /** Starts receiving (polling or webhook) and hands each event to `handler`. */
+  start(handler: InboundHandler): Promise<void>;
+  /** Stops receiving; in-flight handlers are awaited. */
+  stop(): Promise<void>;
+  /** Sends one message, split into several when the text is over the platform limit. */
+  send(target: SendTarget, message: OutboundMessage): Promise<SendResult>;
+}

@@ -1,0 +1,151 @@
+/**
+ * The environment, read once and validated here; everything below receives a typed `Config`.
+ * A bad value stops start-up with one line per variable: its name, what is expected, what was given.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { translator } from './i18n.ts';
+import { defaultContentDir } from './paths.ts';
+
+export type QuietHours = { startMinute: number; endMinute: number } | null;
+
+export interface Config {
+  databaseUrl: string | null;
+  dataDir: string;
+  contentDir: string;
+  telegram: { token: string; apiRoot: string; webhookUrl: string | null; webhookSecret: string | null } | null;
+  zalo: { token: string; apiRoot: string; webhookUrl: string | null; webhookSecret: string | null } | null;
+  sandbox: boolean;
+  host: string;
+  port: number;
+  timeZone: string;
+  quietHours: QuietHours;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  operatorLanguage: 'vi' | 'en';
+}
+
+/** A configuration problem an operator must fix; `message` holds one line per bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const hhmm = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseQuietHours(value: string): QuietHours {
+  if (value === 'off') return null;
+  const [from, to] = value.split('-');
+  const a = hhmm.exec(from ?? '');
+  const b = hhmm.exec(to ?? '');
+  if (!a || !b) throw new Error('bad');
+  return { startMinute: Number(a[1]) * 60 + Number(a[2]), endMinute: Number(b[1]) * 60 + Number(b[2]) };
+}
+
+const url = z.url({ protocol: /^https?$/ });
+const optional = (schema: z.ZodType<string>) => schema.optional();
+
+/** Each variable: its schema, and the key of its "expected" text in locales/<lng>/ops.json. */
+const variables = {
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\/.+/)),
+  DATA_DIR: z.string().min(1).default('./data'),
+  CONTENT_DIR: z.string().min(1).optional(),
+  TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/)),
+  TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: optional(z.url({ protocol: /^https$/ })),
+  TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)),
+  ZALO_BOT_TOKEN: optional(z.string().regex(/^\d+:\S{8,}$/)),
+  ZALO_API_ROOT: url.default('https://bot-api.zaloplatforms.com'),
+  ZALO_WEBHOOK_URL: optional(z.url({ protocol: /^https$/ })),
+  ZALO_WEBHOOK_SECRET: optional(z.string().regex(/^\S{8,256}$/)),
+  SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  TZ_AREA: z.string().refine(validTimeZone).default('Asia/Ho_Chi_Minh'),
+  QUIET_HOURS: z
+    .string()
+    .refine((v) => {
+      try {
+        parseQuietHours(v);
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .default('21:00-06:00'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OPERATOR_LANG: z.enum(['vi', 'en']).default('vi'),
+} as const;
+
+export type VariableName = keyof typeof variables;
+export const variableNames = Object.keys(variables) as VariableName[];
+
+/**
+ * Reads and validates the environment. Empty strings count as unset, so a line `PORT=` in
+ * .env means the default. Throws ConfigError naming every bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const t = translator(env.OPERATOR_LANG === 'en' ? 'en' : 'vi');
+  const raw = Object.fromEntries(variableNames.map((name) => [name, env[name] === '' ? undefined : env[name]?.trim()]));
+  const problems: string[] = [];
+  const value: Record<string, unknown> = {};
+  for (const name of variableNames) {
+    const parsed = variables[name].safeParse(raw[name]);
+    if (parsed.success) value[name] = parsed.data;
+    else problems.push(t('ops:config.invalid', { name, expected: t(`ops:config.expected.${name}`), got: raw[name] }));
+  }
+  const v = value as { [K in VariableName]: z.infer<(typeof variables)[K]> };
+  const requires = (name: VariableName, needed: VariableName) => {
+    if (v[name] && !v[needed]) problems.push(t('ops:config.requires', { name, needed }));
+  };
+  requires('TELEGRAM_WEBHOOK_URL', 'TELEGRAM_BOT_TOKEN');
+  requires('TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET');
+  requires('ZALO_WEBHOOK_URL', 'ZALO_BOT_TOKEN');
+  requires('ZALO_WEBHOOK_URL', 'ZALO_WEBHOOK_SECRET');
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+
+  const telegram = v.TELEGRAM_BOT_TOKEN
+    ? {
+        token: v.TELEGRAM_BOT_TOKEN,
+        apiRoot: v.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+        webhookUrl: v.TELEGRAM_WEBHOOK_URL ?? null,
+        webhookSecret: v.TELEGRAM_WEBHOOK_SECRET ?? null,
+      }
+    : null;
+  const zalo = v.ZALO_BOT_TOKEN
+    ? {
+        token: v.ZALO_BOT_TOKEN,
+        apiRoot: v.ZALO_API_ROOT.replace(/\/+$/, ''),
+        webhookUrl: v.ZALO_WEBHOOK_URL ?? null,
+        webhookSecret: v.ZALO_WEBHOOK_SECRET ?? null,
+      }
+    : null;
+  return {
+    databaseUrl: v.DATABASE_URL ?? null,
+    dataDir: path.resolve(cwd, v.DATA_DIR),
+    contentDir: v.CONTENT_DIR ? path.resolve(cwd, v.CONTENT_DIR) : defaultContentDir,
+    telegram,
+    zalo,
+    sandbox: v.SANDBOX === 'on' || (v.SANDBOX === 'auto' && !telegram && !zalo),
+    host: v.HOST,
+    port: v.PORT,
+    timeZone: v.TZ_AREA,
+    quietHours: parseQuietHours(v.QUIET_HOURS),
+    logLevel: v.LOG_LEVEL,
+    operatorLanguage: v.OPERATOR_LANG,
+  };
+}
+
+/** Loads `.env` from the working directory into `env` when the file exists (variables already set win). */
+export function loadDotEnv(cwd = process.cwd()): void {
+  const file = path.join(cwd, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}

@@ -1,0 +1,55 @@
+/**
+ * The door every inbound event comes through, whatever the platform: claims the update so a
+ * re-sent one is handled once (also across restarts), finds the language to answer in, and
+ * runs the router. If handling fails, the claim is released so the platform's re-send retries.
+ */
+import type { Channel, InboundEvent, InboundHandler } from '../channels/channel.ts';
+import { defaultLanguage, translator } from '../i18n.ts';
+import type { Logger } from '../log.ts';
+import type { Db } from '../store/store.ts';
+import { createRouter } from './router.ts';
+import { replier, type Turn } from './turn.ts';
+
+export interface InboundDeps {
+  db: Db;
+  log: Logger;
+  channel: Channel;
+}
+
+/** Records the update as processed; false when it already was. */
+async function claim(db: Db, event: InboundEvent): Promise<boolean> {
+  const { count } = await db.processedUpdate.createMany({
+    data: [{ platform: event.platform, updateId: event.updateId }],
+    skipDuplicates: true,
+  });
+  return count === 1;
+}
+
+async function languageOf(db: Db, event: InboundEvent): Promise<string> {
+  const person = await db.person.findUnique({
+    where: { platform_platformUserId: { platform: event.platform, platformUserId: event.sender.id } },
+    select: { language: true },
+  });
+  return person?.language ?? defaultLanguage;
+}
+
+/** The handler a channel calls for each event. */
+export function createInboundHandler({ db, log, channel }: InboundDeps): InboundHandler {
+  const router = createRouter();
+  return async (event) => {
+    if (!(await claim(db, event))) {
+      log.debug({ platform: event.platform, updateId: event.updateId }, 'duplicate update ignored');
+      return;
+    }
+    try {
+      const language = await languageOf(db, event);
+      const turn: Turn = { event, language, t: translator(language), db, log, reply: replier(channel, event, log) };
+      await router(turn, async () => {});
+    } catch (error) {
+      await db.processedUpdate
+        .deleteMany({ where: { platform: event.platform, updateId: event.updateId } })
+        .catch(() => {});
+      throw error;
+    }
+  };
+}

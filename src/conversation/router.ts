@@ -1,0 +1,95 @@
+/**
+ * Routes an inbound event to the handler that owns it: chat lifecycle (bot added, removed,
+ * group moved), then in group chats only what is addressed to the bot, then commands, the
+ * main menu and greetings, and last an honest "I did not understand" with the menu.
+ */
+import { foldText } from '../faq/normalize.ts';
+import { mainMenu, menuItemOf } from './menu.ts';
+import { compose, when, type Middleware, type Turn } from './turn.ts';
+
+const isGroup = (turn: Turn) => turn.event.chat.kind === 'group';
+
+/** In a group the bot answers commands, mentions, replies to it and its buttons; never chatter. */
+const addressedToBot = (turn: Turn) => {
+  const e = turn.event;
+  return e.chat.kind === 'private' || e.type !== 'message' || Boolean(e.command || e.mentionsBot || e.replyTo?.fromBot);
+};
+
+/** The bot joined, left or followed a group that became a supergroup: keep the ChatLink true. */
+const chatLifecycle: Middleware = async (turn, next) => {
+  const { event, db } = turn;
+  const key = { platform_chatId: { platform: event.platform, chatId: event.chat.id } };
+  switch (event.type) {
+    case 'botAddedToGroup':
+      await db.chatLink.upsert({
+        where: key,
+        create: { platform: event.platform, chatId: event.chat.id, kind: 'group', title: event.chat.title ?? null },
+        update: { active: true, inactiveReason: null, title: event.chat.title ?? undefined },
+      });
+      await turn.reply(mainMenu(turn.t, turn.t('lifecycle.addedToGroup')));
+      return;
+    case 'botRemovedFromGroup':
+      await db.chatLink.updateMany({
+        where: { platform: event.platform, chatId: event.chat.id },
+        data: { active: false, inactiveReason: 'removed from group' },
+      });
+      return;
+    case 'chatMigrated': {
+      const moved = event.newChatId;
+      const target = moved ? await db.chatLink.findUnique({ where: { platform_chatId: { platform: event.platform, chatId: moved } } }) : null;
+      if (moved && !target) await db.chatLink.updateMany({ where: { platform: event.platform, chatId: event.chat.id }, data: { chatId: moved } });
+      return;
+    }
+    default:
+      return next();
+  }
+};
+
+const greetingTriggers = (turn: Turn) => (turn.t('triggers.greeting', { returnObjects: true }) as string[]).map(foldText);
+
+const isGreeting = (turn: Turn) => {
+  const text = foldText(turn.event.text ?? '');
+  return text.length > 0 && text.length <= 40 && greetingTriggers(turn).some((g) => text === g || text.startsWith(`${g} `));
+};
+
+const greet: Middleware = async (turn) => {
+  await turn.reply(mainMenu(turn.t, turn.t('greeting', { name: turn.event.sender.displayName })));
+};
+
+const commands: Record<string, Middleware> = {
+  start: greet,
+  menu: async (turn) => void (await turn.reply(mainMenu(turn.t))),
+  help: async (turn) => void (await turn.reply({ text: turn.t('help') })),
+  trogiup: async (turn) => void (await turn.reply({ text: turn.t('help') })),
+};
+
+const command: Middleware = async (turn, next) => {
+  const name = turn.event.command?.name;
+  if (!name) return next();
+  const handler = commands[name];
+  if (handler) return handler(turn, next);
+  await turn.reply(mainMenu(turn.t, turn.t('unknownCommand', { command: `/${name}` })));
+};
+
+/** Menu items whose feature has not landed yet say so plainly. */
+const menu: Middleware = async (turn, next) => {
+  const item = menuItemOf(turn.event.buttonData);
+  if (!item) return next();
+  await turn.reply({ text: turn.t('menu.notYet', { item: turn.t(`menu.${item}`) }) });
+};
+
+const notUnderstood: Middleware = async (turn) => {
+  await turn.reply(mainMenu(turn.t, turn.t('notUnderstood')));
+};
+
+/** The whole conversation, as one middleware. */
+export function createRouter(): Middleware {
+  return compose(
+    chatLifecycle,
+    when((turn) => isGroup(turn) && !addressedToBot(turn), async () => {}),
+    command,
+    menu,
+    when(isGreeting, greet),
+    when((turn) => turn.event.type === 'message', notUnderstood),
+  );
+}

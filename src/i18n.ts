@@ -1,0 +1,61 @@
+/**
+ * Every string a person sees comes from locales/<language>/<namespace>.json through i18next.
+ * Vietnamese is the default and the fallback; other languages are added as files, not code.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import i18next, { type TFunction, type Resource } from 'i18next';
+import { localesDir } from './paths.ts';
+
+export const defaultLanguage = 'vi';
+export type Translate = TFunction;
+
+function readResources(dir: string): Resource {
+  const resources: Resource = {};
+  for (const lng of readdirSync(dir)) {
+    const lngDir = path.join(dir, lng);
+    resources[lng] = {};
+    for (const file of readdirSync(lngDir).filter((f) => f.endsWith('.json'))) {
+      const fullPath = path.join(lngDir, file);
+      try {
+        resources[lng][file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(fullPath, 'utf8'));
+      } catch (error) {
+        throw new Error(`${fullPath}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return resources;
+}
+
+const i18n = i18next.createInstance();
+if (!existsSync(localesDir)) throw new Error(`${localesDir} is missing: the locales folder ships with Loa Bản`);
+const resources = readResources(localesDir);
+void i18n.init({
+  resources,
+  lng: defaultLanguage,
+  fallbackLng: defaultLanguage,
+  ns: Object.keys(resources[defaultLanguage] ?? {}),
+  defaultNS: 'bot',
+  initAsync: false,
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  showSupportNotice: false,
+});
+
+/** The languages that have locale files. */
+export const uiLanguages: string[] = Object.keys(resources);
+
+/** A translate function fixed to `language` (falling back to Vietnamese). */
+export function translator(language: string = defaultLanguage): Translate {
+  return i18n.getFixedT(uiLanguages.includes(language) ? language : defaultLanguage);
+}
+
+/** True when `key` exists in the default language: used by tests that check coverage. */
+export function hasKey(key: string): boolean {
+  return i18n.exists(key, { lng: defaultLanguage, fallbackLng: false });
+}
+
+/** A whole namespace in `language`, with Vietnamese filling any missing key (for web pages). */
+export function bundle(namespace: string, language: string = defaultLanguage): Record<string, unknown> {
+  return { ...i18n.getResourceBundle(defaultLanguage, namespace), ...i18n.getResourceBundle(language, namespace) };
+}

@@ -1,0 +1,156 @@
+/**
+ * Opens the database: embedded PGlite under DATA_DIR by default, a PostgreSQL server when
+ * DATABASE_URL is set. Both go through the same generated Prisma client and the same migrations.
+ * Failures an operator can cause (a foreign, damaged or busy DATA_DIR, a server that does not
+ * answer) become a StoreError with one clear line; nothing on disk is changed by a failed open.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { translator } from '../i18n.ts';
+
+export type Db = InstanceType<typeof PrismaClient>;
+
+export interface Store {
+  prisma: Db;
+  kind: 'pglite' | 'postgres';
+  /** The adapter factory, for the schema engine (migrations). */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+/** An operator-fixable problem opening the database. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+export interface StoreOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  /** Operator language for error lines. */
+  language?: string;
+}
+
+/** The file that marks a folder as Loa Bản's own data folder. */
+const markerFile = 'LOABAN-DATA.txt';
+const lockFile = 'loaban.pid';
+const markerText =
+  'This folder holds the embedded database of Loa Bản (db/). Back it up while Loa Bản is stopped.\n' +
+  'Thư mục này chứa cơ sở dữ liệu nhúng của Loa Bản (db/). Sao lưu khi Loa Bản đã dừng.\n';
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.language) : openPglite(options.dataDir, options.language);
+}
+
+/** An in-memory embedded database: for tests and for writing migrations. */
+export async function openMemoryStore(): Promise<Store> {
+  const pglite = await PGlite.create();
+  return fromPglite(pglite, async () => {});
+}
+
+function fromPglite(pglite: PGlite, release: () => Promise<void>): Store {
+  const adapterFactory = new PrismaPGlite(pglite);
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  return {
+    prisma,
+    kind: 'pglite',
+    adapterFactory,
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+      await release();
+    },
+  };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes DATA_DIR/loaban.pid so two processes never open one embedded database. */
+function takeLock(dir: string, t: ReturnType<typeof translator>): () => void {
+  const file = path.join(dir, lockFile);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+        throw new StoreError(t('ops:store.dataDirLocked', { dir, pid }));
+      }
+      rmSync(file, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new StoreError(t('ops:store.dataDirLocked', { dir, pid: '?' }));
+}
+
+async function openPglite(dataDir: string, language?: string): Promise<Store> {
+  const t = translator(language);
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new StoreError(t('ops:store.dataDirNotDirectory', { dir: dataDir }));
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const entries = readdirSync(dataDir).filter((name) => !name.startsWith('.'));
+  const ours = entries.includes(markerFile);
+  if (!ours && entries.length > 0) throw new StoreError(t('ops:store.dataDirForeign', { dir: dataDir }));
+  const dbDir = path.join(dataDir, 'db');
+  if (ours && existsSync(dbDir) && readdirSync(dbDir).length > 0 && !existsSync(path.join(dbDir, 'PG_VERSION'))) {
+    throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: 'db/PG_VERSION missing' }));
+  }
+  if (!ours) writeFileSync(path.join(dataDir, markerFile), markerText);
+  const release = takeLock(dataDir, t);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dbDir);
+    await pglite.query('select 1');
+  } catch (error) {
+    release();
+    throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: describe(error) }));
+  }
+  return fromPglite(pglite, async () => release());
+}
+
+/** host:port/database of a URL, without user or password, for messages. */
+function where(databaseUrl: string): string {
+  try {
+    const u = new URL(databaseUrl);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as { message?: string; code?: string; cause?: { message?: string } };
+  const text = e?.message || e?.cause?.message || e?.code || String(error);
+  return text.split('\n')[0]!.slice(0, 300);
+}
+
+async function openPostgres(databaseUrl: string, language?: string): Promise<Store> {
+  const t = translator(language);
+  const adapterFactory = new PrismaPg({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  try {
+    await prisma.$queryRawUnsafe('select 1');
+  } catch (error) {
+    await prisma.$disconnect().catch(() => {});
+    throw new StoreError(t('ops:store.unreachable', { where: where(databaseUrl), reason: describe(error) }));
+  }
+  return {
+    prisma,
+    kind: 'postgres',
+    adapterFactory,
+    close: () => prisma.$disconnect(),
+  };
+}
