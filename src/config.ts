@@ -68,7 +68,7 @@ const variables = {
   ZALO_WEBHOOK_SECRET: optional(z.string().regex(/^\S{8,256}$/)),
   SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TZ_AREA: z.string().refine(validTimeZone).default('Asia/Ho_Chi_Minh'),
   QUIET_HOURS: z
     .string()

@@ -46,9 +46,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.language) : openPglite(options.dataDir, options.language);
 }
 
-/** An in-memory embedded database: for tests and for writing migrations. */
-export async function openMemoryStore(): Promise<Store> {
-  const pglite = await PGlite.create();
+/** An in-memory embedded database (empty, or restored from a `dumpDataDir` snapshot): for tests and for writing migrations. */
+export async function openMemoryStore(snapshot?: Blob): Promise<Store> {
+  const pglite = await PGlite.create(snapshot ? { loadDataDir: snapshot } : {});
   return fromPglite(pglite, async () => {});
 }
 

@@ -1,0 +1,115 @@
+import { createServer } from 'node:net';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../support/cli.ts';
+import { backends, createPostgresDatabase } from '../support/stores.ts';
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'loaban-cli-'));
+
+async function say(url: string, text: string) {
+  const personaKey = 'villager-demo-hoa-ban-na-hin';
+  const chatId = `private:${personaKey}`;
+  const sent = await fetch(`${url}/sandbox/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ personaKey, chatId, text }) });
+  expect(sent.status).toBe(200);
+  const transcript = (await (await fetch(`${url}/sandbox/api/transcript?chatId=${encodeURIComponent(chatId)}`)).json()) as { from: unknown; text: string }[];
+  return transcript.filter((m) => m.from === 'bot').map((m) => m.text);
+}
+
+describe('loaban start', () => {
+  it('on a new machine: migrates, seeds the demo, serves the sandbox that greets; stops cleanly on SIGTERM and keeps the data', async () => {
+    const dataDir = tempDir();
+    const first = await startCli({ DATA_DIR: dataDir });
+    const page = await fetch(`${first.url}/sandbox`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Loa Bản');
+    expect((await say(first.url, 'xin chào')).at(-1)).toContain('Tôi là Loa Bản');
+    expect(first.output()).toContain('demo data seeded');
+    expect(await first.stop()).toBe(0);
+    expect(readdirSync(dataDir)).not.toContain('loaban.pid');
+
+    const second = await startCli({ DATA_DIR: dataDir });
+    expect(second.output()).not.toContain('demo data seeded');
+    const personas = (await (await fetch(`${second.url}/sandbox/api/personas`)).json()) as unknown[];
+    expect(personas.length).toBeGreaterThanOrEqual(14);
+    expect(await second.stop('SIGINT')).toBe(0);
+  }, 120_000);
+
+  it('refuses to start twice on one embedded database', async () => {
+    const dataDir = tempDir();
+    const first = await startCli({ DATA_DIR: dataDir });
+    try {
+      const second = await runCli(['start'], { DATA_DIR: dataDir, PORT: '0' });
+      expect(second.code).toBe(1);
+      expect(second.stderr.trim()).toMatch(new RegExp(`pid ${first.child.pid}`));
+    } finally {
+      await first.stop();
+    }
+  });
+});
+
+describe('operator mistakes get one clear line and exit code 1, never a stack trace', () => {
+  const expectOneLine = (result: { code: number | null; stderr: string }, pattern: RegExp) => {
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  };
+
+  it('a bad PORT', async () => {
+    expectOneLine(await runCli(['start'], { PORT: 'abc', DATA_DIR: tempDir() }), /PORT/);
+  });
+
+  it('a port already in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      expectOneLine(await runCli(['start'], { PORT: String(port), DATA_DIR: tempDir() }), new RegExp(`${port}.*PORT`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a missing content folder', async () => {
+    expectOneLine(await runCli(['start'], { CONTENT_DIR: path.join(tempDir(), 'nowhere'), DATA_DIR: tempDir() }), /nowhere/);
+  });
+
+  it('a foreign DATA_DIR, left untouched', async () => {
+    const dataDir = tempDir();
+    writeFileSync(path.join(dataDir, 'notes.txt'), 'mine');
+    expectOneLine(await runCli(['start'], { DATA_DIR: dataDir, PORT: '0' }), /DATA_DIR/);
+    expect(readdirSync(dataDir)).toEqual(['notes.txt']);
+  });
+
+  it('a DATABASE_URL that does not answer', async () => {
+    expectOneLine(await runCli(['migrate'], { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }), /127\.0\.0\.1:1\/none/);
+  });
+});
+
+describe('loaban commands', () => {
+  it('every command has --help', async () => {
+    for (const args of [['--help'], ['start', '--help'], ['migrate', '--help'], ['migrate', 'new', '--help'], ['demo', 'seed', '--help']]) {
+      const result = await runCli(args, {});
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: loaban/);
+    }
+  });
+
+  it.each(backends)('migrate and demo seed are idempotent (%s)', async (backend) => {
+    const database = backend === 'postgres' ? await createPostgresDatabase() : null;
+    const env: Record<string, string> = database ? { DATABASE_URL: database.url } : { DATA_DIR: tempDir() };
+    try {
+      // The template database is migrated already; the embedded one starts empty.
+      const migrate = await runCli(['migrate'], env);
+      expect(migrate.code).toBe(0);
+      expect((await runCli(['migrate'], env)).stdout).toMatch(/đã ở bản mới nhất/);
+      const seed = await runCli(['demo', 'seed'], env);
+      expect(seed.stdout).toMatch(/12 tổ truyền thông.*DỮ LIỆU MẪU/);
+      expect((await runCli(['demo', 'seed'], env)).stdout).toMatch(/Dữ liệu mẫu đã có/);
+    } finally {
+      await database?.drop();
+    }
+  }, 180_000);
+});

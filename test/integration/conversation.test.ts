@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundEvent } from '../../src/channels/channel.ts';
+import { createInboundHandler } from '../../src/conversation/inbound.ts';
+import { menuItems } from '../../src/conversation/menu.ts';
+import { createLogger } from '../../src/log.ts';
+import { groupChat, sandboxHarness, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
+import { backends } from '../support/stores.ts';
+
+describe.each(backends)('talking to Loa Bản in the sandbox (%s)', (backend) => {
+  let h: SandboxHarness;
+  beforeAll(async () => {
+    h = await sandboxHarness(backend);
+  });
+  afterAll(() => h?.close());
+
+  const menuOf = (chatId = villagerChat.id) => h.channel.transcript(chatId).at(-1)?.buttons?.flat().map((b) => b.label);
+
+  it.each(['xin chào', 'Xin chao', 'XIN CHÀO!', 'chào bạn', '/start'])('"%s" gets a Vietnamese greeting and the main menu', async (text) => {
+    const [answer] = await h.say(text);
+    expect(answer).toMatch(/^Xin chào Người dân Bản Nà Hìn! Tôi là Loa Bản/);
+    expect(menuOf()).toEqual(['Hỗ trợ sinh đẻ an toàn', 'Đường dây nóng', 'Địa chỉ tin cậy', 'Hỏi đáp', 'Báo cáo buổi sinh hoạt', 'Tham gia tổ của bản']);
+  });
+
+  it.each(menuItems)('the menu item "%s", not built yet, says so plainly and still gives emergency numbers', async (item) => {
+    const [answer] = await h.tap(`menu:${item}`);
+    expect(answer).toContain('đang được xây dựng');
+    expect(answer).toContain('113');
+  });
+
+  it('an unknown command is named in the reply, with the menu', async () => {
+    const [answer] = await h.say('/abc');
+    expect(answer).toContain('/abc');
+    expect(menuOf()).toHaveLength(6);
+  });
+
+  it('text it does not understand gets an honest answer and the menu, never silence', async () => {
+    const [answer] = await h.say('hôm nay trời mưa to quá');
+    expect(answer).toContain('chưa hiểu');
+    expect(menuOf()).toHaveLength(6);
+  });
+
+  it('in a group chat it stays quiet on ordinary chatter but answers a command or a mention', async () => {
+    expect(await h.say('xin chào cả nhà', groupChat)).toEqual([]);
+    expect(await h.say('mai họp thôn nhé', groupChat)).toEqual([]);
+    expect((await h.say('/start', groupChat))[0]).toContain('Tôi là Loa Bản');
+    expect((await h.say('@loaban xin chào', groupChat))[0]).toContain('chưa hiểu');
+  });
+
+  it('an update the platform sends twice is answered once', async () => {
+    const sent: string[] = [];
+    const handler = createInboundHandler({
+      db: h.store.prisma,
+      log: createLogger('silent', false),
+      channel: {
+        platform: 'sandbox', maxTextLength: 4096, start: async () => {}, stop: async () => {},
+        send: async (_t, m) => (sent.push(m.text), { ok: true, messageIds: ['1'] }),
+      },
+    });
+    const event: InboundEvent = {
+      type: 'message', platform: 'telegram', updateId: '777', at: new Date(),
+      chat: { id: '55', kind: 'private' }, sender: { id: '55', displayName: 'Mai' }, text: 'xin chào',
+    };
+    await handler(event);
+    await handler(event);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('when answering fails, the update is not marked handled, so the re-send is answered', async () => {
+    let fail = true;
+    const sent: string[] = [];
+    const handler = createInboundHandler({
+      db: h.store.prisma,
+      log: createLogger('silent', false),
+      channel: {
+        platform: 'sandbox', maxTextLength: 4096, start: async () => {}, stop: async () => {},
+        send: async (_t, m) => {
+          if (fail) throw new Error('database went away');
+          sent.push(m.text);
+          return { ok: true, messageIds: ['1'] };
+        },
+      },
+    });
+    const event: InboundEvent = {
+      type: 'message', platform: 'telegram', updateId: '778', at: new Date(),
+      chat: { id: '56', kind: 'private' }, sender: { id: '56', displayName: 'Lan' }, text: '/start',
+    };
+    await expect(handler(event)).rejects.toThrow();
+    fail = false;
+    await handler(event);
+    expect(sent).toHaveLength(1);
+  });
+});

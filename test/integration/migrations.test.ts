@@ -1,0 +1,40 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrationsDir, schemaPath } from '../../src/paths.ts';
+import { applyMigrations, pendingSchemaChange, writeNewMigration } from '../../src/store/migrations.ts';
+import { openMemoryStore } from '../../src/store/store.ts';
+
+describe('migrations', () => {
+  it('prisma/schema.prisma and prisma/migrations agree (run `loaban migrate new <name>` when this fails)', async () => {
+    expect(await pendingSchemaChange()).toBe('');
+  });
+
+  it('a schema change becomes the next migration, which applies on top of the others', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'loaban-mig-'));
+    const paths = { schemaPath: path.join(dir, 'schema.prisma'), migrationsDir: path.join(dir, 'migrations') };
+    cpSync(migrationsDir, paths.migrationsDir, { recursive: true });
+    writeFileSync(paths.schemaPath, `${readFileSync(schemaPath, 'utf8')}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n`);
+
+    const folder = await writeNewMigration('add_notes', paths, new Date('2030-01-02T03:04:05Z'));
+    expect(path.basename(folder!)).toBe('20300102030405_add_notes');
+    expect(readFileSync(path.join(folder!, 'migration.sql'), 'utf8')).toContain('CREATE TABLE "Note"');
+    expect(await writeNewMigration('again', paths)).toBeNull();
+
+    const store = await openMemoryStore();
+    try {
+      const applied = await applyMigrations(store.adapterFactory, paths);
+      expect(applied).toEqual(readdirSync(paths.migrationsDir).filter((n) => n !== 'migration_lock.toml').sort());
+      expect(await applyMigrations(store.adapterFactory, paths)).toEqual([]);
+      const rows = await store.prisma.$queryRawUnsafe<{ n: bigint }[]>('select count(*) as n from "Note"');
+      expect(Number(rows[0]!.n)).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a migration name that is not lower-case letters, digits and underscores', async () => {
+    await expect(writeNewMigration('Add Notes')).rejects.toThrow();
+  });
+});

@@ -1,0 +1,72 @@
+/** Runs the real `loaban` command as an operator would, in a child process. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../src/paths.ts';
+
+const bin = path.join(projectRoot, 'src/bin/loaban.js');
+
+/** Environment without the outer one's Loa Bản variables, plus `env`. */
+function environment(env: Record<string, string>): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|DATA_DIR|PORT|TELEGRAM_|ZALO_|SANDBOX|HOST|CONTENT_DIR|QUIET_HOURS|TZ_AREA|LOG_LEVEL|OPERATOR_LANG)/.test(k)),
+  );
+  return { ...clean, LOG_LEVEL: 'info', ...env };
+}
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `loaban ...args` to the end. */
+export function runCli(args: string[], env: Record<string, string>, cwd = projectRoot): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: environment(env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  /** Sends SIGTERM and waits for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `loaban start` and resolves once it is listening (PORT=0 picks a free port). */
+export function startCli(env: Record<string, string>, timeoutMs = 60_000): Promise<Running> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'start'], { cwd: projectRoot, env: environment({ PORT: '0', ...env }) });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`loaban start did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const onData = (d: Buffer) => {
+      output += d;
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          url: match[1]!,
+          output: () => output,
+          stop: async (signal = 'SIGTERM') => {
+            child.kill(signal);
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (output += d));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`loaban start exited with ${code}:\n${output}`));
+    });
+  });
+}

@@ -1,0 +1,45 @@
+/** A sandbox channel wired to the real conversation over a fresh store: what a person types, what the bot says. */
+import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
+import { createInboundHandler } from '../../src/conversation/inbound.ts';
+import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
+import { createLogger } from '../../src/log.ts';
+import { defaultContentDir } from '../../src/paths.ts';
+import type { Store } from '../../src/store/store.ts';
+import { freshStore, type Backend } from './stores.ts';
+
+export interface SandboxHarness {
+  store: Store;
+  channel: SandboxChannel;
+  /** A villager of the first demo village writes in their private chat; returns the bot's answers. */
+  say(text: string, chat?: { id: string; kind: 'private' | 'group' }): Promise<string[]>;
+  tap(buttonData: string, chatId?: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export const villager = { id: 'villager-demo-hoa-ban-na-hin', displayName: 'Người dân Bản Nà Hìn' };
+export const villagerChat = { id: `private:${villager.id}`, kind: 'private' as const };
+export const groupChat = { id: 'group:demo-hoa-ban-na-hin', kind: 'group' as const };
+
+export async function sandboxHarness(backend: Backend): Promise<SandboxHarness> {
+  const store = await freshStore(backend);
+  await seedDemo(store.prisma, readDemoData(defaultContentDir));
+  const channel = new SandboxChannel();
+  await channel.start(createInboundHandler({ db: store.prisma, log: createLogger('silent', false), channel }));
+  const botAnswers = async (chatId: string, act: () => Promise<void>) => {
+    const before = channel.transcript(chatId).length;
+    await act();
+    return channel.transcript(chatId).slice(before).filter((m) => m.from === 'bot').map((m) => m.text);
+  };
+  return {
+    store,
+    channel,
+    say: (text, chat = villagerChat) =>
+      botAnswers(chat.id, () => channel.receive({ chatId: chat.id, chatKind: chat.kind, sender: villager, text })),
+    tap: (buttonData, chatId = villagerChat.id) =>
+      botAnswers(chatId, () => channel.receive({ chatId, chatKind: chatId.startsWith('group:') ? 'group' : 'private', sender: villager, buttonData })),
+    async close() {
+      await channel.stop();
+      await store.close();
+    },
+  };
+}

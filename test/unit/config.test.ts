@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const load = (env: Record<string, string>) => loadConfig(env, '/srv/loaban');
+
+function problem(env: Record<string, string>): string {
+  try {
+    load(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('starts with no variables at all: embedded database in ./data, sandbox, port 3000, Vietnam time', () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      databaseUrl: null,
+      dataDir: '/srv/loaban/data',
+      telegram: null,
+      zalo: null,
+      sandbox: true,
+      port: 3000,
+      timeZone: 'Asia/Ho_Chi_Minh',
+      quietHours: { startMinute: 21 * 60, endMinute: 6 * 60 },
+    });
+  });
+
+  it('treats an empty line in .env as unset', () => {
+    expect(load({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: null });
+  });
+
+  it('names the variable, what is expected and what was given, on one line', () => {
+    const message = problem({ PORT: 'abc' });
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toContain('PORT');
+    expect(message).toContain('65535');
+    expect(message).toContain('"abc"');
+  });
+
+  it('reports every bad variable, one line each', () => {
+    const lines = problem({ PORT: '70000', TZ_AREA: 'Mars/Olympus', QUIET_HOURS: '9pm-6am', DATABASE_URL: 'mysql://x' }).split('\n');
+    expect(lines.map((l) => l.match(/PORT|TZ_AREA|QUIET_HOURS|DATABASE_URL/)?.[0])).toEqual(['DATABASE_URL', 'PORT', 'TZ_AREA', 'QUIET_HOURS']);
+  });
+
+  it('refuses a webhook without its secret, naming both variables', () => {
+    const message = problem({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram' });
+    expect(message).toContain('TELEGRAM_WEBHOOK_URL');
+    expect(message).toContain('TELEGRAM_WEBHOOK_SECRET');
+  });
+
+  it('a platform token turns the sandbox off unless asked for', () => {
+    const token = { TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' };
+    expect(load(token)).toMatchObject({ sandbox: false, telegram: { apiRoot: 'https://api.telegram.org', webhookUrl: null } });
+    expect(load({ ...token, SANDBOX: 'on' }).sandbox).toBe(true);
+  });
+
+  it('quiet hours can be switched off', () => {
+    expect(load({ QUIET_HOURS: 'off' }).quietHours).toBeNull();
+  });
+
+  it('speaks English to an operator who asks for it', () => {
+    expect(problem({ OPERATOR_LANG: 'en', PORT: '-1' })).toMatch(/^Configuration error: PORT must be a port number/);
+  });
+});
