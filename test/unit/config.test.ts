@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, loadConfig, variableNames } from '../../src/config.ts';
+import { projectRoot } from '../../src/paths.ts';
 
 const load = (env: Record<string, string>) => loadConfig(env, '/srv/loaban');
 
@@ -63,5 +66,18 @@ describe('configuration', () => {
 
   it('speaks English to an operator who asks for it', () => {
     expect(problem({ OPERATOR_LANG: 'en', PORT: '-1' })).toMatch(/^Configuration error: PORT must be a port number/);
+  });
+});
+
+describe('documentation of the configuration', () => {
+  it('every variable is in .env.example with a comment, and in the README table', () => {
+    const example = readFileSync(path.join(projectRoot, '.env.example'), 'utf8').split('\n');
+    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+    for (const name of variableNames) {
+      const line = example.findIndex((l) => l.startsWith(`${name}=`));
+      expect(line, name).toBeGreaterThan(0);
+      expect(example[line - 1], name).toMatch(/^# /);
+      expect(readme, name).toContain(`| \`${name}\` |`);
+    }
   });
 });
