@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Channel } from './channels/channel.ts';
 import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox.ts';
+import { TelegramChannel } from './channels/telegram/telegram.ts';
 import type { Config } from './config.ts';
 import { ContentError } from './content/yaml.ts';
 import { createInboundHandler } from './conversation/inbound.ts';
@@ -68,6 +69,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     if (sandbox) {
       registerSandboxRoutes(http, { db: store.prisma, channel: sandbox });
       channels.push(sandbox);
+    }
+    if (config.telegram) {
+      const { token, apiRoot, webhookUrl, webhookSecret } = config.telegram;
+      const webhook = webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null;
+      channels.push(new TelegramChannel({ token, apiRoot, webhook, http, log }));
     }
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
     for (const channel of channels) await channel.start(createInboundHandler({ db: store.prisma, log, channel }));

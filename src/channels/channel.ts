@@ -46,8 +46,11 @@ export type SendResult =
 export type InboundEventType =
   | 'message'
   | 'button'
-  | 'botAddedToGroup'
-  | 'botRemovedFromGroup'
+  /** The bot was added to a group. */
+  | 'botAdded'
+  /** The bot was removed from a group, or blocked in a private chat. */
+  | 'botRemoved'
+  /** The group became a supergroup with a new id (`newChatId`). */
   | 'chatMigrated';
 
 export interface InboundEvent {

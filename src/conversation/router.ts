@@ -20,7 +20,7 @@ const chatLifecycle: Middleware = async (turn, next) => {
   const { event, db } = turn;
   const key = { platform_chatId: { platform: event.platform, chatId: event.chat.id } };
   switch (event.type) {
-    case 'botAddedToGroup':
+    case 'botAdded':
       await db.chatLink.upsert({
         where: key,
         create: { platform: event.platform, chatId: event.chat.id, kind: 'group', title: event.chat.title ?? null },
@@ -28,10 +28,10 @@ const chatLifecycle: Middleware = async (turn, next) => {
       });
       await turn.reply(mainMenu(turn.t, turn.t('lifecycle.addedToGroup')));
       return;
-    case 'botRemovedFromGroup':
+    case 'botRemoved':
       await db.chatLink.updateMany({
         where: { platform: event.platform, chatId: event.chat.id },
-        data: { active: false, inactiveReason: 'removed from group' },
+        data: { active: false, inactiveReason: event.chat.kind === 'group' ? 'removed from group' : 'blocked by the person' },
       });
       return;
     case 'chatMigrated': {

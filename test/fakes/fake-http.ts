@@ -461,3 +461,13 @@ export function toNumber(value: unknown): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Header overrides for a hand-made webhook POST, matched case-insensitively as HTTP does;
+ * an `undefined` value removes the header.
+ */
+export function mergeHeaders(base: Record<string, string>, overrides: Record<string, string | undefined>): Record<string, string> {
+  const merged: Record<string, string | undefined> = { ...base };
+  for (const [name, value] of Object.entries(overrides)) merged[name.toLowerCase()] = value;
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}

@@ -34,6 +34,7 @@ import {
   WebhookQueue,
   WindowPeak,
   writeAnswer,
+  mergeHeaders,
 } from './fake-http.js';
 import type { Answer, AttemptResult, Params } from './fake-http.js';
 
@@ -629,10 +630,7 @@ export class FakeTelegram {
   ): Promise<{ status: number; body: string }> {
     if (!this.webhook) throw new Error('no webhook is set');
     const url = this.webhook.url;
-    const merged: Record<string, string | undefined> = { ...this.webhookHeaders(), ...headers };
-    const sent = Object.fromEntries(
-      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    );
+    const sent = mergeHeaders(this.webhookHeaders(), headers);
     const at = this.now();
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const result = await postBody(this.rewriteWebhookUrl(url), text, sent, 30_000, new AbortController().signal);
