@@ -10,8 +10,10 @@ import type { Channel } from './channels/channel.ts';
 import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox.ts';
 import { TelegramChannel } from './channels/telegram/telegram.ts';
+import { ZaloChannel } from './channels/zalo/zalo.ts';
 import type { Config } from './config.ts';
 import { ContentError } from './content/yaml.ts';
+import { choiceMemory } from './conversation/choices.ts';
 import { createInboundHandler } from './conversation/inbound.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
 import { translator } from './i18n.ts';
@@ -74,6 +76,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       const { token, apiRoot, webhookUrl, webhookSecret } = config.telegram;
       const webhook = webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null;
       channels.push(new TelegramChannel({ token, apiRoot, webhook, http, log }));
+    }
+    if (config.zalo) {
+      const { token, apiRoot, webhookUrl, webhookSecret } = config.zalo;
+      const webhook = webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null;
+      channels.push(new ZaloChannel({ token, apiRoot, webhook, http, choices: choiceMemory(store.prisma, 'zalo'), log }));
     }
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
     for (const channel of channels) await channel.start(createInboundHandler({ db: store.prisma, log, channel }));

@@ -3,6 +3,8 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startFakeTelegram } from '../fakes/telegram-fake.ts';
+import { startFakeZalo } from '../fakes/zalo-fake.ts';
 import { runCli, startCli } from '../support/cli.ts';
 import { backends, createPostgresDatabase } from '../support/stores.ts';
 
@@ -34,6 +36,38 @@ describe('loaban start', () => {
     const personas = (await (await fetch(`${second.url}/sandbox/api/personas`)).json()) as unknown[];
     expect(personas.length).toBeGreaterThanOrEqual(14);
     expect(await second.stop('SIGINT')).toBe(0);
+  }, 120_000);
+
+  it('with a token per platform: greets over Telegram and Zalo (long polling), and the sandbox stays off', async () => {
+    const telegram = await startFakeTelegram({ token: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' });
+    const zalo = await startFakeZalo();
+    try {
+      const app = await startCli({
+        DATA_DIR: tempDir(),
+        TELEGRAM_BOT_TOKEN: telegram.token,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        ZALO_BOT_TOKEN: zalo.token,
+        ZALO_API_ROOT: zalo.apiRoot,
+      });
+      try {
+        expect((await fetch(`${app.url}/sandbox`)).status).toBe(404);
+        telegram.textMessage({ chatId: 7001, text: 'xin chào' });
+        zalo.textMessage({ chatId: 'zalo-user-1', text: 'xin chao' });
+        const greeted = async (texts: () => (string | undefined)[]) => {
+          for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+            if (texts().some((t) => t?.includes('Tôi là Loa Bản'))) return true;
+          }
+          return false;
+        };
+        expect(await greeted(() => telegram.sentTo(7001).map((m) => m.text))).toBe(true);
+        expect(await greeted(() => zalo.sentTo('zalo-user-1').map((m) => m.text))).toBe(true);
+      } finally {
+        expect(await app.stop()).toBe(0);
+      }
+    } finally {
+      await telegram.close();
+      await zalo.close();
+    }
   }, 120_000);
 
   it('refuses to start twice on one embedded database', async () => {
