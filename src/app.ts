@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import { ContentError } from './content/yaml.ts';
 import { choiceMemory } from './conversation/choices.ts';
 import { createInboundHandler } from './conversation/inbound.ts';
+import { loadFaq } from './faq/faq.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
 import { translator } from './i18n.ts';
 import type { Logger } from './log.ts';
@@ -62,6 +63,8 @@ async function seedWhenNew(config: Config, store: Store, log: Logger): Promise<v
 
 export async function startApp(config: Config, log: Logger): Promise<App> {
   checkContentDir(config);
+  const faq = loadFaq(config.contentDir);
+  log.info({ entries: faq.knowledge.entries.length, areasWithDirectory: faq.knowledge.directory.size }, 'FAQ loaded');
   const { store } = await openMigratedStore(config, log);
   const http = createHttpServer(log);
   const channels: Channel[] = [];
@@ -83,7 +86,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       channels.push(new ZaloChannel({ token, apiRoot, webhook, http, choices: choiceMemory(store.prisma, 'zalo'), log }));
     }
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
-    for (const channel of channels) await channel.start(createInboundHandler({ db: store.prisma, log, channel }));
+    for (const channel of channels) await channel.start(createInboundHandler({ db: store.prisma, log, channel, faq }));
     let stopping: Promise<void> | undefined;
     return {
       store,

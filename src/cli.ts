@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { checkContentDir, openMigratedStore, startApp } from './app.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
 import { ContentError } from './content/yaml.ts';
+import { answerStream } from './faq/ask.ts';
+import { loadFaq } from './faq/faq.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
 import { HttpError } from './http/server.ts';
 import { translator } from './i18n.ts';
@@ -106,6 +108,19 @@ program
       } finally {
         await store.close();
       }
+    }),
+  );
+
+program
+  .command('faq')
+  .description('answer the questions on stdin (one per line) as the bot would in a private chat')
+  .option('--jsonl', 'read {"q", "lang"?} lines, write {"q", "answer", "faqId", "confidence", "safety"} lines')
+  .action(
+    action(async (options: { jsonl?: boolean }) => {
+      const { config } = environment();
+      checkContentDir(config);
+      const bad = await answerStream(loadFaq(config.contentDir), process.stdin, process.stdout, process.stderr, Boolean(options.jsonl));
+      if (bad > 0) process.exitCode = 1;
     }),
   );
 

@@ -4,16 +4,26 @@
  * runs the router. If handling fails, the claim is released so the platform's re-send retries.
  */
 import type { Channel, InboundEvent, InboundHandler } from '../channels/channel.ts';
+import { loadFaq, type Faq } from '../faq/faq.ts';
 import { defaultLanguage, translator } from '../i18n.ts';
+import { defaultContentDir } from '../paths.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/store.ts';
 import { createRouter } from './router.ts';
-import { replier, type Turn } from './turn.ts';
+import { sender, type Turn } from './turn.ts';
 
 export interface InboundDeps {
   db: Db;
   log: Logger;
   channel: Channel;
+  /** The FAQ knowledge (the app loads it from CONTENT_DIR; default: the shipped content/). */
+  faq?: Faq;
+}
+
+let shippedFaq: Faq | undefined;
+/** The FAQ of the shipped content/, loaded once. */
+export function defaultFaq(): Faq {
+  return (shippedFaq ??= loadFaq(defaultContentDir));
 }
 
 /** Records the update as processed; false when it already was. */
@@ -34,8 +44,9 @@ async function languageOf(db: Db, event: InboundEvent): Promise<string> {
 }
 
 /** The handler a channel calls for each event. */
-export function createInboundHandler({ db, log, channel }: InboundDeps): InboundHandler {
-  const router = createRouter();
+export function createInboundHandler({ db, log, channel, faq = defaultFaq() }: InboundDeps): InboundHandler {
+  const router = createRouter({ faq });
+  const send = sender(channel, log);
   return async (event) => {
     if (!(await claim(db, event))) {
       log.debug({ platform: event.platform, updateId: event.updateId }, 'duplicate update ignored');
@@ -43,7 +54,15 @@ export function createInboundHandler({ db, log, channel }: InboundDeps): Inbound
     }
     try {
       const language = await languageOf(db, event);
-      const turn: Turn = { event, language, t: translator(language), db, log, reply: replier(channel, event, log) };
+      const turn: Turn = {
+        event,
+        language,
+        t: translator(language),
+        db,
+        log,
+        reply: (message) => send(event.chat.id, message),
+        sendTo: send,
+      };
       await router(turn, async () => {});
     } catch (error) {
       await db.processedUpdate

@@ -3,7 +3,9 @@
  * group moved), then in group chats only what is addressed to the bot, then commands, the
  * main menu and greetings, and last an honest "I did not understand" with the menu.
  */
+import type { Faq } from '../faq/faq.ts';
 import { foldText } from '../faq/normalize.ts';
+import { answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from './faq.ts';
 import { mainMenu, menuItemOf } from './menu.ts';
 import { compose, when, type Middleware, type Turn } from './turn.ts';
 
@@ -48,7 +50,7 @@ const chatLifecycle: Middleware = async (turn, next) => {
 const greetingTriggers = (turn: Turn) => (turn.t('triggers.greeting', { returnObjects: true }) as string[]).map(foldText);
 
 const isGreeting = (turn: Turn) => {
-  const text = foldText(turn.event.text ?? '');
+  const text = foldText(questionOf(turn.event));
   return text.length > 0 && text.length <= 40 && greetingTriggers(turn).some((g) => text === g || text.startsWith(`${g} `));
 };
 
@@ -65,13 +67,13 @@ const commands: Record<string, Middleware> = {
 
 const command: Middleware = async (turn, next) => {
   const name = turn.event.command?.name;
-  if (!name) return next();
+  if (!name || name === 'hoi') return next();
   const handler = commands[name];
   if (handler) return handler(turn, next);
   await turn.reply(mainMenu(turn.t, turn.t('unknownCommand', { command: `/${name}` })));
 };
 
-/** Menu items whose feature has not landed yet say so plainly. */
+/** Menu items whose feature has not landed yet (report, join) say so plainly. */
 const menu: Middleware = async (turn, next) => {
   const item = menuItemOf(turn.event.buttonData);
   if (!item) return next();
@@ -82,14 +84,22 @@ const notUnderstood: Middleware = async (turn) => {
   await turn.reply(mainMenu(turn.t, turn.t('notUnderstood')));
 };
 
-/** The whole conversation, as one middleware. */
-export function createRouter(): Middleware {
+export interface RouterDeps {
+  faq: Faq;
+}
+
+/** The whole conversation, as one middleware. A sign of danger is answered first, even in group chatter. */
+export function createRouter({ faq }: RouterDeps): Middleware {
   return compose(
     chatLifecycle,
+    safetyFirst(faq),
     when((turn) => isGroup(turn) && !addressedToBot(turn), async () => {}),
+    askHowTo(faq),
     command,
+    faqButtons(faq),
     menu,
     when(isGreeting, greet),
+    answerQuestion(faq),
     when((turn) => turn.event.type === 'message', notUnderstood),
   );
 }

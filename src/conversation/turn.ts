@@ -16,6 +16,8 @@ export interface Turn {
   log: Logger;
   /** Sends a message to the chat the event came from. */
   reply(message: OutboundMessage): Promise<SendResult>;
+  /** Sends a message to another chat on the same platform (an admin's, say). */
+  sendTo(chatId: string, message: OutboundMessage): Promise<SendResult>;
 }
 
 export type Middleware = (turn: Turn, next: () => Promise<void>) => Promise<void>;
@@ -36,11 +38,11 @@ export function when(test: (turn: Turn) => boolean, handler: Middleware): Middle
   return (turn, next) => (test(turn) ? handler(turn, next) : next());
 }
 
-/** A reply function bound to the chat of `event`, logging what the platform refused. */
-export function replier(channel: Channel, event: InboundEvent, log: Logger) {
-  return async (message: OutboundMessage): Promise<SendResult> => {
-    const result = await channel.send({ chatId: event.chat.id }, message);
-    if (!result.ok) log.warn({ platform: channel.platform, chatId: event.chat.id, error: result.error }, 'reply not delivered');
+/** A send function on `channel`, logging what the platform refused. */
+export function sender(channel: Channel, log: Logger) {
+  return async (chatId: string, message: OutboundMessage): Promise<SendResult> => {
+    const result = await channel.send({ chatId }, message);
+    if (!result.ok) log.warn({ platform: channel.platform, chatId, error: result.error }, 'message not delivered');
     return result;
   };
 }

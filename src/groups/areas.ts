@@ -37,3 +37,40 @@ export async function areaPathNames(db: Db, areaId: number): Promise<string[]> {
   const byId = new Map(rows.map((r) => [r.id, r.name]));
   return ids.map((id) => byId.get(id) ?? '?');
 }
+
+export interface Place {
+  id: number;
+  code: string;
+  name: string;
+}
+
+/** `areaId` and its ancestors, nearest first: village, commune, …, province. */
+export async function placesUp(db: Db, areaId: number): Promise<Place[]> {
+  const area = await db.area.findUnique({ where: { id: areaId }, select: { path: true } });
+  if (!area) return [];
+  const ids = area.path.split('/').filter(Boolean).map(Number);
+  const rows = await db.area.findMany({ where: { id: { in: ids } }, select: { id: true, code: true, name: true } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.reverse().flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * Where the person behind a chat lives, as far as Loa Bản knows: a group chat's group area, or
+ * the group a person belongs to. Nearest first; empty when unknown.
+ */
+export async function placesOfChat(db: Db, chat: { platform: string; chatId: string; kind: string; userId: string }): Promise<Place[]> {
+  const link = await db.chatLink.findUnique({
+    where: { platform_chatId: { platform: chat.platform, chatId: chat.chatId } },
+    select: { group: { select: { areaId: true } } },
+  });
+  let areaId = link?.group?.areaId;
+  if (areaId === undefined && chat.kind === 'private') {
+    const membership = await db.membership.findFirst({
+      where: { person: { platform: chat.platform, platformUserId: chat.userId } },
+      orderBy: { id: 'asc' },
+      select: { group: { select: { areaId: true } } },
+    });
+    areaId = membership?.group.areaId;
+  }
+  return areaId === undefined ? [] : placesUp(db, areaId);
+}

@@ -5,7 +5,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { privateChatId } from '../channels/sandbox/personas.ts';
 import { readYamlFile } from '../content/yaml.ts';
+import { defaultLanguage, translator } from '../i18n.ts';
 import type { Db } from '../store/store.ts';
 import { createArea } from './areas.ts';
 
@@ -53,12 +55,19 @@ export interface SeedResult {
 export async function seedDemo(db: Db, demo: DemoData): Promise<SeedResult> {
   const created: SeedResult = { areas: 0, groups: 0, admins: 0 };
 
+  /** A sandbox person with their private chat with the bot. */
   async function person(key: string, displayName: string) {
-    return db.person.upsert({
+    const p = await db.person.upsert({
       where: { platform_platformUserId: { platform: 'sandbox', platformUserId: key } },
       create: { platform: 'sandbox', platformUserId: key, displayName, isDemo: true },
       update: {},
     });
+    await db.chatLink.upsert({
+      where: { platform_chatId: { platform: 'sandbox', chatId: privateChatId(key) } },
+      create: { platform: 'sandbox', chatId: privateChatId(key), kind: 'private', personId: p.id },
+      update: {},
+    });
+    return p;
   }
 
   async function visit(node: DemoArea, parentId: number | null): Promise<void> {
@@ -77,6 +86,9 @@ export async function seedDemo(db: Db, demo: DemoData): Promise<SeedResult> {
         const leader = await person(`leader-${node.code}`, node.leader);
         await db.membership.create({ data: { personId: leader.id, groupId: group.id, role: 'leader' } });
       }
+      // One villager per group, so the sandbox knows where "a villager of this village" lives.
+      const villager = await person(`villager-${node.code}`, translator(defaultLanguage)('sandbox:villagerName', { area: node.name }));
+      await db.membership.create({ data: { personId: villager.id, groupId: group.id, role: 'member' } });
     }
     for (const child of node.children ?? []) await visit(child, area.id);
   }

@@ -1,0 +1,170 @@
+/**
+ * The FAQ's knowledge, read from content/: the entries (content/faq/*.yaml), hotlines and
+ * trusted addresses per area (content/directory/*.yaml), topics, the chat spellings of
+ * Vietnamese (content/language/<lang>.yaml) and the safety phrases (content/safety.yaml).
+ * Everything is validated; a mistake is reported as "file:line: what is wrong".
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ContentError, readYamlFile, type ContentProblem } from '../content/yaml.ts';
+import { foldText } from './normalize.ts';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a-z, 0-9 and -');
+const text = z.string().trim().min(1);
+
+const entrySchema = z.strictObject({
+  id,
+  topic: id,
+  questions: z.array(text).min(2),
+  answer: z.record(z.string().regex(/^[a-z]{2,3}$/), text).refine((a) => 'vi' in a, 'an answer in Vietnamese (vi) is required'),
+  source: text,
+  directory: z.enum(['hotlines', 'trusted-addresses']).optional(),
+  safety: z.boolean().optional(),
+});
+export type FaqEntry = z.infer<typeof entrySchema>;
+
+/** A FAQ file's schema: topics must be known, ids unique across files (`seen`: id → file). */
+function faqFileSchema(topicIds: Set<string>, seen: Map<string, string>, file: string) {
+  return z.strictObject({ entries: z.array(entrySchema).min(1) }).superRefine((data, ctx) => {
+    data.entries.forEach((entry, i) => {
+      if (topicIds.size > 0 && !topicIds.has(entry.topic)) {
+        ctx.addIssue({ code: 'custom', path: ['entries', i, 'topic'], message: `"${entry.topic}" is not a topic of topics.yaml (nor general, help)` });
+      }
+      const other = seen.get(entry.id);
+      if (other) ctx.addIssue({ code: 'custom', path: ['entries', i, 'id'], message: `"${entry.id}" is already used${other === file ? '' : ` in ${other}`}` });
+      else seen.set(entry.id, file);
+    });
+  });
+}
+
+const phone = z.union([z.string(), z.number()]).transform(String);
+const hotlineSchema = z.strictObject({
+  name: text,
+  phone,
+  hours: text.optional(),
+  free: z.boolean().optional(),
+  note: text.optional(),
+  source: text,
+});
+const trustedSchema = z.strictObject({
+  name: text,
+  place: text,
+  phone: phone.optional(),
+  note: text.optional(),
+  source: text,
+});
+const directorySchema = z.strictObject({
+  area: z.string().min(1),
+  demo: z.boolean(),
+  hotlines: z.array(hotlineSchema).default([]),
+  trustedAddresses: z.array(trustedSchema).default([]),
+});
+export type Hotline = z.infer<typeof hotlineSchema>;
+export type TrustedAddress = z.infer<typeof trustedSchema>;
+export type DirectoryFile = z.infer<typeof directorySchema>;
+/** The area code of the directory file for the whole country. */
+export const nationalArea = 'national';
+
+const topicsSchema = z.strictObject({
+  topics: z.array(z.strictObject({ id, label: text, aliases: z.array(text).default([]) })).min(1),
+});
+export type Topic = z.infer<typeof topicsSchema>['topics'][number];
+
+const languageSchema = z.strictObject({
+  abbreviations: z.record(z.string(), z.string()).default({}),
+  fillers: z.array(z.string()).default([]),
+});
+export interface ChatSpelling {
+  /** Folded abbreviation → folded full form ("ko" → "khong"). */
+  abbreviations: Map<string, string>;
+  /** Folded words that say nothing about which question is asked. */
+  fillers: Set<string>;
+}
+
+const safetySchema = z.strictObject({ signals: z.array(text).min(1), lookalikes: z.array(text).default([]) });
+export interface SafetyPhrases {
+  /** Folded phrases that signal violence, abuse, trafficking or danger. */
+  signals: string[];
+  /** Folded everyday phrases that look like signals and are removed first. */
+  lookalikes: string[];
+}
+
+/** Topics that are not campaign topics but group FAQ entries. */
+export const extraTopics = ['general', 'help'] as const;
+
+export interface Knowledge {
+  entries: FaqEntry[];
+  topics: Topic[];
+  /** Directory files by area code (`national` for the country). */
+  directory: Map<string, DirectoryFile>;
+  spelling: ChatSpelling;
+  safety: SafetyPhrases;
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** Reads every file with `read`, collecting all problems before failing. */
+function readAll<T>(files: string[], read: (file: string) => T, problems: ContentProblem[]): T[] {
+  const out: T[] = [];
+  for (const file of files) {
+    try {
+      out.push(read(file));
+    } catch (error) {
+      if (error instanceof ContentError) problems.push(...error.problems);
+      else throw error;
+    }
+  }
+  return out;
+}
+
+function foldMap(record: Record<string, string>): Map<string, string> {
+  return new Map(Object.entries(record).map(([k, v]) => [foldText(k), foldText(v)]));
+}
+
+/** The chat spellings for `language` (none when the file is missing: matching still works). */
+function readSpelling(contentDir: string, language: string, problems: ContentProblem[]): ChatSpelling {
+  const file = path.join(contentDir, 'language', `${language}.yaml`);
+  if (!existsSync(file)) return { abbreviations: new Map(), fillers: new Set() };
+  const [data] = readAll([file], (f) => readYamlFile(f, languageSchema), problems);
+  return { abbreviations: foldMap(data?.abbreviations ?? {}), fillers: new Set((data?.fillers ?? []).map(foldText)) };
+}
+
+/** Folds a safety phrase, keeping its "*" gaps: "ép * quan hệ" → "ep * quan he". */
+const foldPhrase = (phrase: string) => phrase.split('*').map(foldText).join(' * ').trim();
+
+/** Loads and checks the FAQ knowledge under `contentDir`. Throws a ContentError listing every problem. */
+export function loadKnowledge(contentDir: string, language = 'vi'): Knowledge {
+  const problems: ContentProblem[] = [];
+  const faqFiles = yamlFiles(path.join(contentDir, 'faq'));
+  if (faqFiles.length === 0) problems.push({ file: path.join(contentDir, 'faq'), line: 0, message: 'no FAQ files (*.yaml)' });
+  const [topics] = readAll([path.join(contentDir, 'topics.yaml')], (f) => readYamlFile(f, topicsSchema), problems);
+  const topicIds = new Set<string>(topics ? [...topics.topics.map((t) => t.id), ...extraTopics] : []);
+  const seen = new Map<string, string>();
+  const faq = readAll(faqFiles, (f) => readYamlFile(f, faqFileSchema(topicIds, seen, f)), problems);
+  const directoryFiles = readAll(yamlFiles(path.join(contentDir, 'directory')), (f) => ({ file: f, data: readYamlFile(f, directorySchema) }), problems);
+  const safetyFile = path.join(contentDir, 'safety.yaml');
+  const [safety] = readAll([safetyFile], (f) => readYamlFile(f, safetySchema), problems);
+  const spelling = readSpelling(contentDir, language, problems);
+
+  const entries = faq.flatMap((file) => file.entries);
+  const directory = new Map<string, DirectoryFile>();
+  for (const { file, data } of directoryFiles) {
+    if (directory.has(data.area)) problems.push({ file, line: 1, message: `area: "${data.area}" has another directory file` });
+    directory.set(data.area, data);
+  }
+  if (problems.length > 0) throw new ContentError(problems);
+  return {
+    entries,
+    topics: topics!.topics,
+    directory,
+    spelling,
+    safety: { signals: safety!.signals.map(foldPhrase), lookalikes: safety!.lookalikes.map(foldPhrase) },
+  };
+}
