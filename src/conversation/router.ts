@@ -99,6 +99,8 @@ export function createRouter({ faq }: RouterDeps): Middleware {
     faqButtons(faq),
     menu,
     when(isGreeting, greet),
+    // A bare number is a choice that no longer exists (or never did), not a question.
+    when((turn) => /^\s*\d{1,3}\s*[.)]?\s*$/.test(turn.event.text ?? ''), notUnderstood),
     answerQuestion(faq),
     when((turn) => turn.event.type === 'message', notUnderstood),
   );

@@ -30,7 +30,8 @@ export function directoryFor(knowledge: Knowledge, places: Place[]): Array<{ fil
   return out;
 }
 
-function hotlineLine(t: Translate, h: Hotline): string {
+function hotlineLine(t: Translate, h: Hotline, compact: boolean): string {
+  if (compact) return `• ${h.name}: ${h.phone}`;
   const details = [h.hours, h.free ? t('directory.free') : undefined].filter(Boolean).join(', ');
   return `• ${h.name}: ${h.phone}${details ? ` (${details})` : ''}${h.note ? ` — ${h.note}` : ''}`;
 }
@@ -42,13 +43,21 @@ function trustedLine(a: TrustedAddress): string {
 type Section = 'hotlines' | 'trustedAddresses';
 
 /** The hotlines or trusted addresses of the asker's area and the country, one block per area. */
-export function directoryText(t: Translate, knowledge: Knowledge, places: Place[], section: Section, { localOnly = false } = {}): string {
+export function directoryText(
+  t: Translate,
+  knowledge: Knowledge,
+  places: Place[],
+  section: Section,
+  { localOnly = false, nearestOnly = false, compact = false } = {},
+): string {
   const blocks: string[] = [];
   for (const { file, place } of directoryFor(knowledge, places)) {
-    if (localOnly && place === null) continue;
-    const lines = section === 'hotlines' ? file.hotlines.map((h) => hotlineLine(t, h)) : file.trustedAddresses.map(trustedLine);
+    if ((localOnly || nearestOnly) && place === null) continue;
+    if (nearestOnly && blocks.length > 0) break;
+    const lines = section === 'hotlines' ? file.hotlines.map((h) => hotlineLine(t, h, compact)) : file.trustedAddresses.map(trustedLine);
     if (lines.length === 0) continue;
-    const title = place === null ? t('directory.national') : `${place}${file.demo ? ` ${t('directory.demo')}` : ''}:`;
+    const marked = file.demo && !place?.includes(t('directory.demo'));
+    const title = place === null ? t('directory.national') : `${place}${marked ? ` ${t('directory.demo')}` : ''}:`;
     blocks.push([title, ...lines].join('\n'));
   }
   return blocks.join('\n\n');
@@ -59,17 +68,20 @@ export function answerMessage(t: Translate, knowledge: Knowledge, entry: FaqEntr
   const answer = (entry.answer[language] ?? entry.answer.vi!).trim();
   const section: Section | null = entry.directory === 'hotlines' ? 'hotlines' : entry.directory === 'trusted-addresses' ? 'trustedAddresses' : null;
   const directory = section ? directoryText(t, knowledge, places, section) : '';
-  return { text: directory ? `${answer}\n\n${directory}` : answer, buttons: [[{ label: t('faq.more'), data: faqData.topics }]] };
+  const unknownPlace = section && places.length === 0 ? t('directory.whereUnknown') : '';
+  const text = [answer, directory, unknownPlace].filter(Boolean).join('\n\n');
+  return { text, buttons: [[{ label: t('faq.more'), data: faqData.topics }]] };
 }
 
 /**
  * The reply to a sign of danger. In private: everything — what to do now, the emergency numbers,
  * the area's hotlines and trusted addresses, and an offer to have the Women's Union call back.
- * In a group: two short lines, nothing repeated of what was written, and an offer to talk in private.
+ * In a group: a few short lines (the nearest area's numbers without notes), nothing repeated of
+ * what was written, and an offer to talk in private.
  */
 export function safetyMessage(t: Translate, knowledge: Knowledge, kind: ChatKind, places: Place[]): OutboundMessage {
   if (kind === 'group') {
-    const local = directoryText(t, knowledge, places, 'hotlines', { localOnly: true });
+    const local = directoryText(t, knowledge, places, 'hotlines', { nearestOnly: true, compact: true });
     return { text: [t('safety.group'), local].filter(Boolean).join('\n\n') };
   }
   const hotlines = directoryText(t, knowledge, places, 'hotlines');

@@ -89,7 +89,7 @@ describe('Telegram by long polling', () => {
 
   it('answers a tapped menu button and stops its spinner', async () => {
     bot.fake.callbackQuery({ chatId: villager.id, from: villager, data: 'menu:hotlines' });
-    await vi.waitFor(() => expect(texts(bot.fake, villager.id).at(-1)).toContain('«Đường dây nóng» đang được xây dựng'));
+    await vi.waitFor(() => expect(texts(bot.fake, villager.id).at(-1)).toMatch(/^Đường dây nóng:[^]*111/));
     await vi.waitFor(() => expect(bot.fake.calls.some((c) => c.method === 'answerCallbackQuery' && c.status === 200)).toBe(true));
   });
 
@@ -118,6 +118,17 @@ describe('Telegram by long polling', () => {
     await vi.waitFor(() => expect(texts(bot.fake, group)).toHaveLength(4));
     await new Promise((r) => setTimeout(r, 200));
     expect(texts(bot.fake, group)).toHaveLength(4);
+  });
+
+  it('in a group, /hoi asks a question; a cry for help gets the short reply even as chatter', async () => {
+    const group = -4003;
+    bot.fake.textMessage({ chatId: group, chatType: 'group', from: villager, text: `/hoi@${bot.fake.botUser.username} tao hon la gi` });
+    await vi.waitFor(() => expect(texts(bot.fake, group)).toHaveLength(1));
+    expect(texts(bot.fake, group)[0]).toMatch(/^Tảo hôn là/);
+    bot.fake.textMessage({ chatId: group, chatType: 'group', from: villager, text: 'cứu em với, nó dọa giết em' });
+    await vi.waitFor(() => expect(texts(bot.fake, group)).toHaveLength(2));
+    expect(texts(bot.fake, group)[1]).toMatch(/^Nếu ai đang gặp nguy hiểm, hãy gọi ngay 113/);
+    expect(texts(bot.fake, group)[1]).not.toContain('dọa giết');
   });
 
   it('follows a group that becomes a supergroup, and marks a group that removed it', async () => {

@@ -101,7 +101,7 @@ async function started(channel: ZaloChannel, handler?: InboundHandler): Promise<
 const processed = (updateId: string) => store.prisma.processedUpdate.count({ where: { platform: 'zalo', updateId } });
 
 describe('a villager talks to Loa Bản on Zalo (long polling)', () => {
-  it('greets with the numbered menu, "2" opens the hotlines item, "9" is not understood; the choices survive a restart', async () => {
+  it('greets with the numbered menu, "2" opens the hotlines, "9" is not understood; the choices survive a restart', async () => {
     const fake = await fakeZalo();
     const first = await started(zaloChannel(fake));
     const chat = 'villager-lan';
@@ -117,7 +117,8 @@ describe('a villager talks to Loa Bản on Zalo (long polling)', () => {
 
     const [hotlines] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: ' 2. ' }));
     // The item's own answer, not "not understood" (whose menu also names the hotlines).
-    expect(hotlines).toMatch(/^Mục «Đường dây nóng» đang được xây dựng/);
+    expect(hotlines).toMatch(/^Đường dây nóng:/);
+    expect(hotlines).toContain('111');
     expect(hotlines).not.toContain('chưa hiểu');
 
     const [unknown] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: '9' }));
@@ -210,9 +211,27 @@ describe('Zalo payload variants', () => {
     expect(welcome).toContain('Tôi là Loa Bản');
     expect(menuOf(welcome)).toEqual(menu);
     // getMe names the bot "bot.LoaBanTest".
-    const [mentioned] = await answers(fake, group, 1, () => fake.textMessage({ chatId: group, chatType: 'GROUP', text: '@bot.LoaBanTest lịch họp?' }));
-    expect(mentioned).toContain('chưa hiểu');
+    const [mentioned] = await answers(fake, group, 1, () => fake.textMessage({ chatId: group, chatType: 'GROUP', text: '@bot.LoaBanTest tảo hôn là gì?' }));
+    expect(mentioned).toMatch(/^Tảo hôn là/);
     expect(fake.sentTo(group)).toHaveLength(2);
+  });
+
+  it('"Hỏi đáp" opens the topics as numbered choices, a number opens a topic, another its answer; a question typed without marks is answered', async () => {
+    const fake = await fakeZalo();
+    await started(zaloChannel(fake));
+    const chat = 'villager-hoi-dap';
+    await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: 'xin chao' }));
+    const [topics] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: '4' }));
+    expect(topics).toMatch(/^Bạn muốn hỏi về chủ đề nào\?/);
+    const childMarriage = /^(\d+)\. Tảo hôn$/m.exec(topics!)?.[1];
+    expect(childMarriage).toBeDefined();
+    const [questions] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: childMarriage! }));
+    expect(questions).toMatch(/^Tảo hôn: chọn một câu hỏi\.\n\n1\. /);
+    const [answer] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: '1' }));
+    expect(answer).toContain('1. Câu hỏi khác');
+    expect(answer!.length).toBeLessThanOrEqual(2000);
+    const [typed] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: 'con gai may tuoi thi dc lay chong' }));
+    expect(typed).toContain('18');
   });
 
   it('maps text, photos, stickers, unsupported messages and group mentions to events', async () => {

@@ -19,10 +19,11 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs `loaban ...args` to the end. */
-export function runCli(args: string[], env: Record<string, string>, cwd = projectRoot): Promise<Finished> {
+/** Runs `loaban ...args` to the end, with `input` on its stdin. */
+export function runCli(args: string[], env: Record<string, string>, cwd = projectRoot, input = ''): Promise<Finished> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd, env: environment(env) });
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
