@@ -6,7 +6,7 @@
  * A question about pig prices shares a loose syllable with the FAQ ("giá" of "gia đình"), not
  * its compounds.
  */
-import MiniSearch, { type SearchResult } from 'minisearch';
+import MiniSearch from 'minisearch';
 import type { FaqEntry, Knowledge } from './knowledge.ts';
 import { contentWords, isPair, syllables, termsOf } from './tokens.ts';
 
@@ -19,16 +19,15 @@ export interface Match {
 /** Below this confidence the bot says it does not know. Tuned on test/fixtures/faq (npm run bench:faq). */
 export const defaultThreshold = 0.45;
 
-/** An entry's sample questions together, or one of its answers. */
+/** One entry as indexed: its sample questions together, and its answers. */
 interface Doc {
   id: string;
-  entryId: string;
-  text: string;
-  /** Sample questions say what is asked; answers only help. */
-  weight: number;
+  questions: string;
+  answers: string;
 }
 
-const answerWeight = 0.4;
+/** Sample questions say what is asked; answers only help. */
+const fieldBoost = { questions: 1, answers: 0.4 };
 
 /** One typo is forgiven in syllables of 6+ letters; short syllables and pairs must be exact (fuzzy pairs cost too much time). */
 function fuzziness(term: string): number | false {
@@ -40,10 +39,9 @@ export class FaqMatcher {
   private readonly entries = new Map<string, FaqEntry>();
   /** Content syllable → inverse entry frequency. */
   private readonly idf = new Map<string, number>();
-  /** Entry → its content syllables (questions and answer). */
+  /** Entry → every term (syllables and pairs) of its questions and answers. */
   private readonly vocabulary = new Map<string, Set<string>>();
   private readonly unknownIdf: number;
-  private readonly docWeight = new Map<string, number>();
 
   constructor(
     private readonly knowledge: Pick<Knowledge, 'entries' | 'spelling'>,
@@ -51,29 +49,21 @@ export class FaqMatcher {
   ) {
     const { fillers } = knowledge.spelling;
     this.index = new MiniSearch<Doc>({
-      fields: ['text'],
-      storeFields: ['entryId'],
+      fields: ['questions', 'answers'],
       tokenize: (text) => termsOf(this.words(text), fillers),
       processTerm: (term) => term,
-      searchOptions: {
-        combineWith: 'OR',
-        fuzzy: fuzziness,
-        weights: { fuzzy: 0.5, prefix: 0 },
-        boostDocument: (id) => this.docWeight.get(id as string) ?? 1,
-      },
+      searchOptions: { combineWith: 'OR', fuzzy: fuzziness, weights: { fuzzy: 0.5, prefix: 0 }, boost: fieldBoost },
     });
-    const docs: Doc[] = [];
     const df = new Map<string, number>();
+    const docs: Doc[] = [];
     for (const entry of knowledge.entries) {
       this.entries.set(entry.id, entry);
       const answers = Object.values(entry.answer);
-      docs.push({ id: `${entry.id}#q`, entryId: entry.id, text: entry.questions.join('\n'), weight: 1 });
-      answers.forEach((a, i) => docs.push({ id: `${entry.id}#a${i}`, entryId: entry.id, text: a, weight: answerWeight }));
-      const vocabulary = new Set(contentWords([...entry.questions, ...answers].flatMap((t) => this.words(t)), fillers));
-      this.vocabulary.set(entry.id, vocabulary);
-      for (const word of vocabulary) df.set(word, (df.get(word) ?? 0) + 1);
+      docs.push({ id: entry.id, questions: entry.questions.join('\n'), answers: answers.join('\n') });
+      const words = [...entry.questions, ...answers].map((t) => this.words(t));
+      this.vocabulary.set(entry.id, new Set(words.flatMap((w) => termsOf(w, fillers))));
+      for (const word of contentWords(words.flat(), fillers)) df.set(word, (df.get(word) ?? 0) + 1);
     }
-    for (const doc of docs) this.docWeight.set(doc.id, doc.weight);
     this.index.addAll(docs);
     const n = knowledge.entries.length;
     for (const [word, count] of df) this.idf.set(word, Math.log(1 + n / count));
@@ -90,10 +80,12 @@ export class FaqMatcher {
     const content = contentWords(words, this.knowledge.spelling.fillers);
     if (content.length === 0) return null;
     const terms = termsOf(words, this.knowledge.spelling.fillers);
-    const results = this.index.search(question, { tokenize: () => terms });
-    const top = topEntry(results);
+    const [top] = this.index.search(question, { tokenize: () => terms });
     if (!top) return null;
-    return { entry: this.entries.get(top.entryId)!, confidence: this.confidence(terms, content, top.matched) };
+    const vocabulary = this.vocabulary.get(top.id as string)!;
+    // Known to the entry, or matched with a typo forgiven.
+    const known = (term: string) => vocabulary.has(term) || top.queryTerms.includes(term);
+    return { entry: this.entries.get(top.id as string)!, confidence: this.confidence(terms, content, known) };
   }
 
   /**
@@ -101,38 +93,23 @@ export class FaqMatcher {
    * compounds ("tảo hôn", "đường dây nóng") is about it; one that only shares loose syllables
    * ("giá lợn" and "gia đình", "lớn") is not. Half the question's pairs found counts as all.
    */
-  private confidence(terms: string[], content: string[], matched: Set<string>): number {
-    const syllableShare = this.coverage(content, matched);
+  private confidence(terms: string[], content: string[], known: (term: string) => boolean): number {
+    const syllableShare = this.coverage(content, known);
     const pairs = terms.filter(isPair);
     if (pairs.length === 0) return syllableShare;
-    const pairShare = Math.min(1, (2 * pairs.filter((p) => matched.has(p)).length) / pairs.length);
+    const pairShare = Math.min(1, (2 * pairs.filter(known).length) / pairs.length);
     return (syllableShare + pairShare) / 2;
   }
 
-  /** Rarity-weighted share of `content` that is in the entry's vocabulary or that MiniSearch matched fuzzily. */
-  private coverage(content: string[], matchedQueryTerms: Set<string>): number {
+  /** Rarity-weighted share of `content` that is `known`. */
+  private coverage(content: string[], known: (term: string) => boolean): number {
     let total = 0;
-    let known = 0;
+    let found = 0;
     for (const word of content) {
       const weight = this.idf.get(word) ?? this.unknownIdf;
       total += weight;
-      if (matchedQueryTerms.has(word)) known += weight;
+      if (known(word)) found += weight;
     }
-    return total === 0 ? 0 : known / total;
+    return total === 0 ? 0 : found / total;
   }
-}
-
-/** The entry whose documents (questions, answers) score highest together, and every query term they matched. */
-function topEntry(results: SearchResult[]): { entryId: string; matched: Set<string> } | null {
-  const first = results[0];
-  if (!first) return null;
-  const sums = new Map<string, number>();
-  for (const r of results) sums.set(r.entryId as string, (sums.get(r.entryId as string) ?? 0) + r.score);
-  let entryId = first.entryId as string;
-  for (const [id, sum] of sums) if (sum > sums.get(entryId)!) entryId = id;
-  const matched = new Set<string>();
-  for (const result of results) {
-    if (result.entryId === entryId) for (const term of result.queryTerms) matched.add(term);
-  }
-  return { entryId, matched };
 }
