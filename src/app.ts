@@ -14,12 +14,13 @@ import { ZaloChannel } from './channels/zalo/zalo.ts';
 import type { Config } from './config.ts';
 import { ContentError } from './content/yaml.ts';
 import { choiceMemory } from './conversation/choices.ts';
-import { createInboundHandler } from './conversation/inbound.ts';
+import { createInboundHandler, reportDeps } from './conversation/inbound.ts';
 import { loadFaq } from './faq/faq.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
 import { translator } from './i18n.ts';
 import type { Logger } from './log.ts';
 import { createHttpServer, listen } from './http/server.ts';
+import { scheduleReportJobs, type Send } from './reports/reminders.ts';
 import { applyMigrations } from './store/migrations.ts';
 import { openStore, type Store } from './store/store.ts';
 
@@ -65,6 +66,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   checkContentDir(config);
   const faq = loadFaq(config.contentDir);
   log.info({ entries: faq.knowledge.entries.length, areasWithDirectory: faq.knowledge.directory.size }, 'FAQ loaded');
+  const report = reportDeps(config.contentDir, faq, config.timeZone, config.reportGraceDays);
   const { store } = await openMigratedStore(config, log);
   const http = createHttpServer(log);
   const channels: Channel[] = [];
@@ -86,7 +88,14 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       channels.push(new ZaloChannel({ token, apiRoot, webhook, http, choices: choiceMemory(store.prisma, 'zalo'), log }));
     }
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
-    for (const channel of channels) await channel.start(createInboundHandler({ db: store.prisma, log, channel, faq }));
+    for (const channel of channels) await channel.start(createInboundHandler({ db: store.prisma, log, channel, faq, report }));
+    const byPlatform = new Map(channels.map((c) => [c.platform as string, c]));
+    const send: Send = async (platform, chatId, message) => {
+      const channel = byPlatform.get(platform);
+      if (!channel) return { ok: false, error: { kind: 'invalid', reason: `no ${platform} channel` }, sentMessageIds: [] };
+      return channel.send({ chatId }, message);
+    };
+    const stopJobs = scheduleReportJobs(store.prisma, send, { timeZone: config.timeZone, quietHours: config.quietHours, platforms: [...byPlatform.keys()] }, log);
     let stopping: Promise<void> | undefined;
     return {
       store,
@@ -96,6 +105,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       channels,
       stop: () =>
         (stopping ??= (async () => {
+          stopJobs();
           await Promise.allSettled(channels.map((c) => c.stop()));
           await http.close();
           await store.close();

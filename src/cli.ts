@@ -2,20 +2,31 @@
  * The `loaban` command. Every operator-facing failure (configuration, database, content, port)
  * ends with its clear lines on stderr and exit code 1, never a bare stack trace.
  */
+import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { checkContentDir, openMigratedStore, startApp } from './app.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
 import { ContentError } from './content/yaml.ts';
 import { answerStream } from './faq/ask.ts';
 import { loadFaq } from './faq/faq.ts';
+import { listGroups } from './groups/areas.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
+import { createInvite, findGroup, GroupNotFound } from './groups/invites.ts';
 import { HttpError } from './http/server.ts';
+import { exportRows, toCsv, toXlsx } from './reports/export.ts';
+import { readFormats } from './reports/parse.ts';
+import { formatQuarter, parseQuarter } from './reports/quarter.ts';
 import { translator } from './i18n.ts';
 import { createLogger, type Logger } from './log.ts';
 import { writeNewMigration } from './store/migrations.ts';
 import { StoreError } from './store/store.ts';
 
-const operatorErrors = [ConfigError, StoreError, ContentError, HttpError];
+/** A mistake in what the operator asked for, already worded for them. */
+class OperatorError extends Error {
+  override name = 'OperatorError';
+}
+
+const operatorErrors = [ConfigError, StoreError, ContentError, HttpError, OperatorError];
 
 function environment(): { config: Config; log: Logger; t: ReturnType<typeof translator> } {
   loadDotEnv();
@@ -105,6 +116,96 @@ program
         const created = await seedDemo(store.prisma, readDemoData(config.contentDir));
         const nothing = created.areas + created.groups + created.admins === 0;
         process.stdout.write(`${nothing ? t('ops:demo.alreadySeeded') : t('ops:demo.seeded', { ...created })}\n`);
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+
+program
+  .command('invite')
+  .description('make a one-time code for a group leader to send as /dangky <code> (printed on the last line)')
+  .requiredOption('--group <id or name>', 'the communication group')
+  .option('--deputy', 'the code makes a deputy leader instead of a leader')
+  .action(
+    action(async (options: { group: string; deputy?: boolean }) => {
+      const { config, log, t } = environment();
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const group = await findGroup(store.prisma, options.group).catch((error: unknown) => {
+          if (!(error instanceof GroupNotFound)) throw error;
+          const list = error.candidates.map((c) => `${c.id}: ${c.name}`).join('; ');
+          throw new OperatorError(t(error.candidates.length > 1 ? 'ops:invite.ambiguous' : 'ops:invite.noGroup', { query: error.query, list }));
+        });
+        const role = options.deputy ? 'deputy' : 'leader';
+        const { code, expiresAt } = await createInvite(store.prisma, { groupId: group.id, role, ttlDays: config.inviteTtlDays, createdBy: 'cli' });
+        const until = expiresAt.toLocaleString('vi-VN', { timeZone: config.timeZone });
+        process.stdout.write(`${t('ops:invite.made', { group: group.name, id: group.id, role: t(`ops:invite.role.${role}`), until })}\n${code}\n`);
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+
+program
+  .command('groups')
+  .description('list the communication groups: id, name, area, leaders, linked chats')
+  .option('--json', 'one JSON array instead of lines')
+  .action(
+    action(async (options: { json?: boolean }) => {
+      const { config, log, t } = environment();
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const groups = await listGroups(store.prisma);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
+          return;
+        }
+        for (const g of groups) {
+          const leaders = g.leaders.map((l) => `${l.name} (${t(`ops:invite.role.${l.role}`)})`).join(', ') || '—';
+          const chats = g.chats.map((c) => `${c.platform}:${c.chatId}`).join(', ') || '—';
+          process.stdout.write(`${g.id}\t${g.name}\t${g.areaPath.join(' › ')}\t${leaders}\t${chats}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+
+program
+  .command('export')
+  .description('export data for reporting upward')
+  .command('reports')
+  .description('the session reports of a quarter, one row per report (CSV to standard output when no --out)')
+  .requiredOption('--quarter <quarter>', 'e.g. 2026Q4')
+  .option('--area <id>', 'only groups under this area (a province, commune …)')
+  .option('--format <format>', 'csv or xlsx', 'csv')
+  .option('--out <file>', 'write to this file')
+  .action(
+    action(async (options: { quarter: string; area?: string; format: string; out?: string }) => {
+      const { config, log, t } = environment();
+      const quarter = parseQuarter(options.quarter);
+      if (!quarter) throw new OperatorError(t('ops:export.badQuarter', { value: options.quarter }));
+      if (options.format !== 'csv' && options.format !== 'xlsx') throw new OperatorError(t('ops:export.badFormat', { value: options.format }));
+      if (options.area !== undefined && !/^\d+$/.test(options.area)) throw new OperatorError(t('ops:export.badArea', { value: options.area }));
+      if (options.format === 'xlsx' && !options.out && process.stdout.isTTY) throw new OperatorError(t('ops:export.xlsxNeedsOut'));
+      checkContentDir(config);
+      const faq = loadFaq(config.contentDir);
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const areaId = options.area === undefined ? undefined : Number(options.area);
+        if (areaId !== undefined && !(await store.prisma.area.findUnique({ where: { id: areaId } }))) {
+          throw new OperatorError(t('ops:export.noArea', { value: options.area }));
+        }
+        const name = formatQuarter(quarter);
+        const rows = await exportRows(store.prisma, { quarter: name, areaId, formats: readFormats(config.contentDir), topics: faq.knowledge.topics });
+        const body = options.format === 'csv' ? toCsv(t, rows) : await toXlsx(t, rows, name);
+        if (options.out) {
+          writeFileSync(options.out, body);
+          process.stderr.write(`${t('ops:export.written', { count: rows.length, quarter: name, file: options.out })}\n`);
+        } else {
+          process.stdout.write(body);
+        }
       } finally {
         await store.close();
       }

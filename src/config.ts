@@ -21,6 +21,10 @@ export interface Config {
   port: number;
   timeZone: string;
   quietHours: QuietHours;
+  /** Days an invite code for a group leader stays valid. */
+  inviteTtlDays: number;
+  /** Days after a quarter ends during which a session of that quarter can still be reported. */
+  reportGraceDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   operatorLanguage: 'vi' | 'en';
 }
@@ -81,6 +85,8 @@ const variables = {
       }
     })
     .default('21:00-06:00'),
+  INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  REPORT_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OPERATOR_LANG: z.enum(['vi', 'en']).default('vi'),
 } as const;
@@ -139,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: v.PORT,
     timeZone: v.TZ_AREA,
     quietHours: parseQuietHours(v.QUIET_HOURS),
+    inviteTtlDays: v.INVITE_TTL_DAYS,
+    reportGraceDays: v.REPORT_GRACE_DAYS,
     logLevel: v.LOG_LEVEL,
     operatorLanguage: v.OPERATOR_LANG,
   };

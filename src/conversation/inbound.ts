@@ -9,6 +9,9 @@ import { defaultLanguage, translator } from '../i18n.ts';
 import { defaultContentDir } from '../paths.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/store.ts';
+import { readFormats } from '../reports/parse.ts';
+import { reportTimeZone } from '../reports/quarter.ts';
+import type { ReportDeps } from './report.ts';
 import { createRouter } from './router.ts';
 import { sender, type Turn } from './turn.ts';
 
@@ -18,12 +21,19 @@ export interface InboundDeps {
   channel: Channel;
   /** The FAQ knowledge (the app loads it from CONTENT_DIR; default: the shipped content/). */
   faq?: Faq;
+  /** Session reports' formats, topics and rules (default: the shipped content/, Vietnam's time, 15 days' grace). */
+  report?: ReportDeps;
 }
 
 let shippedFaq: Faq | undefined;
 /** The FAQ of the shipped content/, loaded once. */
 export function defaultFaq(): Faq {
   return (shippedFaq ??= loadFaq(defaultContentDir));
+}
+
+/** What reports need from content and configuration. */
+export function reportDeps(contentDir: string, faq: Faq, timeZone: string, graceDays: number): ReportDeps {
+  return { formats: readFormats(contentDir), topics: faq.knowledge.topics, timeZone, graceDays };
 }
 
 /** Records the update as processed; false when it already was. */
@@ -44,8 +54,8 @@ async function languageOf(db: Db, event: InboundEvent): Promise<string> {
 }
 
 /** The handler a channel calls for each event. */
-export function createInboundHandler({ db, log, channel, faq = defaultFaq() }: InboundDeps): InboundHandler {
-  const router = createRouter({ faq });
+export function createInboundHandler({ db, log, channel, faq = defaultFaq(), report }: InboundDeps): InboundHandler {
+  const router = createRouter({ faq, report: report ?? reportDeps(defaultContentDir, faq, reportTimeZone, 15) });
   const send = sender(channel, log);
   return async (event) => {
     if (!(await claim(db, event))) {

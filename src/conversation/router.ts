@@ -6,6 +6,7 @@
 import type { Faq } from '../faq/faq.ts';
 import { foldText } from '../faq/normalize.ts';
 import { answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from './faq.ts';
+import { reportFlow, type ReportDeps } from './report.ts';
 import { mainMenu, menuItemOf } from './menu.ts';
 import { compose, when, type Middleware, type Turn } from './turn.ts';
 
@@ -73,7 +74,7 @@ const command: Middleware = async (turn, next) => {
   await turn.reply(mainMenu(turn.t, turn.t('unknownCommand', { command: `/${name}` })));
 };
 
-/** Menu items whose feature has not landed yet (report, join) say so plainly. */
+/** Menu items whose feature has not landed yet (join) say so plainly. */
 const menu: Middleware = async (turn, next) => {
   const item = menuItemOf(turn.event.buttonData);
   if (!item) return next();
@@ -86,14 +87,17 @@ const notUnderstood: Middleware = async (turn) => {
 
 export interface RouterDeps {
   faq: Faq;
+  report: ReportDeps;
 }
 
 /** The whole conversation, as one middleware. A sign of danger is answered first, even in group chatter. */
-export function createRouter({ faq }: RouterDeps): Middleware {
+export function createRouter({ faq, report }: RouterDeps): Middleware {
   return compose(
     chatLifecycle,
     safetyFirst(faq),
     when((turn) => isGroup(turn) && !addressedToBot(turn), async () => {}),
+    // A report being filled in takes the person's answers before anything else reads them.
+    reportFlow(report),
     askHowTo(faq),
     command,
     faqButtons(faq),

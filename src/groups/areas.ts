@@ -74,3 +74,26 @@ export async function placesOfChat(db: Db, chat: { platform: string; chatId: str
   }
   return areaId === undefined ? [] : placesUp(db, areaId);
 }
+
+/** Every group with its area path, leaders and linked chats, for operators (`loaban groups`). */
+export async function listGroups(db: Db) {
+  const [groups, areas] = await Promise.all([
+    db.communicationGroup.findMany({
+      orderBy: { id: 'asc' },
+      include: {
+        area: { select: { path: true } },
+        memberships: { where: { role: { in: ['leader', 'deputy'] } }, include: { person: { select: { displayName: true, platform: true } } }, orderBy: { id: 'asc' } },
+        chatLinks: { where: { active: true }, select: { platform: true, chatId: true, kind: true }, orderBy: { id: 'asc' } },
+      },
+    }),
+    db.area.findMany({ select: { id: true, name: true } }),
+  ]);
+  const names = new Map(areas.map((a) => [a.id, a.name]));
+  return groups.map((g) => ({
+    id: g.id,
+    name: g.name,
+    areaPath: g.area.path.split('/').filter(Boolean).map((id) => names.get(Number(id)) ?? '?'),
+    leaders: g.memberships.map((m) => ({ name: m.person.displayName, role: m.role, platform: m.person.platform })),
+    chats: g.chatLinks.map((c) => ({ platform: c.platform, kind: c.kind, chatId: c.chatId })),
+  }));
+}

@@ -32,7 +32,8 @@ describe('migrations', () => {
     } finally {
       await store.close();
     }
-  });
+    // The WASM schema engine diffs and applies twice here: slow on a busy machine.
+  }, 120_000);
 
   it('refuses a migration name that is not lower-case letters, digits and underscores', async () => {
     await expect(writeNewMigration('Add Notes')).rejects.toThrow();

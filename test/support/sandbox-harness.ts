@@ -11,12 +11,20 @@ export interface SandboxHarness {
   store: Store;
   channel: SandboxChannel;
   /** A villager of the first demo village writes in their private chat; returns the bot's answers. */
-  say(text: string, chat?: { id: string; kind: 'private' | 'group' }): Promise<string[]>;
-  tap(buttonData: string, chatId?: string): Promise<string[]>;
+  say(text: string, chat?: { id: string; kind: 'private' | 'group' }, sender?: Sender): Promise<string[]>;
+  tap(buttonData: string, chatId?: string, sender?: Sender): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export const villager = { id: 'villager-demo-hoa-ban-na-hin', displayName: 'Người dân Bản Nà Hìn' };
+export interface Sender {
+  id: string;
+  displayName: string;
+}
+
+export const villager: Sender = { id: 'villager-demo-hoa-ban-na-hin', displayName: 'Người dân Bản Nà Hìn' };
+/** The demo leader of the Nà Hìn group, and her private chat. */
+export const leader: Sender = { id: 'leader-demo-hoa-ban-na-hin', displayName: 'Lò Thị Hương' };
+export const leaderChat = { id: `private:${leader.id}`, kind: 'private' as const };
 export const villagerChat = { id: `private:${villager.id}`, kind: 'private' as const };
 export const groupChat = { id: 'group:demo-hoa-ban-na-hin', kind: 'group' as const };
 
@@ -33,10 +41,10 @@ export async function sandboxHarness(backend: Backend): Promise<SandboxHarness> 
   return {
     store,
     channel,
-    say: (text, chat = villagerChat) =>
-      botAnswers(chat.id, () => channel.receive({ chatId: chat.id, chatKind: chat.kind, sender: villager, text })),
-    tap: (buttonData, chatId = villagerChat.id) =>
-      botAnswers(chatId, () => channel.receive({ chatId, chatKind: chatId.startsWith('group:') ? 'group' : 'private', sender: villager, buttonData })),
+    say: (text, chat = villagerChat, sender = villager) =>
+      botAnswers(chat.id, () => channel.receive({ chatId: chat.id, chatKind: chat.kind, sender, text })),
+    tap: (buttonData, chatId = villagerChat.id, sender = villager) =>
+      botAnswers(chatId, () => channel.receive({ chatId, chatKind: chatId.startsWith('group:') ? 'group' : 'private', sender, buttonData })),
     async close() {
       await channel.stop();
       await store.close();
