@@ -96,7 +96,7 @@ export async function redeemInvite(db: Db, text: string, who: Redeemer, now = ne
   const wrong = await db.auditLog.count({ where: { action: 'invite.wrong', entity: 'chat', entityId: chatKey, at: { gte: wrongSince } } });
   if (wrong >= maxWrongGuesses) return { ok: false, reason: 'tooManyTries' };
   const refuse = async (reason: 'malformed' | 'unknown' | 'used' | 'expired'): Promise<Redeemed> => {
-    await db.auditLog.create({ data: { actor: `${who.platform}:${who.sender.id}`, action: 'invite.wrong', entity: 'chat', entityId: chatKey, after: { reason } } });
+    await db.auditLog.create({ data: { at: now, actor: `${who.platform}:${who.sender.id}`, action: 'invite.wrong', entity: 'chat', entityId: chatKey, after: { reason } } });
     return { ok: false, reason };
   };
   const code = normaliseCode(text);

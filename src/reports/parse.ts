@@ -175,7 +175,7 @@ function numberFromWords(words: string[]): number | null {
  * Problems: `notNumber`, `negative` ("-3"), `tooLarge` (more than {@link maxParticipants}).
  */
 export function parseCount(text: string): { ok: true; value: number } | { ok: false; problem: CountProblem } {
-  const plain = plainText(text).trim().replace(peopleSuffix, '').trim();
+  const plain = plainText(text).trim().replace(/[.!?]+$/, '').replace(peopleSuffix, '').trim();
   const m = /^([-\u2212])?\s*(.*)$/su.exec(plain)!;
   const body = m[2]!;
   let value: number | null = null;

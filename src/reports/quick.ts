@@ -4,7 +4,8 @@
  * Reads what it can into a draft and lists what is wrong or missing; the conversation asks for
  * the rest. Never throws.
  *
- * How it reads: the message is split on ; , and new lines (not on the comma of "1,200"). Then,
+ * How it reads: the message is split on ; , new lines and sentence ends (not on the comma of
+ * "1,200" nor the dot of "12.3"). Then,
  * over the whole message and in this order, it takes out dates, counts with a word ("45 người",
  * "nữ 30", "dtts: 40"), a place ("tại …", "ở …", "địa điểm: …" up to the next separator, date
  * or count), numbers without a word, and format aliases. What is left is read as topics.
@@ -76,12 +77,12 @@ const countWords: Array<{ words: string; field: CountField; after: boolean; befo
   ...['nguoi dan toc thieu so', 'dan toc thieu so', 'nguoi dtts', 'dan toc', 'dtts', 'dt'].map((words) => ({ words, field: 'participantsEthnicMinority' as const, after: true, before: true })),
 ];
 /** Words that say nothing on their own; a leftover made only of them is not an unknown topic. */
-const fillerWords = new Set(['ngay', 'buoi', 'hinh', 'thuc', 'chu', 'de', 'noi', 'dung', 'tham', 'du', 'gia', 'nguoi', 'so', 'gom', 'co', 'la', 'va', 'sinh', 'hoat', 'bao', 'cao', 'truyen', 'thong', 'to']);
+const fillerWords = new Set(['ngay', 'buoi', 'hinh', 'thuc', 'chu', 'de', 'noi', 'dung', 'tham', 'du', 'gia', 'nguoi', 'so', 'gom', 'co', 'la', 'va', 'sinh', 'hoat', 'bao', 'cao', 'truyen', 'thong', 'to', 'thon', 'ban']);
 /** Place keywords as they may be written: "tai" must not be "tài"/"tái", "o" must not be "ô"/"ơ". */
 const placeWords: Record<string, string[] | null> = { tai: ['tại', 'tai'], o: ['ở', 'o'], 'dia diem': null };
 
 const gone = '\u0001'; // marks text already taken
-const separator = '\u0002'; // marks ; , and new lines
+const separator = '\u0002'; // marks ; , new lines and sentence ends
 const edge = String.raw`[\p{L}\p{N}]`;
 const number = String.raw`-?(?:\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)`;
 /** A regex alternation of folded phrases, longest first so "nguoi dtts" wins over "nguoi". */
@@ -107,7 +108,7 @@ const placeText = new RegExp(String.raw`\s*:?\s*([^${gone}${separator}]*)`, 'y')
 const bareNumberPattern = new RegExp(String.raw`(?<![^\s${gone}${separator}])${number}(?=[.!?]*(?:[\s${gone}${separator}]|$))`, 'gu');
 const piecePattern = new RegExp(`[^${gone}${separator}]+`, 'gu');
 const andPattern = new RegExp(String.raw`\+|(?<!${edge})va(?!${edge})`, 'gu');
-const nonWord = /[^\p{L}\p{N}]+/gu;
+const nonWords = new RegExp(`[^\\p{L}\\p{N}${gone}${separator}]+`, 'gu');
 const notesPattern = /(?<![\p{L}\p{N}])ghi\s+chu(?![\p{L}\p{N}])\s*:?/u;
 
 /** Text as typed, without control and invisible characters (notes keep their line breaks). */
@@ -150,8 +151,8 @@ class Scan {
   constructor(private readonly source: string) {
     this.left = source
       .replace(toFold, foldChar)
-      // A comma separates, except between thousands: "1,200".
-      .replace(/,(?!(?<=\d,)\d{3}(?!\d))/g, separator);
+      // A comma separates, except between thousands ("1,200"); so does the full stop ending a sentence.
+      .replace(/,(?!(?<=\d,)\d{3}(?!\d))|\.(?=\s|$)/g, separator);
   }
 
   /** The text as typed behind positions `from`–`to`, trimmed. */
@@ -185,24 +186,25 @@ class Scan {
 
   /** The pieces nothing took, split on separators, taken text, "+" and "và" (as typed, and folded). */
   pieces(): ListPart[] {
+    // Punctuation and symbols as spaces, keeping every position.
+    const words = this.left.replace(nonWords, (run) => ' '.repeat(run.length));
     const out: ListPart[] = [];
-    for (const piece of this.left.matchAll(piecePattern)) {
+    const add = (from: number, to: number) => {
+      const folded = words.slice(from, to).trim();
+      if (folded) out.push({ raw: this.typed(from, to), folded: folded.includes('  ') ? folded.replace(/ {2,}/g, ' ') : folded });
+    };
+    for (const piece of words.matchAll(piecePattern)) {
       let from = piece.index;
-      const ands = piece[0].includes('+') || piece[0].includes('va') ? piece[0].matchAll(andPattern) : [];
-      for (const and of ands) {
+      const text = this.left.slice(piece.index, piece.index + piece[0].length);
+      for (const and of text.includes('+') || text.includes('va') ? text.matchAll(andPattern) : []) {
         const at = piece.index + and.index;
         if (and[0] === 'va' && !['và', 'va'].includes(this.source.slice(at, at + 2).toLowerCase())) continue;
-        this.addPiece(out, from, at);
+        add(from, at);
         from = at + and[0].length;
       }
-      this.addPiece(out, from, piece.index + piece[0].length);
+      add(from, piece.index + piece[0].length);
     }
     return out;
-  }
-
-  private addPiece(out: ListPart[], from: number, to: number): void {
-    const folded = this.left.slice(from, to).replace(nonWord, ' ').trim();
-    if (folded) out.push({ raw: this.typed(from, to), folded });
   }
 }
 

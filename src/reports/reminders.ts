@@ -69,7 +69,7 @@ export async function sendReportReminders(db: Db, send: Send, options: ReminderO
     }
     if (delivered === 0) continue;
     await db.auditLog.create({
-      data: { actor: 'system', action: 'report.reminder', entity: 'CommunicationGroup', entityId: String(group.id), areaId: group.areaId, after: { quarter: name, delivered } },
+      data: { at: now, actor: 'system', action: 'report.reminder', entity: 'CommunicationGroup', entityId: String(group.id), areaId: group.areaId, after: { quarter: name, delivered } },
     });
     reminded++;
   }

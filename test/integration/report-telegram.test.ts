@@ -1,0 +1,107 @@
+/**
+ * A group leader on Telegram (fake Bot API, polling), end to end: registers in the group's chat
+ * with an invite code, files a quick report there and a guided one in private, corrects one,
+ * taps "confirm" twice; the export holds exactly what was confirmed.
+ */
+import Fastify from 'fastify';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { TelegramChannel } from '../../src/channels/telegram/telegram.ts';
+import { createInboundHandler, defaultFaq } from '../../src/conversation/inbound.ts';
+import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
+import { createInvite } from '../../src/groups/invites.ts';
+import { createLogger } from '../../src/log.ts';
+import { defaultContentDir } from '../../src/paths.ts';
+import { exportRows } from '../../src/reports/export.ts';
+import { readFormats } from '../../src/reports/parse.ts';
+import { formatDate, formatQuarter, localDateOf, quarterOf } from '../../src/reports/quarter.ts';
+import type { Store } from '../../src/store/store.ts';
+import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';
+import { freshStore } from '../support/stores.ts';
+
+const leader = { id: 777, first_name: 'Giàng Thị', last_name: 'Dua' };
+const groupChat = -5001;
+const today = localDateOf(new Date());
+const quarter = formatQuarter(quarterOf(today));
+
+let store: Store;
+let fake: FakeTelegram;
+let channel: TelegramChannel;
+const http = Fastify();
+
+beforeAll(async () => {
+  store = await freshStore('pglite');
+  await seedDemo(store.prisma, readDemoData(defaultContentDir));
+  fake = await startFakeTelegram({ limits: false });
+  channel = new TelegramChannel({ token: fake.token, apiRoot: fake.apiRoot, webhook: null, http, log: createLogger('silent', false), requestTimeoutMs: 2000, retryStartMs: 50 });
+  await channel.start(createInboundHandler({ db: store.prisma, log: createLogger('silent', false), channel }));
+});
+afterAll(async () => {
+  await channel?.stop();
+  await fake?.close();
+  await store?.close();
+});
+
+const sent = (chatId: number) => fake.sentTo(chatId);
+/** Does `act`, then waits for the bot's next message in `chatId`. */
+async function next(chatId: number, act: () => void): Promise<{ text: string; buttons: Array<{ text: string; callback_data: string }> }> {
+  const before = sent(chatId).length;
+  act();
+  await vi.waitFor(() => expect(sent(chatId).length).toBeGreaterThan(before), { timeout: 5000 });
+  const message = sent(chatId).at(-1)!;
+  const markup = message.replyMarkup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
+  return { text: message.text, buttons: markup?.inline_keyboard?.flat() ?? [] };
+}
+const say = (chatId: number, text: string, chatType: 'private' | 'group' = 'private') => next(chatId, () => fake.textMessage({ chatId, chatType, from: leader, text }));
+const tap = (chatId: number, data: string) => next(chatId, () => fake.callbackQuery({ chatId, from: leader, data }));
+const data = (m: { buttons: Array<{ text: string; callback_data: string }> }, label: string) => m.buttons.find((b) => b.text === label)!.callback_data;
+
+it('registers, reports quickly in the group and step by step in private, corrects, and a double tap stores nothing new', async () => {
+  const group = await store.prisma.communicationGroup.findFirstOrThrow({ where: { name: 'Tổ truyền thông bản Co Mị' } });
+  const { code } = await createInvite(store.prisma, { groupId: group.id, role: 'leader', ttlDays: 14, createdBy: 'test' });
+  const username = fake.botUser.username;
+
+  const registered = await say(groupChat, `/dangky@${username} ${code}`, 'group');
+  expect(registered.text).toContain('Bạn là tổ trưởng của «Tổ truyền thông bản Co Mị»');
+  expect(await store.prisma.chatLink.findUnique({ where: { platform_chatId: { platform: 'telegram', chatId: String(groupChat) } } })).toMatchObject({ groupId: group.id, kind: 'group' });
+
+  // Quick, in the group: everything on one line, confirmed with a button.
+  const day = formatDate(today).slice(0, 5);
+  const quick = await say(groupChat, `/baocao@${username} ${day} san khau hoa; tao hon; 30 nguoi, 20 nu, 25 dtts; tai nha van hoa`, 'group');
+  expect(quick.text).toContain('Hình thức: Sân khấu hóa');
+  const confirmQuick = data(quick, '✅ Xác nhận');
+  expect((await tap(groupChat, confirmQuick)).text).toContain('Đã lưu báo cáo');
+  expect((await tap(groupChat, confirmQuick)).text).toContain('đã được lưu rồi');
+
+  // Guided, in private.
+  const chat = leader.id;
+  let m = await say(chat, '/baocao');
+  m = await tap(chat, data(m, 'Hôm nay'));
+  m = await tap(chat, data(m, 'Truyền thông trực tiếp'));
+  m = await tap(chat, data(m, 'Bạo lực gia đình và bạo lực trên cơ sở giới'));
+  m = await tap(chat, data(m, 'Xong'));
+  m = await say(chat, '52');
+  m = await say(chat, '40');
+  m = await say(chat, '51');
+  m = await say(chat, 'sân trường');
+  m = await tap(chat, data(m, 'Bỏ qua'));
+  m = await tap(chat, data(m, 'Không có ảnh'));
+  expect(m.text).toContain('Số người tham gia: 52 (nữ: 40, DTTS: 51)');
+  const confirm = data(m, '✅ Xác nhận');
+  expect((await tap(chat, confirm)).text).toContain('Đã lưu báo cáo');
+  expect((await tap(chat, confirm)).text).toContain('đã được lưu rồi');
+
+  // Correct the quick one: 30 people were in fact 32.
+  const reports = await store.prisma.sessionReport.findMany({ where: { groupId: group.id }, orderBy: { id: 'asc' } });
+  expect(reports).toHaveLength(2);
+  m = await say(chat, '/baocaocuatoi');
+  m = await tap(chat, m.buttons.find((b) => b.text.startsWith(`Sửa #${reports[0]!.id} `))!.callback_data);
+  m = await tap(chat, data(m, 'Số người tham gia'));
+  m = await say(chat, '32');
+  expect((await tap(chat, data(m, '✅ Xác nhận'))).text).toContain('Đã sửa báo cáo');
+
+  const rows = await exportRows(store.prisma, { quarter, formats: readFormats(defaultContentDir), topics: defaultFaq().knowledge.topics });
+  expect(rows.map((r) => [r.group, r.heldOn, r.format, r.topics, r.participantsTotal, r.participantsWomen, r.participantsEthnicMinority, r.place])).toEqual([
+    ['Tổ truyền thông bản Co Mị', formatDate(today), 'Sân khấu hóa', 'Tảo hôn', 32, 20, 25, 'nha van hoa'],
+    ['Tổ truyền thông bản Co Mị', formatDate(today), 'Truyền thông trực tiếp', 'Bạo lực gia đình và bạo lực trên cơ sở giới', 52, 40, 51, 'sân trường'],
+  ]);
+}, 60_000);
