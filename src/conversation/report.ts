@@ -141,12 +141,13 @@ function question(t: Translate, deps: ReportDeps, state: ReportState, step: Step
         ],
       };
     }
+    // Typed answers only: on Zalo a numbered "1. Hủy" would turn the answer "1" into a cancel.
     case 'total':
     case 'women':
     case 'minority':
-      return { text: t(`report.ask.${step}`, { total: state.draft.participantsTotal }), buttons: [[cancel]] };
+      return { text: t(`report.ask.${step}`, { total: state.draft.participantsTotal }) };
     case 'place':
-      return { text: t('report.ask.place'), buttons: [[cancel]] };
+      return { text: t('report.ask.place') };
     case 'notes':
       return { text: t('report.ask.notes'), buttons: [[{ label: t('report.skip'), data: data('skip', id) }, cancel]] };
     case 'photos':

@@ -30,7 +30,11 @@ function containsWords(text: string, phrase: string): boolean {
 export type DateProblem = 'format' | 'invalid' | 'future' | 'tooOld';
 
 /** Words for days relative to today (folded), and how many days back they are. */
-const relativeDays: Record<string, number> = { 'hom nay': 0, 'hom qua': 1, 'hom kia': 2 };
+const relativeDays = new Map([
+  ['hom nay', 0],
+  ['hom qua', 1],
+  ['hom kia', 2],
+]);
 
 /**
  * The day a session was held, as typed: "12/3", "12/03/2026", "12-3-2026", "12.3", "12/3/26",
@@ -51,7 +55,7 @@ export function parseReportDate(
     .replace(/^ngay\s*:?\s*/, '')
     .replace(/[.!?]+$/, '');
   let date: LocalDate;
-  const relative = relativeDays[plain.replace(/\s+/g, ' ')];
+  const relative = relativeDays.get(plain.replace(/\s+/g, ' '));
   if (relative !== undefined) {
     date = addDays(today, -relative);
   } else {
@@ -81,9 +85,9 @@ export type CountProblem = 'notNumber' | 'negative' | 'tooLarge';
 export const maxParticipants = 10_000;
 
 /** Vietnamese digit words, folded ("bốn" → "bon", "bảy" → "bay"). */
-const digitWords: Record<string, number> = { khong: 0, mot: 1, hai: 2, ba: 3, bon: 4, nam: 5, sau: 6, bay: 7, tam: 8, chin: 9 };
+const digitWords = new Map(['khong', 'mot', 'hai', 'ba', 'bon', 'nam', 'sau', 'bay', 'tam', 'chin'].map((w, i) => [w, i]));
 /** Units after a tens word also have the forms "mốt" (folds to "mot"), "tư", "lăm", "nhăm". */
-const unitWords: Record<string, number> = { ...digitWords, tu: 4, lam: 5, nham: 5 };
+const unitWords = new Map([...digitWords, ['tu', 4], ['lam', 5], ['nham', 5]]);
 const thousandWords = new Set(['nghin', 'ngan']);
 const hundredWord = 'tram';
 const tensWord = 'muoi'; // both "mười" (ten) and "mươi" (-ty) fold to this
@@ -100,7 +104,7 @@ const peopleSuffix = /(?<!\p{L})(?:nguoi|ng)\.?$/u;
 function numberFromWords(words: string[]): number | null {
   let i = 0;
   const unitAt = (j: number) => {
-    const u = unitWords[words[j] ?? ''];
+    const u = unitWords.get(words[j] ?? '');
     return u !== undefined && u > 0 ? u : undefined;
   };
   /** 0–99: "mười", "mười lăm", "hai mươi mốt", "hai mốt", "bảy". */
@@ -112,7 +116,7 @@ function numberFromWords(words: string[]): number | null {
       i++;
       return 10 + u;
     }
-    const d = digitWords[words[i] ?? ''];
+    const d = digitWords.get(words[i] ?? '');
     if (d === undefined) return null;
     i++;
     if (d >= 2 && words[i] === tensWord) {
@@ -143,14 +147,14 @@ function numberFromWords(words: string[]): number | null {
     const start = i;
     const value = below();
     if (value === null) return null;
-    const lone = i === start + 1 && digitWords[words[start]!] !== undefined;
+    const lone = i === start + 1 && digitWords.has(words[start]!);
     return lone ? value * (scale / 10) : value; // "một trăm hai" = 120
   };
   /** 0–999. */
   const belowThousand = (): number | null => {
     let hundreds: number | undefined;
     if (words[i] === hundredWord) hundreds = 1;
-    else if (words[i + 1] === hundredWord) hundreds = digitWords[words[i]!];
+    else if (words[i + 1] === hundredWord) hundreds = digitWords.get(words[i]!);
     if (hundreds === undefined) return belowHundred();
     i += words[i] === hundredWord ? 1 : 2;
     if (thousandWords.has(words[i] ?? '')) return hundreds * 100;

@@ -137,8 +137,9 @@ export class ZaloChannel implements Channel {
     for (const text of pieces) calls.push({ method: 'sendMessage', body: { chat_id: target.chatId, text } });
     if (calls.length === 0) return { ok: false, error: { kind: 'invalid', reason: 'nothing to send: empty text' }, sentMessageIds: [] };
 
-    // Remembered before sending, so a quick "2" already finds them.
-    if (buttons.length > 0) await this.options.choices.remember(target.chatId, buttons);
+    // Remembered before sending, so a quick "2" already finds them. A message without choices
+    // clears the old ones: a "2" typed after it is a number (of people, say), not a stale choice.
+    await this.options.choices.remember(target.chatId, buttons);
     const sent: string[] = [];
     for (const { method, body } of calls) {
       const outcome = await this.call(method, body);
