@@ -102,6 +102,20 @@ async function ledGroups(db: Db, platform: string, userId: string) {
   return person ? { person, groups: person.memberships.map((m) => m.group) } : null;
 }
 
+/**
+ * A leader writing privately: their private chat is where reminders go. (On Telegram a leader
+ * registers in the group's chat, and a bot may only write privately to someone who wrote first.)
+ */
+async function rememberPrivateChat(turn: Turn, personId: number): Promise<void> {
+  const e = turn.event;
+  if (e.chat.kind !== 'private') return;
+  await turn.db.chatLink.upsert({
+    where: { platform_chatId: { platform: e.platform, chatId: e.chat.id } },
+    create: { platform: e.platform, chatId: e.chat.id, kind: 'private', personId },
+    update: { personId, active: true, inactiveReason: null },
+  });
+}
+
 // ——— the questions and the summary ———
 
 function nextStep(draft: Draft, from: number): Step {
@@ -298,6 +312,7 @@ export function reportFlow(deps: ReportDeps): Middleware {
     const led = await ledGroups(turn.db, event.platform, event.sender.id);
     const group = led?.groups[0];
     if (!group) return void (await turn.reply({ text: t('report.notLeader') }));
+    await rememberPrivateChat(turn, led.person.id);
     if (event.chat.kind === 'group' && quick === '') return void (await turn.reply({ text: t('report.inPrivate') }));
     const state: ReportState = { draftId: newDraftId(), groupId: group.id, groupName: group.name, draft: {} };
     if (quick === '') return ask(turn, state, 'heldOn', t('report.start', { group: group.name }));
@@ -444,14 +459,15 @@ export function reportFlow(deps: ReportDeps): Middleware {
     const led = await ledGroups(turn.db, event.platform, event.sender.id);
     const group = led?.groups[0];
     if (!group) return void (await turn.reply({ text: t('report.notLeader') }));
+    await rememberPrivateChat(turn, led.person.id);
     const quarters = await recentReports(turn.db, group.id, today());
-    const current = quarters[0]!.quarter;
     const blocks = quarters.map(({ quarter, reports }) => {
       const head = t('report.mine.quarter', { quarter: quarterLabel(quarter), count: reports.length });
       const lines = reports.map((r) => `• #${r.id} ${summaryLine(t, deps, r)}`);
       return [head, ...lines].join('\n');
     });
-    const correctable = quarters.filter((q) => q.quarter === current || (quarters.indexOf(q) === 1 && deps.graceDays > 0)).flatMap((q) => q.reports);
+    // Only reports whose date could still be reported today can be corrected by chat.
+    const correctable = quarters.flatMap((q) => q.reports).filter((r) => parseReportDate(formatDate(fromUtcDate(r.heldOn)), today(), deps.graceDays).ok);
     await turn.reply({
       text: [t('report.mine.title', { group: group.name }), '', ...blocks].join('\n'),
       buttons: correctable.map((r) => [{ label: t('report.mine.correct', { id: r.id, date: formatDate(fromUtcDate(r.heldOn)) }), data: data('edit', 'report', r.id) }]),

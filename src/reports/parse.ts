@@ -13,7 +13,7 @@ import { addDays, compareDates, daysBetween, isValidDate, previousQuarter, quart
  * Lower case, tone marks and the đ stroke removed, control characters as spaces, invisible
  * format characters dropped; punctuation kept: "Ngày 12/3" → "ngay 12/3".
  */
-export function plainText(text: string): string {
+function plainText(text: string): string {
   return stripMarks(String(text).normalize('NFC').toLowerCase())
     .replace(/\p{Cf}/gu, '')
     .replace(/\p{Cc}/gu, ' ');
@@ -38,8 +38,9 @@ const relativeDays = new Map([
 
 /**
  * The day a session was held, as typed: "12/3", "12/03/2026", "12-3-2026", "12.3", "12/3/26",
- * "ngày 12/3", "hôm nay", "hôm qua" (marks optional). A date without a year is in today's year;
- * when that is after today the answer is `future` (it is not moved to last year).
+ * "ngày 12/3", "hôm nay", "hôm qua" (marks optional). A date without a year is in today's year,
+ * or last year when that is after today and last year's day can still be reported (in the first
+ * days of January, "28/12" is last December); otherwise it is `future`.
  *
  * Problems: `format` when it is not a date; `invalid` for a day that does not exist (31/02,
  * 29/02 outside leap years, month 13); `future` after today; `tooOld` before the current
@@ -68,12 +69,22 @@ export function parseReportDate(
     if (!isValidDate(year, month, day)) return { ok: false, problem: 'invalid' };
     date = { year, month, day };
   }
-  if (compareDates(date, today) > 0) return { ok: false, problem: 'future' };
-  if (compareDates(date, quarterStart(quarterOf(today))) >= 0) return { ok: true, date };
+  const yearless = relative === undefined && !/^\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]/.test(plain);
+  if (compareDates(date, today) > 0) {
+    // "28/12" typed on 3 January means last December, when that session can still be reported.
+    const lastYear = { ...date, year: date.year - 1 };
+    if (yearless && isValidDate(lastYear.year, lastYear.month, lastYear.day) && reportable(lastYear, today, graceDays)) return { ok: true, date: lastYear };
+    return { ok: false, problem: 'future' };
+  }
+  return reportable(date, today, graceDays) ? { ok: true, date } : { ok: false, problem: 'tooOld' };
+}
+
+/** In the current quarter, or in the previous one during the first `graceDays` days of this one (`date` not after today). */
+function reportable(date: LocalDate, today: LocalDate, graceDays: number): boolean {
+  if (compareDates(date, quarterStart(quarterOf(today))) >= 0) return true;
   const previous = previousQuarter(quarterOf(today));
   const inGrace = daysBetween(quarterEnd(previous), today) <= graceDays;
-  if (inGrace && compareDates(date, quarterStart(previous)) >= 0) return { ok: true, date };
-  return { ok: false, problem: 'tooOld' };
+  return inGrace && compareDates(date, quarterStart(previous)) >= 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,10 +297,9 @@ export interface ListPart {
 
 /**
  * The topics an answer names, in the order written, each once: parts separated by , ; + "và"
- * or new lines, each matched by a topic's label or alias it contains (marks optional), by
- * numbers from the list ("1, 3"), or, failing that, as a phrase of two or more words found in
- * exactly one label ("chăm sóc sức khỏe"). A full label that itself holds "và" or a comma is
- * read as one topic. Parts naming nothing are returned as typed in `unknown`.
+ * or new lines, each matched by a topic's label or alias it contains (marks optional), or by
+ * numbers from the list ("1, 3"). A full label that itself holds "và" or a comma is read as
+ * one topic. Parts naming nothing are returned as typed in `unknown`.
  */
 export function matchTopics(text: string, topics: TopicChoice[]): { topics: string[]; unknown: string[] } {
   const parts = String(text)
@@ -302,7 +312,7 @@ export function matchTopics(text: string, topics: TopicChoice[]): { topics: stri
 
 /** The topics' folded phrases, and the labels that hold a separator themselves ("Làm mẹ an toàn, chăm sóc … và dinh dưỡng trẻ em"). */
 const topicPhrases = perList((topics: TopicChoice[]) => {
-  const choices = topics.map((t) => ({ id: t.id, label: ` ${foldText(t.label)} `, phrases: phrasesOf(t).map((p) => ` ${p} `) }));
+  const choices = topics.map((t) => ({ id: t.id, phrases: phrasesOf(t).map((p) => ` ${p} `) }));
   const labelsBySeparatedParts = new Map<string, string>();
   const labelStarts = new Set<string>();
   let longestLabel = 1;
@@ -332,10 +342,6 @@ export function topicsOfParts(list: ListPart[], topics: TopicChoice[]): { topics
         if (i >= 0 && (at < 0 || i < at)) at = i;
       }
       if (at >= 0) hits.push({ id: choice.id, at });
-    }
-    if (hits.length === 0 && folded.includes(' ')) {
-      const inLabels = choices.filter((c) => c.label.includes(padded));
-      if (inLabels.length === 1) return [inLabels[0]!.id];
     }
     return hits.sort((a, b) => a.at - b.at).map((h) => h.id);
   };

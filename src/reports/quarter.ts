@@ -22,7 +22,7 @@ export const reportTimeZone = 'Asia/Ho_Chi_Minh';
 const dayMs = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The calendar date of `instant` in `timeZone`: 23:30 UTC on 31/03 is 01/04 in Vietnam. */
+/** The calendar date of `instant` in `timeZone`: 23:30 UTC on 31/03 is 01/04 in Vietnam. Throws a RangeError for an invalid Date. */
 export function localDateOf(instant: Date, timeZone: string = reportTimeZone): LocalDate {
   let formatter = formatters.get(timeZone);
   if (!formatter) {

@@ -5,20 +5,20 @@
  * the rest. Never throws.
  *
  * How it reads: the message is split on ; , new lines and sentence ends (not on the comma of
- * "1,200" nor the dot of "12.3"). Then,
- * over the whole message and in this order, it takes out dates, counts with a word ("45 người",
- * "nữ 30", "dtts: 40"), a place ("tại …", "ở …", "địa điểm: …" up to the next separator, date
- * or count), numbers without a word, and format aliases. What is left is read as topics.
- * "ghi chú: …" takes the rest of the message as notes.
+ * "1,200" nor the dot of "12.3"). Then, over the whole message and in this order, it takes out
+ * dates, counts with a word ("45 người", "nữ 30", "dtts: 40"), a place ("tại …", "ở …", "địa
+ * điểm: …" up to the next separator, date or count), numbers without a word, and format
+ * aliases. What is left is read as topics. "ghi chú: …" takes the rest of the message as notes.
+ * One number without a word is the total; several are not guessed at.
  */
 import { stripMarks } from '../faq/normalize.ts';
 import {
   checkCounts,
-  topicsOfParts,
   parseCount,
   parseReportDate,
   perList,
   phrasesOf,
+  topicsOfParts,
   type CountProblem,
   type CountsProblem,
   type DateProblem,
@@ -43,12 +43,14 @@ export interface ReportDraft {
 }
 
 /**
- * One thing to ask again. `detail` by field:
- * - format `ambiguous`: the format ids named, comma-separated ("festival,staged");
- * - topics `unknown`: the part as typed (one problem per part);
- * - counts `missing` | `negative` | `tooLarge` | `notNumber`: the draft field concerned
- *   ("participantsWomen"); counts `ambiguous`: the number(s) as typed ("40", "45 người, 50 người");
- * - place `ambiguous`: the second place as typed.
+ * One thing to ask again. `detail`, when there is one, is text from the message as typed, fit
+ * to quote back to the person:
+ * - format `ambiguous`: the formats named ("lễ hội, sân khấu hóa");
+ * - topics `unknown`: the part not recognised (one problem per part);
+ * - counts `ambiguous`: a number without a word ("40"), or two values for one count ("45 người,
+ *   50 người"); counts `negative` | `tooLarge`: the count as typed ("-3 nữ");
+ * - place `ambiguous`: the second place.
+ * Counts `missing` comes once, without detail, when any count is missing: the draft says which.
  */
 export type QuickProblem =
   | { field: 'heldOn'; problem: DateProblem }
@@ -74,10 +76,10 @@ const countWords: Array<{ words: string; field: CountField; after: boolean; befo
   ...['nguoi', 'ng'].map((words) => ({ words, field: 'participantsTotal' as const, after: true, before: false })),
   { words: 'nguoi nu', field: 'participantsWomen', after: true, before: false },
   ...['phu nu', 'chi em', 'nu'].map((words) => ({ words, field: 'participantsWomen' as const, after: true, before: true })),
-  ...['nguoi dan toc thieu so', 'dan toc thieu so', 'nguoi dtts', 'dan toc', 'dtts', 'dt'].map((words) => ({ words, field: 'participantsEthnicMinority' as const, after: true, before: true })),
+  ...['nguoi dan toc thieu so', 'dan toc thieu so', 'nguoi dan toc', 'nguoi dtts', 'dan toc', 'dtts', 'dt'].map((words) => ({ words, field: 'participantsEthnicMinority' as const, after: true, before: true })),
 ];
 /** Words that say nothing on their own; a leftover made only of them is not an unknown topic. */
-const fillerWords = new Set(['ngay', 'buoi', 'hinh', 'thuc', 'chu', 'de', 'noi', 'dung', 'tham', 'du', 'gia', 'nguoi', 'so', 'gom', 'co', 'la', 'va', 'sinh', 'hoat', 'bao', 'cao', 'truyen', 'thong', 'to', 'thon', 'ban']);
+const fillerWords = new Set(['ngay', 'buoi', 'hinh', 'thuc', 'chu', 'de', 'noi', 'dung', 'tham', 'du', 'gia', 'nguoi', 'so', 'gom', 'co', 'la', 'va', 'sinh', 'hoat', 'bao', 'cao', 'truyen', 'thong', 'to', 'thon', 'ban', 'trong', 'do']);
 /** Place keywords as they may be written: "tai" must not be "tài"/"tái", "o" must not be "ô"/"ơ". */
 const placeWords: Record<string, string[] | null> = { tai: ['tại', 'tai'], o: ['ở', 'o'], 'dia diem': null };
 
@@ -284,12 +286,14 @@ export function parseQuickReport(text: string, ctx: QuickContext): { draft: Repo
   scan.take(bareNumberPattern, (m) => void bare.push(scan.typed(m.index, m.index + m[0].length)));
 
   // Formats
-  const formatIds = new Set<string>();
-  for (const { id, pattern } of formatPatterns(ctx.formats)) scan.take(pattern, () => void formatIds.add(id));
-  const named = ctx.formats.filter((f) => formatIds.has(f.id));
+  const formatsTyped = new Map<string, string>(); // format id → how it was first written
+  for (const { id, pattern } of formatPatterns(ctx.formats)) {
+    scan.take(pattern, (m) => void (formatsTyped.has(id) || formatsTyped.set(id, scan.typed(m.index, m.index + m[0].length))));
+  }
+  const named = ctx.formats.filter((f) => formatsTyped.has(f.id));
   if (named.length === 1) draft.format = named[0]!.id;
   else if (named.length === 0) problems.push({ field: 'format', problem: 'missing' });
-  else problems.push({ field: 'format', problem: 'ambiguous', detail: named.map((f) => f.id).join(',') });
+  else problems.push({ field: 'format', problem: 'ambiguous', detail: named.map((f) => formatsTyped.get(f.id)).join(', ') });
 
   // Topics: whatever is left, split on + and "và" too. Numbers are counts here, never topics by
   // their place in a list: a leftover "(3)" is a stray number.
@@ -311,11 +315,11 @@ export function parseQuickReport(text: string, ctx: QuickContext): { draft: Repo
   }
   for (const [field, given] of counts) {
     const wrong = given.find((c) => typeof c.value === 'string');
-    if (given.length === 0) problems.push({ field: 'counts', problem: 'missing', detail: field });
-    else if (wrong) problems.push({ field: 'counts', problem: wrong.value as CountProblem, detail: field });
+    if (wrong) problems.push({ field: 'counts', problem: wrong.value as CountProblem, detail: wrong.typed });
     else if (new Set(given.map((c) => c.value)).size > 1) problems.push({ field: 'counts', problem: 'ambiguous', detail: given.map((c) => c.typed).join(', ') });
-    else draft[field] = given[0]!.value as number;
+    else if (given.length > 0) draft[field] = given[0]!.value as number;
   }
+  if ([...counts.values()].some((given) => given.length === 0)) problems.push({ field: 'counts', problem: 'missing' });
   if (draft.participantsTotal !== undefined) {
     const total = draft.participantsTotal;
     for (const problem of [checkCounts(total, draft.participantsWomen ?? 0, 0), checkCounts(total, 0, draft.participantsEthnicMinority ?? 0)]) {
