@@ -17,7 +17,7 @@ export interface Match {
 }
 
 /** Below this confidence the bot says it does not know. Tuned on test/fixtures/faq (npm run bench:faq). */
-export const defaultThreshold = 0.45;
+export const defaultThreshold = 0.55;
 
 /** One entry as indexed: its sample questions together, and its answers. */
 interface Doc {
