@@ -12,9 +12,12 @@ import { SandboxChannel } from './channels/sandbox/sandbox.ts';
 import { TelegramChannel } from './channels/telegram/telegram.ts';
 import { ZaloChannel } from './channels/zalo/zalo.ts';
 import type { Config } from './config.ts';
+import { loadCampaigns, type CampaignLibrary } from './content/campaigns.ts';
+import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
 import { choiceMemory } from './conversation/choices.ts';
 import { createInboundHandler, reportDeps } from './conversation/inbound.ts';
+import { pacedChannel, startDelivery, type DeliveryService } from './delivery/service.ts';
 import { loadFaq } from './faq/faq.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
 import { translator } from './i18n.ts';
@@ -30,6 +33,8 @@ export interface App {
   url: string;
   sandbox: SandboxChannel | null;
   channels: Channel[];
+  campaigns: CampaignLibrary;
+  delivery: DeliveryService;
   stop(): Promise<void>;
 }
 
@@ -66,10 +71,13 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   checkContentDir(config);
   const faq = loadFaq(config.contentDir);
   log.info({ entries: faq.knowledge.entries.length, areasWithDirectory: faq.knowledge.directory.size }, 'FAQ loaded');
+  const campaigns = loadCampaigns(config.contentDir);
+  log.info({ messages: campaigns.messages.size, calendarEvents: campaigns.calendar.length }, 'campaigns loaded');
   const report = reportDeps(config.contentDir, faq, config.timeZone, config.reportGraceDays);
   const { store } = await openMigratedStore(config, log);
   const http = createHttpServer(log);
   const channels: Channel[] = [];
+  let delivery: DeliveryService | undefined;
   try {
     await seedWhenNew(config, store, log);
     const sandbox = config.sandbox ? new SandboxChannel() : null;
@@ -88,14 +96,21 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       channels.push(new ZaloChannel({ token, apiRoot, webhook, http, choices: choiceMemory(store.prisma, 'zalo'), log }));
     }
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
-    for (const channel of channels) await channel.start(createInboundHandler({ db: store.prisma, log, channel, faq, report }));
-    const byPlatform = new Map(channels.map((c) => [c.platform as string, c]));
+    const synced = await syncCampaigns(store.prisma, campaigns);
+    if (synced.created + synced.updated > 0) log.info(synced, 'campaign messages stored');
+    // Replies and reminders take slots of the same per-platform clock as broadcasts.
+    const paced = channels.map((c) => pacedChannel(c, store.prisma, config, log));
+    for (const [i, channel] of channels.entries()) {
+      await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report }));
+    }
+    const byPlatform = new Map(paced.map((c) => [c.platform as string, c]));
     const send: Send = async (platform, chatId, message) => {
       const channel = byPlatform.get(platform);
       if (!channel) return { ok: false, error: { kind: 'invalid', reason: `no ${platform} channel` }, sentMessageIds: [] };
       return channel.send({ chatId }, message);
     };
     const stopJobs = scheduleReportJobs(store.prisma, send, { timeZone: config.timeZone, quietHours: config.quietHours, platforms: [...byPlatform.keys()] }, log);
+    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log });
     let stopping: Promise<void> | undefined;
     return {
       store,
@@ -103,15 +118,19 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       url,
       sandbox,
       channels,
+      campaigns,
+      delivery,
       stop: () =>
         (stopping ??= (async () => {
           stopJobs();
+          await delivery?.stop();
           await Promise.allSettled(channels.map((c) => c.stop()));
           await http.close();
           await store.close();
         })()),
     };
   } catch (error) {
+    await delivery?.stop();
     await Promise.allSettled(channels.map((c) => c.stop()));
     await http.close().catch(() => {});
     await store.close();

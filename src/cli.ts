@@ -3,9 +3,11 @@
  * ends with its clear lines on stderr and exit code 1, never a bare stack trace.
  */
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { checkContentDir, openMigratedStore, startApp } from './app.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { validateContent } from './content/validate.ts';
 import { ContentError } from './content/yaml.ts';
 import { answerStream } from './faq/ask.ts';
 import { loadFaq } from './faq/faq.ts';
@@ -209,6 +211,30 @@ program
       } finally {
         await store.close();
       }
+    }),
+  );
+
+program
+  .command('content')
+  .description('the content files (CONTENT_DIR, default content/)')
+  .command('validate')
+  .description('check every content file as start would; print each problem as file:line: message (exit code 1 when any)')
+  .action(
+    action(async () => {
+      const { config, t } = environment();
+      const { problems, summary } = validateContent(config.contentDir);
+      if (problems.length === 0) {
+        const { campaigns, languages, calendarEvents: events, faqEntries: faq } = summary;
+        process.stdout.write(`${t('ops:content.valid', { campaigns, languages: languages.join(', '), events, faq })}\n`);
+        return;
+      }
+      const shown = (file: string) => {
+        const relative = path.relative(process.cwd(), file);
+        return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+      };
+      for (const p of problems) process.stdout.write(`${shown(p.file)}:${p.line}: ${p.message}\n`);
+      process.stdout.write(`${t('ops:content.invalid', { count: problems.length })}\n`);
+      process.exitCode = 1;
     }),
   );
 

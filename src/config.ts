@@ -10,6 +10,23 @@ import { defaultContentDir } from './paths.ts';
 
 export type QuietHours = { startMinute: number; endMinute: number } | null;
 
+/** How fast Loa Bản may send on one platform; `null`: no such limit. */
+export interface RateLimits {
+  perSecond: number;
+  perGroupPerMinute: number | null;
+  perChatPerSecond: number;
+}
+
+export interface DeliveryConfig {
+  rates: { telegram: RateLimits; zalo: RateLimits; sandbox: RateLimits };
+  /** A scheduled run missed while the bot was down is still sent if at most this late. */
+  graceMinutes: number;
+  /** Tries of a delivery that keeps failing for a passing reason, before it is marked failed. */
+  maxAttempts: number;
+  /** Sends in flight at once per platform in one process. */
+  concurrency: number;
+}
+
 export interface Config {
   databaseUrl: string | null;
   dataDir: string;
@@ -25,6 +42,7 @@ export interface Config {
   inviteTtlDays: number;
   /** Days after a quarter ends during which a session of that quarter can still be reported. */
   reportGraceDays: number;
+  delivery: DeliveryConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   operatorLanguage: 'vi' | 'en';
 }
@@ -87,6 +105,14 @@ const variables = {
     .default('21:00-06:00'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   REPORT_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(15),
+  TELEGRAM_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
+  TELEGRAM_GROUP_RATE_PER_MINUTE: z.coerce.number().positive().max(1000).default(20),
+  TELEGRAM_CHAT_RATE_PER_SECOND: z.coerce.number().positive().max(100).default(1),
+  ZALO_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
+  ZALO_CHAT_RATE_PER_SECOND: z.coerce.number().positive().max(100).default(1),
+  SCHEDULE_GRACE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(360),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OPERATOR_LANG: z.enum(['vi', 'en']).default('vi'),
 } as const;
@@ -147,6 +173,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     quietHours: parseQuietHours(v.QUIET_HOURS),
     inviteTtlDays: v.INVITE_TTL_DAYS,
     reportGraceDays: v.REPORT_GRACE_DAYS,
+    delivery: {
+      rates: {
+        telegram: {
+          perSecond: v.TELEGRAM_RATE_PER_SECOND,
+          perGroupPerMinute: v.TELEGRAM_GROUP_RATE_PER_MINUTE,
+          perChatPerSecond: v.TELEGRAM_CHAT_RATE_PER_SECOND,
+        },
+        zalo: { perSecond: v.ZALO_RATE_PER_SECOND, perGroupPerMinute: null, perChatPerSecond: v.ZALO_CHAT_RATE_PER_SECOND },
+        sandbox: { perSecond: 1000, perGroupPerMinute: null, perChatPerSecond: 100 },
+      },
+      graceMinutes: v.SCHEDULE_GRACE_MINUTES,
+      maxAttempts: v.DELIVERY_MAX_ATTEMPTS,
+      concurrency: v.DELIVERY_CONCURRENCY,
+    },
     logLevel: v.LOG_LEVEL,
     operatorLanguage: v.OPERATOR_LANG,
   };

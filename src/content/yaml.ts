@@ -3,7 +3,7 @@
  * as "file:line: what is wrong", so the Women's Union can fix content without reading code.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 
 /** One problem in one content file. */
@@ -30,6 +30,16 @@ function lineOf(doc: Document, lines: LineCounter, path: PropertyKey[]): number 
   return 1;
 }
 
+/** The line of the key `key` in the mapping at `path` (an unknown key is reported where it is written). */
+function keyLineOf(doc: Document, lines: LineCounter, path: PropertyKey[], key: string): number {
+  const map = path.length > 0 ? doc.getIn(path as unknown[], true) : doc.contents;
+  if (isMap(map)) {
+    const pair = map.items.find((p) => (isScalar(p.key) ? p.key.value === key : p.key === key));
+    if (pair && isNode(pair.key) && pair.key.range) return lines.linePos(pair.key.range[0]).line;
+  }
+  return lineOf(doc, lines, path);
+}
+
 /** Parses YAML `text` (from `file`, `lineOffset` lines into it) and validates it against `schema`. */
 export function parseYaml<S extends z.ZodType>(file: string, text: string, schema: S, lineOffset = 0): z.infer<S> {
   const lines = new LineCounter();
@@ -41,15 +51,27 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
   }
   const parsed = schema.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
+  const where = (path: PropertyKey[]) => (path.length > 0 ? `${path.join('.')}: ` : '');
   throw new ContentError(
-    parsed.error.issues.map((issue) => ({
-      file,
-      line: lineOf(doc, lines, issue.path) + lineOffset,
-      message: issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-    })),
+    parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ file, line: keyLineOf(doc, lines, issue.path, key) + lineOffset, message: `${where(issue.path)}unknown key "${key}"` }))
+        : [{ file, line: lineOf(doc, lines, issue.path) + lineOffset, message: `${where(issue.path)}${issue.message}` }],
+    ),
   );
 }
 
 export function readYamlFile<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
   return parseYaml(file, readFileSync(file, 'utf8'), schema);
+}
+
+/** Runs `read`, moving the problems of a ContentError into `problems` (undefined then); other errors pass. */
+export function collectProblems<T>(problems: ContentProblem[], read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ContentError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
 }

@@ -71,6 +71,11 @@ const topicsSchema = z.strictObject({
 });
 export type Topic = z.infer<typeof topicsSchema>['topics'][number];
 
+/** The topics of content/topics.yaml, shared by FAQ entries, campaign messages and reports. Throws a ContentError. */
+export function readTopics(contentDir: string): Topic[] {
+  return readYamlFile(path.join(contentDir, 'topics.yaml'), topicsSchema).topics;
+}
+
 const languageSchema = z.strictObject({
   abbreviations: z.record(z.string(), z.string()).default({}),
   fillers: z.array(z.string()).default([]),

@@ -9,6 +9,7 @@
 import cron from 'node-cron';
 import type { OutboundMessage, SendResult } from '../channels/channel.ts';
 import type { QuietHours } from '../config.ts';
+import { inQuietHours } from '../delivery/time.ts';
 import { translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/store.ts';
@@ -18,15 +19,6 @@ export type Send = (platform: string, chatId: string, message: OutboundMessage) 
 
 const remindFromDays = 14;
 const remindEveryMs = 7 * 24 * 60 * 60 * 1000;
-
-/** True when `now` falls in the quiet hours (which may span midnight) of `timeZone`. */
-export function inQuietHours(now: Date, timeZone: string, quiet: QuietHours): boolean {
-  if (!quiet) return false;
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
-  const minute = Number(parts.find((p) => p.type === 'hour')!.value) * 60 + Number(parts.find((p) => p.type === 'minute')!.value);
-  const { startMinute: from, endMinute: to } = quiet;
-  return from <= to ? minute >= from && minute < to : minute >= from || minute < to;
-}
 
 export interface ReminderOptions {
   now: Date;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/channels/channel.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
 import { defaultContentDir } from '../../src/paths.ts';
-import { inQuietHours, sendReportReminders } from '../../src/reports/reminders.ts';
+import { inQuietHours } from '../../src/delivery/time.ts';
+import { sendReportReminders } from '../../src/reports/reminders.ts';
 import type { Store } from '../../src/store/store.ts';
 import { freshStore } from '../support/stores.ts';
 

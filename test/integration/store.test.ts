@@ -31,8 +31,8 @@ describe.each(backends)('the store on %s', (backend) => {
     const group = await db.communicationGroup.create({ data: { name: 'Tổ U', areaId: area.id } });
     const chat = await db.chatLink.create({ data: { platform: 'telegram', chatId: '-100', kind: 'group', groupId: group.id } });
     const broadcast = await db.broadcast.create({ data: { audience: {}, scheduledFor: new Date() } });
-    await db.delivery.create({ data: { broadcastId: broadcast.id, chatLinkId: chat.id } });
-    await expect(db.delivery.create({ data: { broadcastId: broadcast.id, chatLinkId: chat.id } })).rejects.toThrow();
+    await db.delivery.create({ data: { broadcastId: broadcast.id, chatLinkId: chat.id, platform: 'telegram' } });
+    await expect(db.delivery.create({ data: { broadcastId: broadcast.id, chatLinkId: chat.id, platform: 'telegram' } })).rejects.toThrow();
 
     await db.processedUpdate.create({ data: { platform: 'telegram', updateId: '42' } });
     await expect(db.processedUpdate.create({ data: { platform: 'telegram', updateId: '42' } })).rejects.toThrow();

@@ -1,0 +1,133 @@
+/**
+ * A broadcast is one run of a schedule: its audience expands into the outbox, one Delivery per
+ * chat, created with `skipDuplicates` on the broadcast × chat key, so expanding again (after a
+ * crash half-way, or by a second process) adds only what is missing.
+ */
+import type { OutboundMessage } from '../channels/channel.ts';
+import type { Db } from '../store/store.ts';
+import { audienceSchema, resolveAudience } from './audience.ts';
+import type { MessageFor } from './dispatcher.ts';
+
+const chunk = 1_000;
+
+export interface Expanded {
+  broadcastId: number;
+  queued: number;
+  status: string;
+}
+
+/** Expands a pending broadcast into deliveries on `platforms`; a broadcast that reaches no chat is marked empty. */
+export async function expandBroadcast(db: Db, broadcastId: number, platforms: readonly string[], now: Date): Promise<Expanded> {
+  const broadcast = await db.broadcast.findUniqueOrThrow({ where: { id: broadcastId } });
+  if (broadcast.status !== 'pending') return { broadcastId, queued: 0, status: broadcast.status };
+  const targets = await resolveAudience(db, audienceSchema.parse(broadcast.audience), platforms);
+  if (targets.length === 0) {
+    await db.broadcast.update({ where: { id: broadcastId }, data: { status: 'empty', reason: 'no active chat in the audience', expandedAt: now } });
+    return { broadcastId, queued: 0, status: 'empty' };
+  }
+  const due = broadcast.scheduledFor > now ? broadcast.scheduledFor : now;
+  let queued = 0;
+  for (let i = 0; i < targets.length; i += chunk) {
+    const { count } = await db.delivery.createMany({
+      data: targets.slice(i, i + chunk).map((t) => ({
+        broadcastId,
+        chatLinkId: t.chatLinkId,
+        platform: t.platform,
+        priority: broadcast.priority,
+        nextAttemptAt: due,
+      })),
+      skipDuplicates: true,
+    });
+    queued += count;
+  }
+  await db.broadcast.update({ where: { id: broadcastId }, data: { status: 'queued', expandedAt: now } });
+  return { broadcastId, queued, status: 'queued' };
+}
+
+/** Expands every pending broadcast that is due (a crash may have left one half-way). */
+export async function expandDue(db: Db, platforms: readonly string[], now: Date): Promise<Expanded[]> {
+  const pending = await db.broadcast.findMany({ where: { status: 'pending', scheduledFor: { lte: now } }, select: { id: true }, orderBy: { id: 'asc' } });
+  const done: Expanded[] = [];
+  for (const { id } of pending) done.push(await expandBroadcast(db, id, platforms, now));
+  return done;
+}
+
+interface ContentBody {
+  variants?: Record<string, string>;
+  image?: string | null;
+}
+
+/**
+ * What each broadcast says, per language: the content item's variant for the chat's language,
+ * else its Vietnamese; or the broadcast's own text. Read once per broadcast and kept.
+ */
+export function messageSource(db: Db): MessageFor {
+  const cache = new Map<number, Promise<{ variants: Record<string, string>; image: string | null } | null>>();
+  const load = async (broadcastId: number) => {
+    const broadcast = await db.broadcast.findUnique({ where: { id: broadcastId }, select: { text: true, contentId: true } });
+    if (!broadcast) return null;
+    if (broadcast.text) return { variants: { vi: broadcast.text }, image: null };
+    if (!broadcast.contentId) return null;
+    const item = await db.contentItem.findUnique({ where: { id: broadcast.contentId } });
+    const body = (item?.body ?? {}) as ContentBody;
+    return body.variants?.vi ? { variants: body.variants, image: body.image ?? null } : null;
+  };
+  return async (broadcastId, language): Promise<OutboundMessage | null> => {
+    let entry = cache.get(broadcastId);
+    if (!entry) cache.set(broadcastId, (entry = load(broadcastId)));
+    const content = await entry;
+    if (!content) {
+      cache.delete(broadcastId);
+      return null;
+    }
+    const text = content.variants[language] ?? content.variants.vi!;
+    // Images are sent only when they are web addresses; a file in content/ needs an upload the channels do not do yet.
+    const imageUrl = content.image && /^https:\/\//.test(content.image) ? content.image : undefined;
+    return { text, ...(imageUrl ? { imageUrl } : {}) };
+  };
+}
+
+export interface Progress {
+  broadcastId: number;
+  status: string;
+  reason: string | null;
+  scheduledFor: Date;
+  contentId: string | null;
+  total: number;
+  queued: number;
+  sending: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** The most common failure reasons, with how many deliveries each. */
+  failures: { reason: string; count: number }[];
+}
+
+/** Where a broadcast stands, counted from its deliveries. Null when there is no such broadcast. */
+export async function broadcastProgress(db: Db, broadcastId: number): Promise<Progress | null> {
+  const broadcast = await db.broadcast.findUnique({ where: { id: broadcastId } });
+  if (!broadcast) return null;
+  const counts = await db.delivery.groupBy({ by: ['status'], where: { broadcastId }, _count: { _all: true } });
+  const of = (...statuses: string[]) => counts.filter((c) => statuses.includes(c.status)).reduce((n, c) => n + c._count._all, 0);
+  const failures = await db.delivery.groupBy({
+    by: ['lastError'],
+    where: { broadcastId, status: { in: ['failed', 'skipped'] } },
+    _count: { _all: true },
+    orderBy: { _count: { lastError: 'desc' } },
+    take: 5,
+  });
+  return {
+    broadcastId,
+    status: broadcast.status,
+    reason: broadcast.reason,
+    scheduledFor: broadcast.scheduledFor,
+    contentId: broadcast.contentId,
+    total: of('queued', 'leased', 'sending', 'sent', 'failed', 'skipped'),
+    queued: of('queued', 'leased'),
+    sending: of('sending'),
+    sent: of('sent'),
+    failed: of('failed'),
+    skipped: of('skipped'),
+    failures: failures.map((f) => ({ reason: f.lastError ?? '', count: f._count._all })),
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Delivery put together: every minute (and at start) due schedules become broadcasts,
+ * broadcasts expand into the outbox, and one dispatcher per platform drains it. Direct sends
+ * (replies, reminders, alerts) are paced through the same per-platform slot clock, so they
+ * share one budget with broadcasts and never wait behind them: a reply takes the next slot,
+ * at most a few lanes' worth (a fraction of a second) after the ones already reserved.
+ */
+import { hostname } from 'node:os';
+import cron from 'node-cron';
+import type { Channel, OutboundMessage, SendResult, SendTarget } from '../channels/channel.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Db } from '../store/store.ts';
+import { expandDue, messageSource } from './broadcasts.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { reserveSlot } from './outbox.ts';
+import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
+
+export interface DeliveryService {
+  dispatchers: Dispatcher[];
+  /** Runs due schedules and expands due broadcasts now (the minute tick does the same). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface DeliveryOptions {
+  db: Db;
+  channels: Channel[];
+  config: Pick<Config, 'delivery' | 'timeZone' | 'quietHours'>;
+  library: ScheduleLibrary;
+  /** The embedded database: this is the only process, every old lease is dead. */
+  soleProcess: boolean;
+  log: Logger;
+  now?: () => Date;
+}
+
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+function ratesFor(config: Pick<Config, 'delivery'>, platform: string) {
+  return config.delivery.rates[platform as keyof Config['delivery']['rates']];
+}
+
+export async function startDelivery(options: DeliveryOptions): Promise<DeliveryService> {
+  const { db, channels, config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const platforms = channels.map((c) => c.platform);
+  const messageFor = messageSource(db);
+  const dispatchers = channels.map(
+    (channel) =>
+      new Dispatcher({
+        db,
+        channel,
+        limits: ratesFor(config, channel.platform),
+        worker: workerName(),
+        messageFor,
+        timeZone: config.timeZone,
+        quietHours: config.quietHours,
+        maxAttempts: config.delivery.maxAttempts,
+        concurrency: config.delivery.concurrency,
+        soleProcess: options.soleProcess,
+        log,
+        now: () => now().getTime(),
+      }),
+  );
+  let ticking: Promise<void> | null = null;
+  const tick = () =>
+    (ticking ??= (async () => {
+      try {
+        const at = now();
+        const runs = await runDueSchedules({ db, library: options.library, timeZone: config.timeZone }, at, config.delivery.graceMinutes);
+        if (runs.broadcasts.length > 0 || runs.skipped > 0) log.info(runs, 'schedules ran');
+        const expanded = await expandDue(db, platforms, at);
+        for (const e of expanded) log.info(e, 'broadcast queued');
+        if (expanded.length > 0) for (const d of dispatchers) d.wake();
+      } catch (error) {
+        log.error({ err: error }, 'schedule tick failed; it runs again next minute');
+      } finally {
+        ticking = null;
+      }
+    })());
+  for (const d of dispatchers) await d.start();
+  await tick();
+  const job = cron.schedule('* * * * *', () => void tick(), { name: 'delivery-tick' });
+  return {
+    dispatchers,
+    tick,
+    async stop() {
+      await job.destroy();
+      await ticking;
+      await Promise.all(dispatchers.map((d) => d.stop()));
+    },
+  };
+}
+
+/**
+ * `channel` with each send first taking a slot of its platform's clock, for sends outside the
+ * outbox (replies, reminders). If the clock cannot be read the message still goes: a reply
+ * matters more than the budget.
+ */
+export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'delivery'>, log: Logger): Channel {
+  const interval = 1000 / ratesFor(config, channel.platform).perSecond;
+  return {
+    platform: channel.platform,
+    maxTextLength: channel.maxTextLength,
+    start: (handler) => channel.start(handler),
+    stop: () => channel.stop(),
+    async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
+      try {
+        const slot = await reserveSlot(db, channel.platform, interval, Date.now());
+        const wait = slot - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      } catch (error) {
+        log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');
+      }
+      return channel.send(target, message);
+    },
+  };
+}
