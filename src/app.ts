@@ -11,7 +11,7 @@ import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox.ts';
 import { TelegramChannel } from './channels/telegram/telegram.ts';
 import { ZaloChannel } from './channels/zalo/zalo.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { loadCampaigns, type CampaignLibrary } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
@@ -133,6 +133,48 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     await delivery?.stop();
     await Promise.allSettled(channels.map((c) => c.stop()));
     await http.close().catch(() => {});
+    await store.close();
+    throw error;
+  }
+}
+
+export interface Dispatch {
+  store: Store;
+  delivery: DeliveryService;
+  stop(): Promise<void>;
+}
+
+/**
+ * Only the schedules and the outbox, no inbound chats and no web pages: `loaban dispatch`, for
+ * extra sending processes beside `loaban start` on PostgreSQL (the embedded database allows
+ * one process, which `start` already is). Telegram and Zalo only: the sandbox lives inside start.
+ */
+export async function startDispatch(config: Config, log: Logger): Promise<Dispatch> {
+  checkContentDir(config);
+  const campaigns = loadCampaigns(config.contentDir);
+  const { store } = await openMigratedStore(config, log);
+  try {
+    const http = createHttpServer(log);
+    const channels: Channel[] = [];
+    if (config.telegram) channels.push(new TelegramChannel({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, webhook: null, http, log }));
+    if (config.zalo) {
+      const { token, apiRoot } = config.zalo;
+      channels.push(new ZaloChannel({ token, apiRoot, webhook: null, http, choices: choiceMemory(store.prisma, 'zalo'), log }));
+    }
+    if (channels.length === 0) throw new ConfigError(translator(config.operatorLanguage)('ops:dispatch.noChannel'));
+    await syncCampaigns(store.prisma, campaigns);
+    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log });
+    let stopping: Promise<void> | undefined;
+    return {
+      store,
+      delivery,
+      stop: () =>
+        (stopping ??= (async () => {
+          await delivery.stop();
+          await store.close();
+        })()),
+    };
+  } catch (error) {
     await store.close();
     throw error;
   }

@@ -5,13 +5,18 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { checkContentDir, openMigratedStore, startApp } from './app.ts';
+import { checkContentDir, openMigratedStore, startApp, startDispatch } from './app.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { campaignTextLimit, loadCampaigns } from './content/campaigns.ts';
+import { syncCampaigns } from './content/sync.ts';
 import { validateContent } from './content/validate.ts';
+import { broadcastProgress } from './delivery/broadcasts.ts';
+import { addSchedule, listSchedules, ScheduleError, setScheduleStatus, type What, type When } from './delivery/schedules.ts';
+import { formatLocalDateTime, parseLocalDateTime } from './delivery/time.ts';
 import { ContentError } from './content/yaml.ts';
 import { answerStream } from './faq/ask.ts';
 import { loadFaq } from './faq/faq.ts';
-import { listGroups } from './groups/areas.ts';
+import { AreaNotFound, findArea, listGroups } from './groups/areas.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
 import { createInvite, findGroup, GroupNotFound } from './groups/invites.ts';
 import { HttpError } from './http/server.ts';
@@ -248,6 +253,218 @@ program
       checkContentDir(config);
       const bad = await answerStream(loadFaq(config.contentDir), process.stdin, process.stdout, process.stderr, Boolean(options.jsonl));
       if (bad > 0) process.exitCode = 1;
+    }),
+  );
+
+/** The platforms this configuration sends on. */
+function platformsOf(config: Config): string[] {
+  return [...(config.sandbox ? ['sandbox'] : []), ...(config.telegram ? ['telegram'] : []), ...(config.zalo ? ['zalo'] : [])];
+}
+
+/** A group or area the operator named that does not exist (or is ambiguous), worded for them. */
+function notFound(t: ReturnType<typeof translator>, kind: 'group' | 'area', error: GroupNotFound | AreaNotFound): OperatorError {
+  const list = error.candidates.map((c) => `${c.id}: ${c.name}`).join('; ');
+  return new OperatorError(t(error.candidates.length > 1 ? `ops:schedule.ambiguous_${kind}` : `ops:schedule.no_${kind}`, { query: error.query, list }));
+}
+
+interface ScheduleAddOptions {
+  content?: string;
+  text?: string;
+  calendar?: string;
+  at?: string;
+  cron?: string;
+  time?: string;
+  area?: string;
+  group?: string[];
+  language?: string;
+  channel?: string;
+  urgent?: boolean;
+}
+
+const schedule = program.command('schedule').description('scheduled campaign messages');
+
+schedule
+  .command('add')
+  .description('schedule a message: what (--content, --text or --calendar), when (--at or --cron; a calendar event has its own dates), to whom (everyone unless narrowed)')
+  .option('--content <id>', 'a campaign message of content/campaigns (file name without .md)')
+  .option('--text <text>', 'a message of your own, in Vietnamese')
+  .option('--calendar <event>', 'a calendar event of content/calendar/calendar.yaml, e.g. action-month')
+  .option('--at <time>', 'once, local time "YYYY-MM-DD HH:MM"')
+  .option('--cron <expression>', 'repeatedly, a cron expression in local time, e.g. "0 8 * * 1" (Mondays 08:00)')
+  .option('--time <HH:MM>', 'time of day for a calendar event', '08:00')
+  .option('--area <id or name>', 'only the groups under this area')
+  .option('--group <id or name...>', 'only these groups')
+  .option('--language <code>', 'only chats reading this language (vi, …)')
+  .option('--channel <platform>', 'only telegram, zalo or sandbox chats')
+  .option('--urgent', 'goes ahead of other queued messages')
+  .action(
+    action(async (options: ScheduleAddOptions) => {
+      const { config, log, t } = environment();
+      const whats = [options.content, options.text, options.calendar].filter((v) => v !== undefined).length;
+      if (whats !== 1) throw new OperatorError(t('ops:schedule.needWhat'));
+      const what: What = options.content !== undefined ? { contentId: options.content } : options.text !== undefined ? { text: options.text } : { calendar: options.calendar! };
+      let when: When;
+      if (options.calendar !== undefined) {
+        if (options.at !== undefined || options.cron !== undefined) throw new OperatorError(t('ops:schedule.calendarHasDates'));
+        if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(options.time ?? '')) throw new OperatorError(t('ops:schedule.badTime', { value: options.time }));
+        when = { calendarTime: options.time! };
+      } else if ((options.at === undefined) === (options.cron === undefined)) {
+        throw new OperatorError(t('ops:schedule.needWhen'));
+      } else if (options.at !== undefined) {
+        const at = parseLocalDateTime(options.at, config.timeZone);
+        if (!at) throw new OperatorError(t('ops:schedule.badAt', { value: options.at }));
+        when = { at };
+      } else {
+        when = { cron: options.cron! };
+      }
+      if (options.channel !== undefined && !['telegram', 'zalo', 'sandbox'].includes(options.channel)) throw new OperatorError(t('ops:schedule.badChannel', { value: options.channel }));
+      if (options.language !== undefined && !/^[a-z]{2,3}$/.test(options.language)) throw new OperatorError(t('ops:schedule.badLanguage', { value: options.language }));
+      checkContentDir(config);
+      const library = loadCampaigns(config.contentDir);
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const db = store.prisma;
+        const areaId = options.area === undefined ? undefined : (await findArea(db, options.area).catch((e: unknown) => Promise.reject(e instanceof AreaNotFound ? notFound(t, 'area', e) : e))).id;
+        const groupIds: number[] = [];
+        for (const name of (options.group ?? []).flatMap((g) => g.split(',')).filter((g) => g.trim())) {
+          groupIds.push((await findGroup(db, name).catch((e: unknown) => Promise.reject(e instanceof GroupNotFound ? notFound(t, 'group', e) : e))).id);
+        }
+        await syncCampaigns(db, library);
+        const platforms = platformsOf(config);
+        const audience = {
+          ...(areaId === undefined ? {} : { areaId }),
+          ...(groupIds.length > 0 ? { groupIds } : {}),
+          ...(options.language ? { language: options.language } : {}),
+          ...(options.channel ? { platform: options.channel as 'telegram' | 'zalo' | 'sandbox' } : {}),
+        };
+        const made = await addSchedule({ db, library, timeZone: config.timeZone, platforms, textLimit: campaignTextLimit }, { what, when, audience, urgent: options.urgent }, new Date()).catch(
+          (error: unknown) => Promise.reject(error instanceof ScheduleError ? new OperatorError(t(`ops:schedule.error.${error.key}`, error.params)) : error),
+        );
+        const next = formatLocalDateTime(made.schedule.nextRunAt!, config.timeZone);
+        process.stdout.write(`${t('ops:schedule.added', { id: made.schedule.id, next, zone: config.timeZone, reach: made.reach })}\n${made.schedule.id}\n`);
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+
+schedule
+  .command('list')
+  .description('the schedules: id, status, what, when, next run, runs so far')
+  .option('--json', 'one JSON array instead of lines')
+  .action(
+    action(async (options: { json?: boolean }) => {
+      const { config, log, t } = environment();
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const rows = await listSchedules(store.prisma);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          return;
+        }
+        if (rows.length === 0) process.stdout.write(`${t('ops:schedule.none')}\n`);
+        for (const r of rows) {
+          const what = r.contentId ?? r.calendarKey ?? `"${(r.text ?? '').slice(0, 40)}${(r.text ?? '').length > 40 ? '…' : ''}"`;
+          const when = r.kind === 'once' ? formatLocalDateTime(r.runAt!, config.timeZone) : r.kind === 'cron' ? `cron ${r.cron}` : `${t('ops:schedule.calendarAt')} ${r.atTime}`;
+          const next = r.nextRunAt ? formatLocalDateTime(r.nextRunAt, config.timeZone) : '—';
+          process.stdout.write(`${r.id}\t${t(`ops:schedule.status.${r.status}`)}\t${what}\t${when}\t${t('ops:schedule.next')} ${next}\t${t('ops:schedule.runs', { count: r._count.broadcasts })}\t${JSON.stringify(r.audience)}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+
+for (const verb of ['pause', 'resume', 'remove'] as const) {
+  schedule
+    .command(`${verb} <id>`)
+    .description({ pause: 'stop a schedule from running (broadcasts already queued still go)', resume: 'run a paused schedule again, from its next time after now', remove: 'remove a schedule for good' }[verb])
+    .action(
+      action(async (id: string) => {
+        const { config, log, t } = environment();
+        if (!/^\d+$/.test(id)) throw new OperatorError(t('ops:schedule.badId', { value: id }));
+        checkContentDir(config);
+        const library = loadCampaigns(config.contentDir);
+        const { store } = await openMigratedStore(config, log);
+        try {
+          const row = await setScheduleStatus({ db: store.prisma, library, timeZone: config.timeZone }, Number(id), verb, new Date());
+          if (!row) throw new OperatorError(t('ops:schedule.notFound', { id }));
+          const next = row.nextRunAt ? formatLocalDateTime(row.nextRunAt, config.timeZone) : '—';
+          process.stdout.write(`${t(`ops:schedule.${verb}d`, { id, next })}\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}
+
+const broadcast = program.command('broadcast').description('runs of schedules and their deliveries');
+
+broadcast
+  .command('status <id>')
+  .description('how far a broadcast got: queued, sending, sent, failed, skipped, and why')
+  .option('--json', 'one JSON object')
+  .action(
+    action(async (id: string, options: { json?: boolean }) => {
+      const { config, log, t } = environment();
+      if (!/^\d+$/.test(id)) throw new OperatorError(t('ops:broadcast.badId', { value: id }));
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const progress = await broadcastProgress(store.prisma, Number(id));
+        if (!progress) throw new OperatorError(t('ops:broadcast.notFound', { id }));
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(progress)}\n`);
+          return;
+        }
+        const at = formatLocalDateTime(progress.scheduledFor, config.timeZone);
+        process.stdout.write(`${t('ops:broadcast.status', { ...progress, at, state: t(`ops:broadcast.state.${progress.status}`) })}\n`);
+        if (progress.reason) process.stdout.write(`${progress.reason}\n`);
+        for (const f of progress.failures) process.stdout.write(`  ${f.count} × ${f.reason}\n`);
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+
+broadcast
+  .command('list')
+  .description('the latest broadcasts with their progress')
+  .option('--limit <n>', 'how many', '20')
+  .action(
+    action(async (options: { limit: string }) => {
+      const { config, log, t } = environment();
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const rows = await store.prisma.broadcast.findMany({ orderBy: { id: 'desc' }, take: Math.max(1, Number(options.limit) || 20), select: { id: true } });
+        if (rows.length === 0) process.stdout.write(`${t('ops:broadcast.none')}\n`);
+        for (const { id } of rows) {
+          const p = (await broadcastProgress(store.prisma, id))!;
+          const at = formatLocalDateTime(p.scheduledFor, config.timeZone);
+          process.stdout.write(`${t('ops:broadcast.status', { ...p, at, state: t(`ops:broadcast.state.${p.status}`) })}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+
+program
+  .command('dispatch')
+  .description('only send scheduled messages (no chats, no web pages): extra sending processes beside start, on PostgreSQL')
+  .action(
+    action(async () => {
+      const { config, log, t } = environment();
+      const running = await startDispatch(config, log);
+      log.info({ database: running.store.kind, platforms: running.delivery.dispatchers.length }, t('ops:dispatch.started'));
+      let signals = 0;
+      const shutdown = async () => {
+        if (signals++ > 0) process.exit(1);
+        await running.stop();
+        log.flush?.();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void shutdown());
+      process.on('SIGTERM', () => void shutdown());
     }),
   );
 

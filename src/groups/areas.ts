@@ -2,6 +2,7 @@
  * The area tree (province → … → village, any depth). Each area keeps `path`, the chain of its
  * ancestors' ids ("/1/4/9/"), so "everything under this commune" is one indexed prefix query.
  */
+import { foldText } from '../faq/normalize.ts';
 import type { Db } from '../store/store.ts';
 
 export interface NewArea {
@@ -96,4 +97,30 @@ export async function listGroups(db: Db) {
     leaders: g.memberships.map((m) => ({ name: m.person.displayName, role: m.role, platform: m.person.platform })),
     chats: g.chatLinks.map((c) => ({ platform: c.platform, kind: c.kind, chatId: c.chatId })),
   }));
+}
+
+export class AreaNotFound extends Error {
+  override name = 'AreaNotFound';
+  constructor(
+    readonly query: string,
+    readonly candidates: Array<{ id: number; name: string }>,
+  ) {
+    super(query);
+  }
+}
+
+/** An area by id, or by name (tone marks and case optional); none or several → AreaNotFound listing the candidates. */
+export async function findArea(db: Db, idOrName: string) {
+  const trimmed = idOrName.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const area = await db.area.findUnique({ where: { id: Number(trimmed) } });
+    if (area) return area;
+    throw new AreaNotFound(trimmed, []);
+  }
+  const wanted = foldText(trimmed);
+  const areas = await db.area.findMany({ orderBy: { id: 'asc' } });
+  const exact = areas.filter((a) => foldText(a.name) === wanted);
+  const matches = exact.length > 0 ? exact : areas.filter((a) => foldText(a.name).includes(wanted));
+  if (matches.length === 1) return matches[0]!;
+  throw new AreaNotFound(trimmed, matches.map((a) => ({ id: a.id, name: a.name })));
 }
