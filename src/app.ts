@@ -16,7 +16,7 @@ import { loadCampaigns, type CampaignLibrary } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
 import { choiceMemory } from './conversation/choices.ts';
-import { createInboundHandler, reportDeps } from './conversation/inbound.ts';
+import { contentLanguages, createInboundHandler, reportDeps } from './conversation/inbound.ts';
 import { pacedChannel, startDelivery, type DeliveryService } from './delivery/service.ts';
 import { loadFaq } from './faq/faq.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
@@ -100,8 +100,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     if (synced.created + synced.updated > 0) log.info(synced, 'campaign messages stored');
     // Replies and reminders take slots of the same per-platform clock as broadcasts.
     const paced = channels.map((c) => pacedChannel(c, store.prisma, config, log));
+    const languages = contentLanguages(faq, [...campaigns.messages.values()].map((m) => m.variants));
     for (const [i, channel] of channels.entries()) {
-      await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report }));
+      await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report, languages }));
     }
     const byPlatform = new Map(paced.map((c) => [c.platform as string, c]));
     const send: Send = async (platform, chatId, message) => {

@@ -73,6 +73,8 @@ export interface InboundEvent {
   buttonData?: string;
   /** When the chat moved: the new chat id (chatMigrated). */
   newChatId?: string;
+  /** The bot's own username on the platform, when known (for links such as t.me/<bot>?start=…). */
+  botUsername?: string;
   at: Date;
 }
 

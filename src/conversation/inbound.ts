@@ -23,6 +23,16 @@ export interface InboundDeps {
   faq?: Faq;
   /** Session reports' formats, topics and rules (default: the shipped content/, Vietnam's time, 15 days' grace). */
   report?: ReportDeps;
+  /** Languages that have content (default: those of the FAQ's answers). */
+  languages?: string[];
+}
+
+/** The languages some content is written in, Vietnamese first. */
+export function contentLanguages(faq: Faq, campaignVariants: Iterable<Record<string, string>> = []): string[] {
+  const found = new Set(['vi']);
+  for (const entry of faq.knowledge.entries) for (const lang of Object.keys(entry.answer)) found.add(lang);
+  for (const variants of campaignVariants) for (const lang of Object.keys(variants)) found.add(lang);
+  return [...found];
 }
 
 let shippedFaq: Faq | undefined;
@@ -54,8 +64,12 @@ async function languageOf(db: Db, event: InboundEvent): Promise<string> {
 }
 
 /** The handler a channel calls for each event. */
-export function createInboundHandler({ db, log, channel, faq = defaultFaq(), report }: InboundDeps): InboundHandler {
-  const router = createRouter({ faq, report: report ?? reportDeps(defaultContentDir, faq, reportTimeZone, 15) });
+export function createInboundHandler({ db, log, channel, faq = defaultFaq(), report, languages }: InboundDeps): InboundHandler {
+  const router = createRouter({
+    faq,
+    report: report ?? reportDeps(defaultContentDir, faq, reportTimeZone, 15),
+    subscription: { languages: languages ?? contentLanguages(faq) },
+  });
   const send = sender(channel, log);
   return async (event) => {
     if (!(await claim(db, event))) {

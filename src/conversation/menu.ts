@@ -11,12 +11,6 @@ export type MenuItem = (typeof menuItems)[number];
 
 export const menuData = (item: MenuItem) => `menu:${item}`;
 
-/** The item a button's data names, or null. */
-export function menuItemOf(data: string | undefined): MenuItem | null {
-  const item = data?.startsWith('menu:') ? data.slice('menu:'.length) : null;
-  return (menuItems as readonly string[]).includes(item ?? '') ? (item as MenuItem) : null;
-}
-
 /** The menu as buttons, two to a row. */
 export function menuButtons(t: Translate): Button[][] {
   const buttons = menuItems.map((item) => ({ label: t(`menu.${item}`), data: menuData(item) }));

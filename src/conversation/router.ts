@@ -7,7 +7,8 @@ import type { Faq } from '../faq/faq.ts';
 import { foldText } from '../faq/normalize.ts';
 import { answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from './faq.ts';
 import { reportFlow, type ReportDeps } from './report.ts';
-import { mainMenu, menuItemOf } from './menu.ts';
+import { mainMenu } from './menu.ts';
+import { subscriptions, type SubscriptionDeps } from './subscriptions.ts';
 import { compose, when, type Middleware, type Turn } from './turn.ts';
 
 const isGroup = (turn: Turn) => turn.event.chat.kind === 'group';
@@ -55,8 +56,15 @@ const isGreeting = (turn: Turn) => {
   return text.length > 0 && text.length <= 40 && greetingTriggers(turn).some((g) => text === g || text.startsWith(`${g} `));
 };
 
+/** The greeting; on first contact in a private chat, also what the bot is, what it keeps and how to stop. */
 const greet: Middleware = async (turn) => {
-  await turn.reply(mainMenu(turn.t, turn.t('greeting', { name: turn.event.sender.displayName })));
+  const { event, t } = turn;
+  const known =
+    event.chat.kind !== 'private' ||
+    (await turn.db.person.findUnique({ where: { platform_platformUserId: { platform: event.platform, platformUserId: event.sender.id } }, select: { id: true } })) !== null;
+  const greeting = t('greeting', { name: event.sender.displayName });
+  const platform = t(`subscription.platformNames.${event.platform}`, { defaultValue: event.platform });
+  await turn.reply(mainMenu(t, known ? greeting : `${greeting}\n\n${t('subscription.intro', { platform })}`));
 };
 
 const commands: Record<string, Middleware> = {
@@ -74,13 +82,6 @@ const command: Middleware = async (turn, next) => {
   await turn.reply(mainMenu(turn.t, turn.t('unknownCommand', { command: `/${name}` })));
 };
 
-/** Menu items whose feature has not landed yet (join) say so plainly. */
-const menu: Middleware = async (turn, next) => {
-  const item = menuItemOf(turn.event.buttonData);
-  if (!item) return next();
-  await turn.reply({ text: turn.t('menu.notYet', { item: turn.t(`menu.${item}`) }) });
-};
-
 const notUnderstood: Middleware = async (turn) => {
   await turn.reply(mainMenu(turn.t, turn.t('notUnderstood')));
 };
@@ -88,20 +89,21 @@ const notUnderstood: Middleware = async (turn) => {
 export interface RouterDeps {
   faq: Faq;
   report: ReportDeps;
+  subscription: SubscriptionDeps;
 }
 
 /** The whole conversation, as one middleware. A sign of danger is answered first, even in group chatter. */
-export function createRouter({ faq, report }: RouterDeps): Middleware {
+export function createRouter({ faq, report, subscription }: RouterDeps): Middleware {
   return compose(
     chatLifecycle,
     safetyFirst(faq),
     when((turn) => isGroup(turn) && !addressedToBot(turn), async () => {}),
     // A report being filled in takes the person's answers before anything else reads them.
     reportFlow(report),
+    subscriptions(subscription),
     askHowTo(faq),
     command,
     faqButtons(faq),
-    menu,
     when(isGreeting, greet),
     // A bare number is a choice that no longer exists (or never did), not a question.
     when((turn) => /^\s*\d{1,3}\s*[.)]?\s*$/.test(turn.event.text ?? ''), notUnderstood),

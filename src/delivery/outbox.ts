@@ -47,10 +47,13 @@ export async function claimDue(db: Db, platform: string, worker: string, limit: 
  RETURNING d.id, d."broadcastId", d."chatLinkId", d.attempts, d."partsSent", d.priority`;
 }
 
-/** Marks the send of a claimed delivery as started; false when the claim was lost. */
+/**
+ * Marks the send of a claimed delivery as started; false when the claim was lost or the chat
+ * stopped receiving meanwhile (a stop skips the row: see subscribers.ts).
+ */
 export async function markSending(db: Db, id: number, worker: string, now: Date): Promise<boolean> {
   const { count } = await db.delivery.updateMany({
-    where: { id, leasedBy: worker, status: 'leased' },
+    where: { id, leasedBy: worker, status: 'leased', chatLink: { is: { active: true, subscribed: true } } },
     data: { status: 'sending', attemptStartedAt: now, leaseUntil: new Date(now.getTime() + sendLeaseMs), attempts: { increment: 1 } },
   });
   return count === 1;

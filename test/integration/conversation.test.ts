@@ -20,10 +20,10 @@ describe.each(backends)('talking to Loa Bản in the sandbox (%s)', (backend) =>
     expect(menuOf()).toEqual(['Hỗ trợ sinh đẻ an toàn', 'Đường dây nóng', 'Địa chỉ tin cậy', 'Hỏi đáp', 'Báo cáo buổi sinh hoạt', 'Tham gia tổ của bản']);
   });
 
-  it.each(['join'])('the menu item "%s", not built yet, says so plainly and still gives emergency numbers', async (item) => {
-    const [answer] = await h.tap(`menu:${item}`);
-    expect(answer).toContain('đang được xây dựng');
-    expect(answer).toContain('113');
+  it('the menu item "join" asks which province, with the demo province as a button', async () => {
+    const [answer] = await h.tap('menu:join');
+    expect(answer).toContain('Bạn ở tỉnh nào?');
+    expect(menuOf()).toEqual(['Tỉnh Sơn Cước (DEMO)']);
   });
 
   it('an unknown command is named in the reply, with the menu', async () => {

@@ -64,6 +64,11 @@ function fromMessage(updateId: string, message: Message, me: BotIdentity | null)
 
 /** The event an update means, or null when the bot has nothing to do with it. */
 export function toInboundEvent(update: Update, me: BotIdentity | null): InboundEvent | null {
+  const event = readUpdate(update, me);
+  return event && me ? { ...event, botUsername: me.username } : event;
+}
+
+function readUpdate(update: Update, me: BotIdentity | null): InboundEvent | null {
   const updateId = String(update.update_id);
   if ('message' in update) return fromMessage(updateId, update.message, me);
   if ('callback_query' in update) {

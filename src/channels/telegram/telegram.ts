@@ -36,7 +36,7 @@ const captionLimit = 1024;
 export const telegramWebhookPath = '/webhooks/telegram';
 
 /** The commands Telegram shows in its menu, described from locales. */
-const menuCommands = ['start', 'menu', 'hoi', 'baocao', 'dangky', 'trogiup'] as const;
+const menuCommands = ['start', 'menu', 'hoi', 'thamgia', 'dunglai', 'tieptuc', 'ngonngu', 'dulieucuatoi', 'baocao', 'dangky', 'mathamgia', 'trogiup'] as const;
 
 export class TelegramChannel implements Channel {
   readonly platform = 'telegram' as const;
