@@ -16,10 +16,11 @@ import { formatLocalDateTime, parseLocalDateTime } from './delivery/time.ts';
 import { ContentError } from './content/yaml.ts';
 import { answerStream } from './faq/ask.ts';
 import { loadFaq } from './faq/faq.ts';
-import { AreaNotFound, findArea, listGroups } from './groups/areas.ts';
+import { AreaNotFound, findArea, listAreaSubscribers, listGroups } from './groups/areas.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
 import { createInvite, findGroup, GroupNotFound } from './groups/invites.ts';
 import { HttpError } from './http/server.ts';
+import { joinCodeOf, rotateJoinCode } from './subscriptions/join-codes.ts';
 import { exportRows, toCsv, toXlsx } from './reports/export.ts';
 import { readFormats } from './reports/parse.ts';
 import { formatQuarter, parseQuarter } from './reports/quarter.ts';
@@ -56,6 +57,12 @@ function action<A extends unknown[]>(body: (...args: A) => Promise<void>) {
     }
   };
 }
+
+// `loaban groups | head`: the reader went away; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const program = new Command('loaban')
   .description('Loa Bản — the village loudspeaker: chat bot for grassroots communication groups')
@@ -156,13 +163,22 @@ program
 
 program
   .command('groups')
-  .description('list the communication groups: id, name, area, leaders, linked chats')
+  .description('list the communication groups: id, name, area, leaders, linked chats, join code, villagers following privately')
   .option('--json', 'one JSON array instead of lines')
+  .option('--by-area', 'per area instead: its groups and the villagers following them privately')
   .action(
-    action(async (options: { json?: boolean }) => {
+    action(async (options: { json?: boolean; byArea?: boolean }) => {
       const { config, log, t } = environment();
       const { store } = await openMigratedStore(config, log);
       try {
+        if (options.byArea) {
+          const areas = await listAreaSubscribers(store.prisma);
+          if (options.json) return void process.stdout.write(`${JSON.stringify(areas, null, 2)}\n`);
+          for (const a of areas) {
+            process.stdout.write(`${a.id}\t${'  '.repeat(a.depth)}${a.name}\t${t('ops:groups.groups', { count: a.groups })}\t${t('ops:groups.subscribers', { count: a.subscribers })}\n`);
+          }
+          return;
+        }
         const groups = await listGroups(store.prisma);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
@@ -171,7 +187,8 @@ program
         for (const g of groups) {
           const leaders = g.leaders.map((l) => `${l.name} (${t(`ops:invite.role.${l.role}`)})`).join(', ') || '—';
           const chats = g.chats.map((c) => `${c.platform}:${c.chatId}`).join(', ') || '—';
-          process.stdout.write(`${g.id}\t${g.name}\t${g.areaPath.join(' › ')}\t${leaders}\t${chats}\n`);
+          const code = g.joinCode ?? '—';
+          process.stdout.write(`${g.id}\t${g.name}\t${g.areaPath.join(' › ')}\t${leaders}\t${chats}\t${t('ops:groups.joinCode')} ${code}\t${t('ops:groups.subscribers', { count: g.subscribers })}\n`);
         }
       } finally {
         await store.close();
@@ -280,6 +297,25 @@ interface ScheduleAddOptions {
   channel?: string;
   urgent?: boolean;
 }
+
+program
+  .command('joincode')
+  .description("show (made on first use) or replace a group's join code, which villagers send privately to receive the group's messages")
+  .requiredOption('--group <id or name>', 'the communication group')
+  .option('--rotate', 'replace the code; the old one then gets a "replaced" reply')
+  .action(
+    action(async (options: { group: string; rotate?: boolean }) => {
+      const { config, log, t } = environment();
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const group = await findGroup(store.prisma, options.group).catch((e: unknown) => Promise.reject(e instanceof GroupNotFound ? notFound(t, 'group', e) : e));
+        const code = options.rotate ? await rotateJoinCode(store.prisma, group.id, 'cli') : await joinCodeOf(store.prisma, group.id);
+        process.stdout.write(`${t(options.rotate ? 'ops:groups.joinCodeRotated' : 'ops:groups.joinCodeShown', { group: group.name, id: group.id })}\n${code}\n`);
+      } finally {
+        await store.close();
+      }
+    }),
+  );
 
 const schedule = program.command('schedule').description('scheduled campaign messages');
 
