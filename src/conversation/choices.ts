@@ -14,6 +14,12 @@ export interface ChoiceMemory {
 export function choiceMemory(db: Db, platform: string): ChoiceMemory {
   return {
     async remember(chatId, buttons) {
+      // No choices: the old ones are forgotten, and no row about the chat is kept (a person who
+      // deleted their data gets one more reply, which must not store their chat id again).
+      if (buttons.length === 0) {
+        await db.chatChoice.deleteMany({ where: { platform, chatId } });
+        return;
+      }
       const choices = buttons.map(({ label, data }) => ({ label, data }));
       await db.chatChoice.upsert({
         where: { platform_chatId: { platform, chatId } },

@@ -66,12 +66,14 @@ export async function stopBroadcasts(db: Db, who: Pick<Who, 'platform' | 'userId
   if (links.length === 0) return 'notSubscribed';
   if (links.every((l) => !l.subscribed)) return 'alreadyStopped';
   const ids = links.map((l) => l.id);
-  await db.$transaction([
-    db.chatLink.updateMany({ where: { id: { in: ids } }, data: { subscribed: false } }),
-    db.delivery.updateMany({ where: { chatLinkId: { in: ids }, status: { in: ['queued', 'leased'] } }, data: { status: 'skipped', lastError: 'the person stopped receiving messages', leaseUntil: null, leasedBy: null } }),
-    db.auditLog.create({ data: { actorId: person!.id, actor: `${who.platform}:${who.userId}`, action: 'subscription.stop', entity: 'Person', entityId: String(person!.id) } }),
-  ]);
-  return 'stopped';
+  return db.$transaction(async (tx) => {
+    // Only what is still subscribed: of two stops at once (a double tap), the second finds nothing to change.
+    const { count } = await tx.chatLink.updateMany({ where: { id: { in: ids }, subscribed: true }, data: { subscribed: false } });
+    if (count === 0) return 'alreadyStopped' as const;
+    await tx.delivery.updateMany({ where: { chatLinkId: { in: ids }, status: { in: ['queued', 'leased'] } }, data: { status: 'skipped', lastError: 'the person stopped receiving messages', leaseUntil: null, leasedBy: null } });
+    await tx.auditLog.create({ data: { actorId: person!.id, actor: `${who.platform}:${who.userId}`, action: 'subscription.stop', entity: 'Person', entityId: String(person!.id) } });
+    return 'stopped' as const;
+  });
 }
 
 export type Resumed = { kind: 'resumed' | 'alreadyOn'; groups: string[] } | { kind: 'notSubscribed' };
@@ -85,11 +87,13 @@ export async function resumeBroadcasts(db: Db, who: Pick<Who, 'platform' | 'user
   const groups = person?.memberships.map((m) => m.group.name) ?? [];
   if (links.length === 0 || groups.length === 0) return { kind: 'notSubscribed' };
   if (links.every((l) => l.subscribed)) return { kind: 'alreadyOn', groups };
-  await db.$transaction([
-    db.chatLink.updateMany({ where: { id: { in: links.map((l) => l.id) } }, data: { subscribed: true } }),
-    db.auditLog.create({ data: { actorId: person!.id, actor: `${who.platform}:${who.userId}`, action: 'subscription.resume', entity: 'Person', entityId: String(person!.id) } }),
-  ]);
-  return { kind: 'resumed', groups };
+  return db.$transaction(async (tx) => {
+    // As for stopping: of two resumes at once, the second finds nothing to change.
+    const { count } = await tx.chatLink.updateMany({ where: { id: { in: links.map((l) => l.id) }, subscribed: false }, data: { subscribed: true } });
+    if (count === 0) return { kind: 'alreadyOn' as const, groups };
+    await tx.auditLog.create({ data: { actorId: person!.id, actor: `${who.platform}:${who.userId}`, action: 'subscription.resume', entity: 'Person', entityId: String(person!.id) } });
+    return { kind: 'resumed' as const, groups };
+  });
 }
 
 /** The person's language for answers and broadcasts (stores the person if new: they chose it). */
