@@ -71,6 +71,8 @@ export class Dispatcher {
   private wakers = new Set<() => void>();
   private recentThrottles: { chatId: string; at: number }[] = [];
   private lastRecovery = 0;
+  /** Chats a lane is writing to now: one send at a time per chat, so the chat gate sees each send before the next. */
+  private readonly busyChats = new Set<number>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.gate = new ChatGate(options.limits);
@@ -80,7 +82,7 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const recovered = await recoverLeases(this.options.db, new Date(this.now()), this.options.soleProcess);
+    const recovered = await recoverLeases(this.options.db, this.platform, new Date(this.now()), this.options.soleProcess);
     this.lastRecovery = this.now();
     if (recovered.requeued + recovered.inDoubt > 0) this.options.log.warn({ platform: this.platform, ...recovered }, 'outbox: took back deliveries of a stopped process');
     this.running = true;
@@ -133,7 +135,7 @@ export class Dispatcher {
         if (lane === 0 && now - this.lastRecovery > recoverEveryMs) {
           this.lastRecovery = now;
           this.gate.prune(now);
-          const recovered = await recoverLeases(db, new Date(now));
+          const recovered = await recoverLeases(db, this.platform, new Date(now));
           if (recovered.requeued + recovered.inDoubt > 0) log.warn({ platform: this.platform, ...recovered }, 'outbox: took back expired leases');
         }
         const [claimed] = await claimDue(db, this.platform, this.options.worker, 1, new Date(now));
@@ -141,7 +143,17 @@ export class Dispatcher {
           await this.pause(this.options.idleMs ?? 1_000);
           continue;
         }
-        await this.deliver(claimed);
+        if (this.busyChats.has(claimed.chatLinkId)) {
+          // Another lane is writing to this chat; its next turn counts from the end of that send.
+          await release(db, claimed.id, new Date(now + 1000 / this.options.limits.perChatPerSecond));
+          continue;
+        }
+        this.busyChats.add(claimed.chatLinkId);
+        try {
+          await this.deliver(claimed);
+        } finally {
+          this.busyChats.delete(claimed.chatLinkId);
+        }
       } catch (error) {
         log.error({ err: error, platform: this.platform }, 'outbox: dispatcher lane failed; retrying shortly');
         await this.pause(1_000);
@@ -167,13 +179,11 @@ export class Dispatcher {
     const { db } = this.options;
     const link = await db.chatLink.findUnique({
       where: { id: claimed.chatLinkId },
-      select: { id: true, chatId: true, kind: true, active: true, inactiveReason: true, language: true, person: { select: { language: true } } },
+      select: { id: true, chatId: true, kind: true, active: true, subscribed: true, inactiveReason: true, language: true, person: { select: { language: true } } },
     });
-    if (!link || !link.active) {
-      await db.delivery.update({
-        where: { id: claimed.id },
-        data: { status: 'skipped', lastError: `chat no longer active${link?.inactiveReason ? `: ${link.inactiveReason}` : ''}`, leaseUntil: null, leasedBy: null },
-      });
+    if (!link || !link.active || !link.subscribed) {
+      const reason = link && !link.subscribed && link.active ? 'the person stopped receiving messages' : `chat no longer active${link?.inactiveReason ? `: ${link.inactiveReason}` : ''}`;
+      await db.delivery.update({ where: { id: claimed.id }, data: { status: 'skipped', lastError: reason, leaseUntil: null, leasedBy: null } });
       return;
     }
     const message = await this.options.messageFor(claimed.broadcastId, link.language ?? link.person?.language ?? 'vi');

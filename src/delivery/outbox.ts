@@ -97,12 +97,13 @@ export async function markFailed(db: Db, id: number, reason: string): Promise<vo
 }
 
 /**
- * Takes back the rows of dead dispatchers: every row whose lease ran out (or, with `all`, every
- * held row — right for the one process an embedded database allows, at its start).
+ * Takes back the rows of dead dispatchers of `platform`: every row whose lease ran out (or, with
+ * `all`, every held row — right for the one process an embedded database allows, at its start;
+ * only its own platform's, since the other platforms' dispatchers may already be sending).
  * Returns how many were requeued and how many marked failed as in doubt.
  */
-export async function recoverLeases(db: Db, now: Date, all = false): Promise<{ requeued: number; inDoubt: number }> {
-  const expired = all ? {} : { leaseUntil: { lt: now } };
+export async function recoverLeases(db: Db, platform: string, now: Date, all = false): Promise<{ requeued: number; inDoubt: number }> {
+  const expired = { platform, ...(all ? {} : { leaseUntil: { lt: now } }) };
   const requeued = await db.delivery.updateMany({
     where: { status: 'leased', ...expired },
     data: { status: 'queued', leaseUntil: null, leasedBy: null },

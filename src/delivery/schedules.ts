@@ -64,8 +64,8 @@ function parseCron(expression: string, timeZone: string, after: Date) {
   return CronExpressionParser.parse(expression, { tz: timeZone, currentDate: after });
 }
 
-/** The calendar event's runs after `after` (exclusive), up to `until` (inclusive; null: the next two years), at most `limit`. */
-function calendarRuns(deps: Pick<ScheduleDeps, 'library' | 'timeZone'>, eventId: string, time: string, after: Date, until: Date | null, limit: number): Run[] {
+/** The calendar event's runs after `after` (exclusive), up to `until` (inclusive; null: the next two years), in order. */
+function calendarRuns(deps: Pick<ScheduleDeps, 'library' | 'timeZone'>, eventId: string, time: string, after: Date, until: Date | null): Run[] {
   const event = deps.library.calendar.find((e) => e.id === eventId);
   if (!event) return [];
   const runs: Run[] = [];
@@ -76,30 +76,35 @@ function calendarRuns(deps: Pick<ScheduleDeps, 'library' | 'timeZone'>, eventId:
       const at = localInstant(year, occurrence.month, occurrence.day, time, deps.timeZone);
       if (!at || at <= after || (until && at > until)) continue;
       runs.push({ at, contentId: occurrence.messageId });
-      if (runs.length >= limit) return runs;
     }
   }
   return runs;
 }
 
-/** Runs of `schedule` after `after` (exclusive), up to `until` (inclusive; null: only the next one). */
+/**
+ * Runs of `schedule` after `after` (exclusive): with `until` (inclusive), the latest `limit` of
+ * those up to it, oldest first; with `until` null, only the next one.
+ */
 function runsOf(deps: Pick<ScheduleDeps, 'library' | 'timeZone'>, schedule: ScheduleRow, after: Date, until: Date | null, limit: number): Run[] {
   switch (schedule.kind) {
     case 'once':
       return schedule.runAt && schedule.runAt > after && (!until || schedule.runAt <= until) ? [{ at: schedule.runAt }] : [];
     case 'cron': {
+      if (!until) return [{ at: parseCron(schedule.cron!, schedule.timezone, after).next().toDate() }];
+      // Counted back from `until`, so a long outage keeps its latest runs (the one to send late among them).
       const runs: Run[] = [];
-      const times = parseCron(schedule.cron!, schedule.timezone, after);
+      const times = parseCron(schedule.cron!, schedule.timezone, new Date(until.getTime() + 1));
       while (runs.length < limit) {
-        const next = times.next().toDate();
-        if (until && next > until) break;
-        runs.push({ at: next });
-        if (!until) break;
+        const previous = times.prev().toDate();
+        if (previous <= after) break;
+        runs.unshift({ at: previous });
       }
       return runs;
     }
-    case 'calendar':
-      return calendarRuns(deps, schedule.calendarKey!, schedule.atTime ?? '08:00', after, until, until ? limit : 1);
+    case 'calendar': {
+      const runs = calendarRuns(deps, schedule.calendarKey!, schedule.atTime ?? '08:00', after, until);
+      return until ? runs.slice(-limit) : runs.slice(0, 1);
+    }
     default:
       return [];
   }
@@ -170,7 +175,7 @@ export async function runDueSchedules(deps: Pick<ScheduleDeps, 'db' | 'library' 
   const result: TickResult = { broadcasts: [], skipped: 0 };
   for (const schedule of due) {
     const first = schedule.nextRunAt!;
-    // Every run from the stored next one up to now (at most `maxMissedRecorded`; older ones beyond are not recorded).
+    // Every run from the stored next one up to now (the latest `maxMissedRecorded`; older ones beyond are not recorded).
     const runs = runsOf(deps, schedule, new Date(first.getTime() - 1), now, maxMissedRecorded);
     if (runs.length === 0) runs.push({ at: first });
     const latest = runs.at(-1)!;

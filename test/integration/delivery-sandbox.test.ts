@@ -2,7 +2,7 @@
  * A campaign message scheduled in the sandbox for the next minute arrives once in every
  * targeted chat, through the real scheduler, outbox and dispatcher on both databases.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { syncCampaigns } from '../../src/content/sync.ts';
 import { broadcastProgress } from '../../src/delivery/broadcasts.ts';
@@ -28,13 +28,16 @@ async function until(test: () => Promise<boolean>, ms = 10_000): Promise<void> {
 describe.each(backends)('scheduled delivery in the sandbox (%s)', (backend) => {
   let harness: SandboxHarness;
   let delivery: DeliveryService | undefined;
+  // The fresh database is made before the test (under the longer hook timeout on a busy machine).
+  beforeEach(async () => {
+    harness = await sandboxHarness(backend);
+  });
   afterEach(async () => {
     await delivery?.stop();
     await harness?.close();
   });
 
   it('a message for the next minute reaches every group of the area once, and a restart sends nothing again', async () => {
-    harness = await sandboxHarness(backend);
     const db = harness.store.prisma;
     await syncCampaigns(db, library);
     let clock = new Date('2026-11-30T01:00:00Z');

@@ -3,7 +3,7 @@
  * choosing the village; stopping (a queued broadcast is then not sent), resuming, the language,
  * their data and deleting it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { broadcastProgress, expandBroadcast } from '../../src/delivery/broadcasts.ts';
 import { joinCodeOf } from '../../src/subscriptions/join-codes.ts';
 import { leader, leaderChat, sandboxHarness, type SandboxHarness, type Sender } from '../support/sandbox-harness.ts';
@@ -14,6 +14,9 @@ const newcomerChat = { id: `private:${newcomer.id}`, kind: 'private' as const };
 
 describe.each(backends)('villagers follow their village privately (%s)', (backend) => {
   let h: SandboxHarness;
+  beforeEach(async () => {
+    h = await sandboxHarness(backend);
+  });
   afterEach(async () => h?.close());
 
   const say = (text: string) => h.say(text, newcomerChat, newcomer);
@@ -25,7 +28,6 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
   };
 
   it('first contact says what is kept and stores nothing; joining by code stores the person and links the chat', async () => {
-    h = await sandboxHarness(backend);
     const db = h.store.prisma;
     const [hello] = await say('xin chào');
     expect(hello).toContain('chỉ lưu');
@@ -45,7 +47,6 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
   });
 
   it('joins by the link payload (/start <code>) and by choosing province → commune → village', async () => {
-    h = await sandboxHarness(backend);
     const db = h.store.prisma;
     const groups = await db.communicationGroup.findMany({ orderBy: { id: 'asc' }, include: { area: true } });
     const first = groups[0]!;
@@ -74,7 +75,6 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
   });
 
   it('stop skips what is queued for the person, keeps answering questions; resume turns it back on', async () => {
-    h = await sandboxHarness(backend);
     const db = h.store.prisma;
     const group = await db.communicationGroup.findFirstOrThrow({ orderBy: { id: 'asc' } });
     await say(await joinCodeOf(db, group.id));
@@ -95,7 +95,6 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
   });
 
   it('a stop from someone who never joined changes nothing; private matters in a group point to the private chat', async () => {
-    h = await sandboxHarness(backend);
     expect((await say('stop'))[0]).toContain('chưa nhận tin');
     expect(await h.store.prisma.person.count({ where: { platformUserId: newcomer.id } })).toBe(0);
     const groupChat = { id: 'group:demo-hoa-ban-na-hin', kind: 'group' as const };
@@ -103,7 +102,6 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
   });
 
   it('lists only languages with content, refuses one without, and keeps the choice', async () => {
-    h = await sandboxHarness(backend);
     const [pick] = await say('/ngonngu');
     expect(pick).toContain('Tiếng Việt');
     expect(lastButtons().map((b) => b.data)).toEqual(['lang:vi']);
@@ -114,7 +112,6 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
   });
 
   it('shows what is kept, and deletes it after a confirm step; a leader\'s reports stay without the name', async () => {
-    h = await sandboxHarness(backend);
     const db = h.store.prisma;
     const group = await db.communicationGroup.findFirstOrThrow({ orderBy: { id: 'asc' } });
     await say(await joinCodeOf(db, group.id));
@@ -147,7 +144,6 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
   });
 
   it('a leader sees the join code with /mathamgia and replaces it; the old code is told apart', async () => {
-    h = await sandboxHarness(backend);
     const [shown] = await h.say('/mathamgia', leaderChat, leader);
     const old = /: ([A-Z2-9]{6})\n/.exec(shown!)![1]!;
     const [rotated] = await h.say('/mathamgia moi', leaderChat, leader);
