@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { registerAdminRoutes } from './admin/routes.ts';
 import type { Channel } from './channels/channel.ts';
 import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox.ts';
@@ -85,6 +86,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       registerSandboxRoutes(http, { db: store.prisma, channel: sandbox });
       channels.push(sandbox);
     }
+    registerAdminRoutes(http, { db: store.prisma, log, sandbox: config.sandbox, publicUrl: config.publicUrl, timeZone: config.timeZone });
     if (config.telegram) {
       const { token, apiRoot, webhookUrl, webhookSecret } = config.telegram;
       const webhook = webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null;
@@ -102,7 +104,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const paced = channels.map((c) => pacedChannel(c, store.prisma, config, log));
     const languages = contentLanguages(faq, [...campaigns.messages.values()].map((m) => m.variants));
     for (const [i, channel] of channels.entries()) {
-      await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report, languages }));
+      await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report, languages, admin: { baseUrl: config.publicUrl ?? url } }));
     }
     const byPlatform = new Map(paced.map((c) => [c.platform as string, c]));
     const send: Send = async (platform, chatId, message) => {

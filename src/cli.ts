@@ -5,6 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { addAdmin, listAdmins } from './admin/admins.ts';
+import { adminLevels, type AdminLevel } from './admin/scope.ts';
 import { checkContentDir, openMigratedStore, startApp, startDispatch } from './app.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
 import { campaignTextLimit, loadCampaigns } from './content/campaigns.ts';
@@ -77,6 +79,8 @@ program
       const app = await startApp(config, log);
       log.info({ url: app.url, channels: app.channels.map((c) => c.platform), database: app.store.kind }, t('ops:http.listening', { url: app.url }));
       if (app.sandbox) log.info(t('ops:http.sandboxAt', { url: `${app.url}/sandbox` }));
+      log.info(t('ops:http.adminAt', { url: `${config.publicUrl ?? app.url}/admin` }));
+      if ((config.telegram || config.zalo) && !config.publicUrl) log.warn(t('ops:http.noPublicUrl', { url: app.url }));
       let signals = 0;
       const shutdown = async (signal: string) => {
         if (signals++ > 0) process.exit(1);
@@ -311,6 +315,61 @@ program
         const group = await findGroup(store.prisma, options.group).catch((e: unknown) => Promise.reject(e instanceof GroupNotFound ? notFound(t, 'group', e) : e));
         const code = options.rotate ? await rotateJoinCode(store.prisma, group.id, 'cli') : await joinCodeOf(store.prisma, group.id);
         process.stdout.write(`${t(options.rotate ? 'ops:groups.joinCodeRotated' : 'ops:groups.joinCodeShown', { group: group.name, id: group.id })}\n${code}\n`);
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+
+const admin = program.command('admin').description("the Women's Union admins of the dashboard (they log in by sending /dangnhap to the bot)");
+
+admin
+  .command('add')
+  .description('make a person an admin of an area and everything under it (creates the person if new; running it again changes nothing)')
+  .requiredOption('--platform <platform>', 'telegram, zalo or sandbox')
+  .requiredOption('--user <id>', "the person's user id on that platform (on Telegram, the number)")
+  .requiredOption('--name <name>', 'the name to show')
+  .requiredOption('--area <id or name>', 'the area they are responsible for (province, district or commune)')
+  .requiredOption('--level <level>', 'province, district or commune')
+  .action(
+    action(async (options: { platform: string; user: string; name: string; area: string; level: string }) => {
+      const { config, log, t } = environment();
+      if (!['telegram', 'zalo', 'sandbox'].includes(options.platform)) throw new OperatorError(t('ops:admin.badPlatform', { value: options.platform }));
+      if (!adminLevels.includes(options.level as AdminLevel)) throw new OperatorError(t('ops:admin.badLevel', { value: options.level }));
+      const user = options.user.trim();
+      const name = options.name.trim();
+      if (!/^\S{1,100}$/.test(user)) throw new OperatorError(t('ops:admin.badUser', { value: options.user }));
+      if (name === '' || name.length > 100) throw new OperatorError(t('ops:admin.badName'));
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const area = await findArea(store.prisma, options.area).catch((e: unknown) => Promise.reject(e instanceof AreaNotFound ? notFound(t, 'area', e) : e));
+        const platform = options.platform as 'telegram' | 'zalo' | 'sandbox';
+        const level = options.level as AdminLevel;
+        const added = await addAdmin(store.prisma, { platform, userId: user, displayName: name, areaId: area.id, level, actor: 'cli' });
+        const params = { name, platform, user, area: area.name, areaId: area.id, level: t(`ops:admin.level.${level}`) };
+        process.stdout.write(`${t(`ops:admin.${added.outcome}`, params)}\n${t('ops:admin.howToLogin')}\n`);
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+
+admin
+  .command('list')
+  .description('the admins: person, platform identity, area and level, one line per grant')
+  .option('--json', 'one JSON array instead of lines')
+  .action(
+    action(async (options: { json?: boolean }) => {
+      const { config, log, t } = environment();
+      const { store } = await openMigratedStore(config, log);
+      try {
+        const rows = await listAdmins(store.prisma);
+        if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        if (rows.length === 0) process.stdout.write(`${t('ops:admin.none')}\n`);
+        for (const r of rows) {
+          const level = t(`ops:admin.level.${r.level}`, { defaultValue: r.level });
+          process.stdout.write(`${r.personId}\t${r.name}\t${r.platform}:${r.userId}\t${r.area} (${r.areaId})\t${level}\n`);
+        }
       } finally {
         await store.close();
       }

@@ -36,6 +36,8 @@ export interface Config {
   sandbox: boolean;
   host: string;
   port: number;
+  /** The base URL people reach this server at (links in chats); null: the server's own address. */
+  publicUrl: string | null;
   timeZone: string;
   quietHours: QuietHours;
   /** Days an invite code for a group leader stays valid. */
@@ -91,6 +93,7 @@ const variables = {
   SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optional(url),
   TZ_AREA: z.string().refine(validTimeZone).default('Asia/Ho_Chi_Minh'),
   QUIET_HOURS: z
     .string()
@@ -169,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sandbox: v.SANDBOX === 'on' || (v.SANDBOX === 'auto' && !telegram && !zalo),
     host: v.HOST,
     port: v.PORT,
+    publicUrl: v.PUBLIC_URL ? v.PUBLIC_URL.replace(/\/+$/, '') : null,
     timeZone: v.TZ_AREA,
     quietHours: parseQuietHours(v.QUIET_HOURS),
     inviteTtlDays: v.INVITE_TTL_DAYS,

@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { Db } from '../store/store.ts';
 import { readFormats } from '../reports/parse.ts';
 import { reportTimeZone } from '../reports/quarter.ts';
+import type { AdminChatDeps } from './admin.ts';
 import type { ReportDeps } from './report.ts';
 import { createRouter } from './router.ts';
 import { sender, type Turn } from './turn.ts';
@@ -25,6 +26,8 @@ export interface InboundDeps {
   report?: ReportDeps;
   /** Languages that have content (default: those of the FAQ's answers). */
   languages?: string[];
+  /** The dashboard's address for admins' /dangnhap links (default: no dashboard). */
+  admin?: AdminChatDeps;
 }
 
 /** The languages some content is written in, Vietnamese first. */
@@ -64,11 +67,12 @@ async function languageOf(db: Db, event: InboundEvent): Promise<string> {
 }
 
 /** The handler a channel calls for each event. */
-export function createInboundHandler({ db, log, channel, faq = defaultFaq(), report, languages }: InboundDeps): InboundHandler {
+export function createInboundHandler({ db, log, channel, faq = defaultFaq(), report, languages, admin }: InboundDeps): InboundHandler {
   const router = createRouter({
     faq,
     report: report ?? reportDeps(defaultContentDir, faq, reportTimeZone, 15),
     subscription: { languages: languages ?? contentLanguages(faq) },
+    admin,
   });
   const send = sender(channel, log);
   return async (event) => {

@@ -4,6 +4,7 @@
  * main menu and greetings, and last an honest "I did not understand" with the menu.
  */
 import type { Faq } from '../faq/faq.ts';
+import { adminCommands, type AdminChatDeps } from './admin.ts';
 import { foldText } from '../faq/normalize.ts';
 import { answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from './faq.ts';
 import { reportFlow, type ReportDeps } from './report.ts';
@@ -90,10 +91,12 @@ export interface RouterDeps {
   faq: Faq;
   report: ReportDeps;
   subscription: SubscriptionDeps;
+  /** The dashboard's address for /dangnhap links; absent when no dashboard runs. */
+  admin?: AdminChatDeps;
 }
 
 /** The whole conversation, as one middleware. A sign of danger is answered first, even in group chatter. */
-export function createRouter({ faq, report, subscription }: RouterDeps): Middleware {
+export function createRouter({ faq, report, subscription, admin }: RouterDeps): Middleware {
   return compose(
     chatLifecycle,
     safetyFirst(faq),
@@ -102,6 +105,7 @@ export function createRouter({ faq, report, subscription }: RouterDeps): Middlew
     reportFlow(report),
     subscriptions(subscription),
     askHowTo(faq),
+    adminCommands(admin),
     command,
     faqButtons(faq),
     when(isGreeting, greet),
