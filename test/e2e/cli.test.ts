@@ -129,7 +129,8 @@ describe('loaban commands', () => {
       expect(result.code, args.join(' ')).toBe(0);
       expect(result.stdout).toMatch(/^Usage: loaban/);
     }
-  });
+    // Five processes, each loading the whole program: seconds apiece on a busy machine.
+  }, 120_000);
 
   it.each(backends)('migrate and demo seed are idempotent (%s)', async (backend) => {
     const database = backend === 'postgres' ? await createPostgresDatabase() : null;

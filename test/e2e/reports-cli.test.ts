@@ -69,5 +69,5 @@ describe('loaban invite, groups and export reports', () => {
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(line);
     }
-  }, 120_000);
+  }, 300_000);
 });
