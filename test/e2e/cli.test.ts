@@ -80,7 +80,7 @@ describe('loaban start', () => {
     } finally {
       await first.stop();
     }
-  });
+  }, 120_000);
 });
 
 describe('operator mistakes get one clear line and exit code 1, never a stack trace', () => {
@@ -104,7 +104,7 @@ describe('operator mistakes get one clear line and exit code 1, never a stack tr
     } finally {
       blocker.close();
     }
-  });
+  }, 120_000);
 
   it('a missing content folder', async () => {
     expectOneLine(await runCli(['start'], { CONTENT_DIR: path.join(tempDir(), 'nowhere'), DATA_DIR: tempDir() }), /nowhere/);
