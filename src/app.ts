@@ -12,7 +12,7 @@ import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox.ts';
 import { TelegramChannel } from './channels/telegram/telegram.ts';
 import { ZaloChannel } from './channels/zalo/zalo.ts';
-import { ConfigError, type Config } from './config.ts';
+import { ConfigError, platformsOf, type Config } from './config.ts';
 import { loadCampaigns, type CampaignLibrary } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
@@ -86,7 +86,17 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       registerSandboxRoutes(http, { db: store.prisma, channel: sandbox });
       channels.push(sandbox);
     }
-    registerAdminRoutes(http, { db: store.prisma, log, sandbox: config.sandbox, publicUrl: config.publicUrl, timeZone: config.timeZone });
+    registerAdminRoutes(http, {
+      db: store.prisma,
+      log,
+      sandbox: config.sandbox,
+      publicUrl: config.publicUrl,
+      timeZone: config.timeZone,
+      campaigns,
+      platforms: platformsOf(config),
+      report: { formats: report.formats, topics: report.topics },
+      kick: () => delivery?.tick() ?? Promise.resolve(),
+    });
     if (config.telegram) {
       const { token, apiRoot, webhookUrl, webhookSecret } = config.telegram;
       const webhook = webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null;

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { addAdmin, listAdmins } from './admin/admins.ts';
 import { adminLevels, type AdminLevel } from './admin/scope.ts';
 import { checkContentDir, openMigratedStore, startApp, startDispatch } from './app.ts';
-import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { ConfigError, loadConfig, loadDotEnv, platformsOf, type Config } from './config.ts';
 import { campaignTextLimit, loadCampaigns } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { validateContent } from './content/validate.ts';
@@ -276,11 +276,6 @@ program
       if (bad > 0) process.exitCode = 1;
     }),
   );
-
-/** The platforms this configuration sends on. */
-function platformsOf(config: Config): string[] {
-  return [...(config.sandbox ? ['sandbox'] : []), ...(config.telegram ? ['telegram'] : []), ...(config.zalo ? ['zalo'] : [])];
-}
 
 /** A group or area the operator named that does not exist (or is ambiguous), worded for them. */
 function notFound(t: ReturnType<typeof translator>, kind: 'group' | 'area', error: GroupNotFound | AreaNotFound): OperatorError {

@@ -201,3 +201,8 @@ export function loadDotEnv(cwd = process.cwd()): void {
   const file = path.join(cwd, '.env');
   if (existsSync(file)) process.loadEnvFile(file);
 }
+
+/** The platforms this configuration sends on. */
+export function platformsOf(config: Config): string[] {
+  return [...(config.sandbox ? ['sandbox'] : []), ...(config.telegram ? ['telegram'] : []), ...(config.zalo ? ['zalo'] : [])];
+}

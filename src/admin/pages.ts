@@ -14,8 +14,8 @@ export interface PageContext {
   t: Translate;
   lang: string;
   /** The logged-in admin: name and the CSRF token of the logout form. */
-  admin?: { name: string; csrf: string };
-  current?: 'overview' | 'compliance';
+  admin?: { name: string; csrf: string; province: boolean };
+  current?: NavKey;
 }
 
 export const stylesheet = `
@@ -66,14 +66,30 @@ const num = (n: number) => numberFormat.format(n);
 /** "08:00 01/12/2026" in the deployment's time zone. */
 export const localTime = (date: Date, timeZone: string) => DateTime.fromJSDate(date, { zone: timeZone }).toFormat('HH:mm dd/LL/yyyy');
 
+export type NavKey = 'overview' | 'compliance' | 'schedules' | 'reports' | 'questions' | 'invites' | 'exports' | 'audit';
+
+/** The menu: every page an admin has; the audit log only for province admins. */
+const navigation: { key: NavKey; href: string; provinceOnly?: boolean }[] = [
+  { key: 'overview', href: '/admin' },
+  { key: 'compliance', href: '/admin/compliance' },
+  { key: 'schedules', href: '/admin/schedules' },
+  { key: 'reports', href: '/admin/reports' },
+  { key: 'exports', href: '/admin/exports' },
+  { key: 'questions', href: '/admin/questions' },
+  { key: 'invites', href: '/admin/invites' },
+  { key: 'audit', href: '/admin/audit', provinceOnly: true },
+];
+
 /** A whole page: header (name, navigation, logout), then `body`. */
 export function layout(ctx: PageContext, title: string, body: Html): string {
   const { t } = ctx;
-  const link = (key: 'overview' | 'compliance', href: string) => html`<a href="${href}" ${ctx.current === key ? html`aria-current="page"` : ''}>${t(`admin:nav.${key}`)}</a>`;
+  const links = navigation
+    .filter((n) => !n.provinceOnly || ctx.admin?.province)
+    .map((n) => html`<a href="${n.href}" ${ctx.current === n.key ? html`aria-current="page"` : ''}>${t(`admin:nav.${n.key}`)}</a>`);
   const header = ctx.admin
     ? html`<header>
   <span class="app">${t('admin:appName')}</span>
-  <nav aria-label="${t('admin:nav.menu')}">${link('overview', '/admin')}${link('compliance', '/admin/compliance')}</nav>
+  <nav aria-label="${t('admin:nav.menu')}">${links}</nav>
   <form method="post" action="/admin/logout"><span class="who">${ctx.admin.name}</span><input type="hidden" name="_csrf" value="${ctx.admin.csrf}"><button type="submit">${t('admin:nav.logout')}</button></form>
 </header>`
     : html`<header><span class="app">${t('admin:appName')}</span></header>`;

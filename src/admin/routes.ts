@@ -16,12 +16,18 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultLanguage, translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
+import type { CampaignLibrary } from '../content/campaigns.ts';
+import type { Format } from '../reports/parse.ts';
+import type { Topic } from '../faq/knowledge.ts';
 import type { Db } from '../store/store.ts';
 import { actorName, auditAdmin, createSession, endSession, inspectLoginLink, loginLinkTtlMs, redeemLoginLink, resolveSession, sessionMaxMs, type Actor } from './auth.ts';
 import { complianceTable, filterAreas } from './compliance.ts';
 import { overview } from './overview.ts';
 import { compliancePage, confirmLoginPage, loginPage, messagePage, overviewPage, stylesheet, type PageContext } from './pages.ts';
-import { canSee, loadScope, type AdminScope } from './scope.ts';
+import { registerExportPages } from './export-pages.ts';
+import { registerReportPages } from './report-pages.ts';
+import { registerSchedulePages } from './schedule-pages.ts';
+import { canSee, isProvinceAdmin, loadScope, type AdminScope } from './scope.ts';
 
 export interface AdminRouteDeps {
   db: Db;
@@ -31,6 +37,14 @@ export interface AdminRouteDeps {
   /** PUBLIC_URL; an https one marks the cookies Secure. */
   publicUrl: string | null;
   timeZone: string;
+  /** The campaign library: messages and calendar events a schedule can pick. */
+  campaigns: CampaignLibrary;
+  /** Platforms this deployment sends on (a schedule's audience is resolved on them). */
+  platforms: readonly string[];
+  /** Report formats and topics with their labels (report pages and exports). */
+  report: { formats: Format[]; topics: Topic[] };
+  /** Runs due schedules now instead of at the next minute tick (after "send now"); absent: the tick does it. */
+  kick?: () => Promise<void>;
 }
 
 export const sessionCookie = 'loaban_admin';
@@ -120,7 +134,7 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps): Promis
     const lang = session.person.language;
     const t = translator(lang);
     const actor = { personId: session.person.id, platform: session.person.platform, platformUserId: session.person.platformUserId };
-    return { actor, name: session.person.displayName, scope, ctx: { t, lang, admin: { name: session.person.displayName, csrf: csrfFor(req, reply) } } };
+    return { actor, name: session.person.displayName, scope, ctx: { t, lang, admin: { name: session.person.displayName, csrf: csrfFor(req, reply), province: isProvinceAdmin(scope) } } };
   }
 
   /** Opens a new session for `actor` (ending the one the browser had, if any) and sends them to the overview. */
@@ -146,6 +160,9 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps): Promis
   // The pages behind the login. Part of the dashboard adds its pages the same way: a function given the kit.
   const kit: AdminKit = { deps, signedIn, forbidden, send };
   registerDashboardPages(admin, kit);
+  registerSchedulePages(admin, kit);
+  registerReportPages(admin, kit);
+  registerExportPages(admin, kit);
 
   admin.get('/login', async (req, reply) => {
     const raw = req.cookies[sessionCookie];

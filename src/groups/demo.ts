@@ -33,7 +33,11 @@ const areaSchema: z.ZodType<DemoArea> = z.lazy(() =>
 
 const demoSchema = z.strictObject({
   areas: z.array(areaSchema).min(1),
-  admins: z.array(z.strictObject({ key: z.string().min(1), name: z.string().min(1), area: z.string().min(1), level: z.string().min(1) })),
+  admins: z.array(
+    z
+      .strictObject({ key: z.string().min(1), name: z.string().min(1), area: z.string().min(1).optional(), areas: z.array(z.string().min(1)).min(1).optional(), level: z.string().min(1) })
+      .refine((a) => (a.area === undefined) !== (a.areas === undefined), { message: 'give either `area` or `areas`' }),
+  ),
 });
 
 export type DemoData = z.infer<typeof demoSchema>;
@@ -95,13 +99,17 @@ export async function seedDemo(db: Db, demo: DemoData): Promise<SeedResult> {
 
   for (const root of demo.areas) await visit(root, null);
   for (const admin of demo.admins) {
-    const area = await db.area.findUniqueOrThrow({ where: { code: admin.area } });
     const p = await person(admin.key, admin.name);
-    const grant = await db.adminGrant.findUnique({ where: { personId_areaId: { personId: p.id, areaId: area.id } } });
-    if (!grant) {
-      await db.adminGrant.create({ data: { personId: p.id, areaId: area.id, level: admin.level } });
-      created.admins++;
+    let granted = false;
+    for (const code of admin.areas ?? [admin.area!]) {
+      const area = await db.area.findUniqueOrThrow({ where: { code } });
+      const grant = await db.adminGrant.findUnique({ where: { personId_areaId: { personId: p.id, areaId: area.id } } });
+      if (!grant) {
+        await db.adminGrant.create({ data: { personId: p.id, areaId: area.id, level: admin.level } });
+        granted = true;
+      }
     }
+    if (granted) created.admins++;
   }
   return created;
 }

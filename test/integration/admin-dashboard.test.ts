@@ -6,78 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAdmin } from '../../src/admin/admins.ts';
 import { createLoginLink, loginLinkTtlMs, sessionIdleMs } from '../../src/admin/auth.ts';
-import { registerAdminRoutes } from '../../src/admin/routes.ts';
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
 import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
-import { createHttpServer } from '../../src/http/server.ts';
-import { createLogger } from '../../src/log.ts';
 import { defaultContentDir } from '../../src/paths.ts';
 import { formatQuarter, localDateOf, previousQuarter, quarterEnd, quarterOf, quarterStart, toUtcDate } from '../../src/reports/quarter.ts';
 import type { Db, Store } from '../../src/store/store.ts';
+import { browser, communeAdmin, csrfOf, dashboard, linkFor, log, logIn, personOf, provinceAdmin, timeZone } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';
-
-const log = createLogger('silent', false);
-const timeZone = 'Asia/Ho_Chi_Minh';
-
-async function dashboard(db: Db, options: { sandbox?: boolean; publicUrl?: string } = {}): Promise<FastifyInstance> {
-  const http = createHttpServer(log);
-  registerAdminRoutes(http, { db, log, sandbox: options.sandbox ?? false, publicUrl: options.publicUrl ?? null, timeZone });
-  await http.ready();
-  return http;
-}
-
-type Response = Awaited<ReturnType<FastifyInstance['inject']>>;
-
-/** A browser: keeps cookies as a browser would, sends forms. */
-function browser(http: FastifyInstance) {
-  const jar: Record<string, string> = {};
-  const absorb = (res: Response) => {
-    for (const c of res.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (c.value === '' || c.maxAge === 0) delete jar[c.name];
-      else jar[c.name] = c.value;
-    }
-    return res;
-  };
-  return {
-    jar,
-    get: async (url: string) => absorb(await http.inject({ method: 'GET', url, cookies: { ...jar } })),
-    post: async (url: string, form: Record<string, string>) =>
-      absorb(
-        await http.inject({
-          method: 'POST',
-          url,
-          cookies: { ...jar },
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          payload: new URLSearchParams(form).toString(),
-        }),
-      ),
-  };
-}
-type Browser = ReturnType<typeof browser>;
-
-const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-
-async function personOf(db: Db, key: string) {
-  return db.person.findUniqueOrThrow({ where: { platform_platformUserId: { platform: 'sandbox', platformUserId: key } } });
-}
-
-/** A login link token for the demo person `key`, as /dangnhap would make it (made at `at`). */
-async function linkFor(db: Db, key: string, at?: Date): Promise<string> {
-  const p = await personOf(db, key);
-  return (await createLoginLink(db, { personId: p.id, platform: p.platform, platformUserId: p.platformUserId }, at)).token;
-}
-
-/** Opens the link, presses the button: the browser now holds a session. */
-async function logIn(b: Browser, db: Db, key: string): Promise<Response> {
-  const token = await linkFor(db, key);
-  const page = await b.get(`/admin/login/${token}`);
-  expect(page.statusCode).toBe(200);
-  return b.post(`/admin/login/${token}`, { _csrf: csrfOf(page.body) });
-}
-
-const communeAdmin = 'demo-admin-hoa-ban';
-const provinceAdmin = 'demo-admin-province';
 
 let store: Store;
 let db: Db;
