@@ -58,6 +58,24 @@ ul.plain li{background:#fff;margin:.3rem 0;padding:.5rem .7rem;border-radius:.4r
 svg.chart{width:100%;max-width:36rem;height:auto;background:#fff;border-radius:.5rem}
 .box{background:#fff;border-radius:.5rem;padding:1rem;box-shadow:0 1px 2px rgba(0,0,0,.08);max-width:34rem}
 .box>:first-child{margin-top:0}
+.box+.box,h2+.box{margin-top:.6rem}
+nav.pager{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.8rem 0}
+.code{font:700 2.2rem/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.12em;margin:.5rem 0}
+.code-line,.join-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700}
+td.json{min-width:18rem}
+td.json code{font-size:.8rem;word-break:break-all}
+ins{text-decoration:none;background:#e6f4ea}
+del{color:#5f5f66}
+form.stack fieldset{min-width:0;border:0;background:#fff;border-radius:.5rem;padding:.6rem 1rem;margin:.8rem 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+form.stack legend{font-weight:700;padding:0}
+form.stack label{display:block;margin:.4rem 0 .15rem}
+form.stack input[type=date],form.stack input[type=time],form.stack input[type=text],textarea{font:inherit;padding:.45rem;max-width:100%}
+textarea{width:100%;min-height:8rem}
+.error{color:#b3261e;font-weight:600;margin:.2rem 0}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
+.actions form{margin:0}
+button.secondary,.button.secondary{background:#fff;color:#8a1c48;border:1px solid #8a1c48}
+.message{white-space:pre-wrap;background:#faf7f8;border-left:4px solid #8a1c48;padding:.6rem .8rem}
 `.trim();
 
 const numberFormat = new Intl.NumberFormat('vi-VN');
@@ -80,8 +98,8 @@ const navigation: { key: NavKey; href: string; provinceOnly?: boolean }[] = [
   { key: 'audit', href: '/admin/audit', provinceOnly: true },
 ];
 
-/** A whole page: header (name, navigation, logout), then `body`. */
-export function layout(ctx: PageContext, title: string, body: Html): string {
+/** A whole page: header (name, navigation, logout), then `body`; with `refreshSeconds`, the browser reloads it that often (live progress, no script). */
+export function layout(ctx: PageContext, title: string, body: Html, options: { refreshSeconds?: number } = {}): string {
   const { t } = ctx;
   const links = navigation
     .filter((n) => !n.provinceOnly || ctx.admin?.province)
@@ -99,7 +117,8 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${title} · ${t('admin:appName')}</title>
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">
+` : ''}<title>${title} · ${t('admin:appName')}</title>
 <link rel="stylesheet" href="/admin/style.css">
 </head>
 <body>

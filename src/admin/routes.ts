@@ -16,6 +16,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultLanguage, translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
+import type { QuietHours } from '../config.ts';
 import type { CampaignLibrary } from '../content/campaigns.ts';
 import type { Format } from '../reports/parse.ts';
 import type { Topic } from '../faq/knowledge.ts';
@@ -43,8 +44,14 @@ export interface AdminRouteDeps {
   platforms: readonly string[];
   /** Report formats and topics with their labels (report pages and exports). */
   report: { formats: Format[]; topics: Topic[] };
+  /** QUIET_HOURS: the schedule pages say when a message waits for the morning; absent: none. */
+  quietHours?: QuietHours;
+  /** How long an invite code made on the dashboard lasts (INVITE_TTL_DAYS); absent: 14 days. */
+  inviteTtlDays?: number;
   /** Runs due schedules now instead of at the next minute tick (after "send now"); absent: the tick does it. */
   kick?: () => Promise<void>;
+  /** The most rows one export may have (default 50 000; tests lower it). */
+  exportRowLimit?: number;
 }
 
 export const sessionCookie = 'loaban_admin';
@@ -73,7 +80,8 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps): Promis
   const cookieOptions = { path: '/admin', httpOnly: true, sameSite: 'lax' as const, secure };
 
   await admin.register(cookie);
-  await admin.register(formbody, { bodyLimit: 16 * 1024 });
+  // Vietnamese typed in a form is about 9 bytes a character once URL-encoded: room for a 2 000-character message.
+  await admin.register(formbody, { bodyLimit: 64 * 1024 });
   await admin.register(csrfProtection, {
     cookieKey: csrfCookie,
     cookieOpts: cookieOptions,

@@ -58,7 +58,19 @@ export async function correctReport(db: Db, reportId: number, report: ConfirmedR
     const before = await tx.sessionReport.findUnique({ where: { id: reportId }, include: { group: { select: { areaId: true } } } });
     if (!before) return false;
     await tx.sessionReport.update({ where: { id: reportId }, data: columns(report) });
-    const was: ConfirmedReport = { ...before, heldOn: fromUtcDate(before.heldOn) };
+    // Only the report's own fields: not the row's bookkeeping (ids, keys, timestamps, the group).
+    const was: ConfirmedReport = {
+      groupId: before.groupId,
+      heldOn: fromUtcDate(before.heldOn),
+      format: before.format,
+      topics: before.topics,
+      participantsTotal: before.participantsTotal,
+      participantsWomen: before.participantsWomen,
+      participantsEthnicMinority: before.participantsEthnicMinority,
+      place: before.place,
+      notes: before.notes,
+      photos: before.photos,
+    };
     await tx.auditLog.create({
       data: {
         actorId: by.personId,

@@ -30,6 +30,9 @@ export async function dashboard(db: Db, options: { sandbox?: boolean; publicUrl?
     platforms: options.platforms ?? ['sandbox'],
     report: options.report ?? { formats: readFormats(defaultContentDir), topics: readTopics(defaultContentDir) },
     kick: options.kick,
+    exportRowLimit: options.exportRowLimit,
+    inviteTtlDays: options.inviteTtlDays,
+    quietHours: options.quietHours,
   });
   await http.ready();
   return http;

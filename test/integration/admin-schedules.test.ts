@@ -1,0 +1,361 @@
+/**
+ * The dashboard's schedule pages over http on a real database: an admin schedules a campaign
+ * message or her own text for her area, sees a preview in every language with how many chats it
+ * reaches, is told next to the field what is wrong, cannot reach outside her area by editing the
+ * form, pauses, resumes and deletes her schedules (not those of a higher level), and "send now"
+ * delivers to the sandbox chat while the progress page counts it.
+ */
+import type { FastifyInstance } from 'fastify';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../src/admin/html.ts';
+import { loadCampaigns } from '../../src/content/campaigns.ts';
+import { syncCampaigns } from '../../src/content/sync.ts';
+import { loadConfig } from '../../src/config.ts';
+import { resolveAudience } from '../../src/delivery/audience.ts';
+import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
+import { defaultContentDir } from '../../src/paths.ts';
+import type { Db } from '../../src/store/store.ts';
+import { communeAdmin, csrfOf, dashboard, log, personOf, provinceAdmin, signedIn, timeZone, type Browser } from '../support/admin.ts';
+import { sandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
+
+const districtAdmin = 'demo-admin-district';
+const messageId = 'womens-day-8-3';
+// A placeholder, not a translation: Hmong text comes only from the Women's Union's translators.
+const hmongText = '[hmn] test placeholder standing in for a translation';
+
+// The real library, with a Hmong translation added to one message (content/ has only Vietnamese so far).
+const library = loadCampaigns(defaultContentDir);
+const original = library.messages.get(messageId)!;
+library.messages.set(messageId, { ...original, variants: { ...original.variants, hmn: hmongText } });
+
+let harness: SandboxHarness;
+let db: Db;
+let http: FastifyInstance;
+let delivery: DeliveryService;
+
+const areaId = async (code: string) => (await db.area.findUniqueOrThrow({ where: { code } })).id;
+const groupId = async (code: string) => (await db.communicationGroup.findFirstOrThrow({ where: { area: { code } } })).id;
+const localDate = (days: number) => DateTime.now().setZone(timeZone).plus({ days }).toISODate()!;
+const shown = (date: string, time: string) => DateTime.fromISO(`${date}T${time}`, { zone: timeZone }).toFormat('HH:mm dd/LL/yyyy');
+
+async function until(test: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await test())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  harness = await sandboxHarness('pglite');
+  db = harness.store.prisma;
+  await syncCampaigns(db, library);
+  delivery = await startDelivery({ db, channels: [harness.channel], config: loadConfig({ QUIET_HOURS: 'off' }), library, soleProcess: true, log });
+  http = await dashboard(db, { campaigns: library, kick: () => delivery.tick() });
+});
+afterAll(async () => {
+  await http?.close();
+  await delivery?.stop();
+  await harness?.close();
+});
+
+/** The form's fields as a browser would post them: a campaign message to Bản Nà Hìn tomorrow at 08:00, with `changes`. */
+async function fields(b: Browser, changes: Record<string, string | string[]> = {}) {
+  const page = await b.get('/admin/schedules/new');
+  expect(page.statusCode).toBe(200);
+  return { _csrf: csrfOf(page.body), what: 'content', contentId: messageId, text: '', calendarKey: '', to: 'area', areaId: String(await areaId('demo-hoa-ban-na-hin')), language: '', platform: '', when: 'once', date: localDate(1), time: '08:00', cron: '', calendarTime: '08:00', ...changes };
+}
+
+const entities: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&#96;': '`' };
+const unescape = (text: string) => text.replace(/&(amp|quot|#39|lt|gt|#96);/g, (e) => entities[e]!);
+
+/** The hidden inputs of the page's form posting to `action`, as the browser would send them. */
+function hiddenInputs(body: string, action: string): Record<string, string | string[]> {
+  const form = body.slice(body.indexOf(`action="${action}"`));
+  const out: Record<string, string | string[]> = {};
+  for (const [, name, value] of form.slice(0, form.indexOf('</form>')).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    const v = unescape(value!);
+    const prior = out[name!];
+    out[name!] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v];
+  }
+  return out;
+}
+
+const schedules = () => db.schedule.count();
+const audits = (action: string, actorId?: number) => db.auditLog.count({ where: { action, ...(actorId === undefined ? {} : { actorId }) } });
+
+describe('scheduling a message', () => {
+  it('a commune admin schedules a campaign message once to a village of her commune: the preview shows every language and the reach; the list shows it with its next run', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const form = await b.get('/admin/schedules/new');
+    expect(form.body).toContain(original.title);
+    expect(form.body).toContain('Bản Nà Hìn');
+    expect(form.body).not.toContain('Bản Tà Làng');
+    // Only a province admin holding the whole tree may send to everyone.
+    expect(form.body).not.toContain('Tất cả các tổ, mọi địa bàn');
+
+    const input = await fields(b);
+    const preview = await b.post('/admin/schedules/preview', input);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('Xem trước tin sẽ gửi');
+    expect(preview.body).toContain('Nội dung (tiếng Việt)');
+    expect(preview.body).toContain(escapeHtml(original.variants.vi!));
+    expect(preview.body).toContain('Nội dung (tiếng Mông)');
+    expect(preview.body).toContain(hmongText);
+    const reach = (await resolveAudience(db, { areaId: await areaId('demo-hoa-ban-na-hin') }, ['sandbox'])).length;
+    expect(reach).toBeGreaterThan(0);
+    expect(preview.body).toContain(`Hiện có ${reach} cuộc trò chuyện nhận được tin này.`);
+    expect(preview.body).toContain(`Lần gửi đầu: ${shown(input.date, '08:00')}`);
+    expect(await schedules()).toBe(0);
+
+    const before = await audits('admin.schedule.create');
+    const confirmed = await b.post('/admin/schedules', hiddenInputs(preview.body, '/admin/schedules'));
+    expect(confirmed.statusCode).toBe(303);
+    expect(confirmed.headers.location).toMatch(/^\/admin\/schedules\?created=\d+$/);
+    const list = await b.get(confirmed.headers.location as string);
+    expect(list.body).toContain(`Đã lên lịch «${escapeHtml(original.title)}». Lần gửi đầu lúc ${shown(input.date, '08:00')}.`);
+    expect(list.body).toContain(`Một lần, lúc ${shown(input.date, '08:00')}`);
+    expect(list.body).toContain('Gửi đến: Bản Nà Hìn');
+    expect(list.body).toContain('đang chạy');
+    expect(list.body).toContain(`lần gửi tới: ${shown(input.date, '08:00')}`);
+
+    const stored = await db.schedule.findFirstOrThrow({ orderBy: { id: 'desc' } });
+    expect(stored.createdById).toBe((await personOf(db, communeAdmin)).id);
+    expect(await audits('admin.schedule.create')).toBe(before + 1);
+    const audit = await db.auditLog.findFirstOrThrow({ where: { action: 'admin.schedule.create' }, orderBy: { id: 'desc' } });
+    expect(audit).toMatchObject({ entity: 'Schedule', entityId: String(stored.id), areaId: await areaId('demo-hoa-ban-na-hin') });
+  });
+
+  it('"Sửa lại" on the preview brings the form back with what was typed', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const input = await fields(b, { what: 'text', contentId: '', text: 'Họp tổ lúc 19 giờ tối nay.', when: 'cron', cron: '0 8 * * 1' });
+    const preview = await b.post('/admin/schedules/preview', input);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('Lặp lại theo lịch: 0 8 * * 1');
+    const again = await b.post('/admin/schedules/new', hiddenInputs(preview.body, '/admin/schedules'));
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('>Họp tổ lúc 19 giờ tối nay.</textarea>');
+    expect(again.body).toContain('value="0 8 * * 1"');
+    expect(again.body).toMatch(/name="when" value="cron" checked/);
+  });
+
+  it('each wrong input is named next to its field with status 400, the form keeps the values, and nothing is stored', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const cases: [Record<string, string | string[]>, string, string][] = [
+      [{ what: 'text', contentId: '', text: '   ' }, 'text', 'Lời nhắn trống'],
+      [{ what: 'text', contentId: '', text: `Xin chào ${'a'.repeat(2001)}` }, 'text', 'không chia được thành tin nhắn'],
+      [{ date: localDate(-1) }, 'date', 'Thời điểm này đã qua'],
+      [{ date: '2027-02-31' }, 'date', 'Ngày giờ không đúng'],
+      [{ time: '25:00' }, 'time', 'Giờ không đúng'],
+      [{ when: 'cron', cron: 'thứ hai hằng tuần' }, 'cron', 'Biểu thức «thứ hai hằng tuần» không đúng'],
+      [{ when: 'cron', cron: '0 25 * * 1' }, 'cron', 'Biểu thức «0 25 * * 1» không đúng'],
+      [{ what: '' }, 'what', 'Hãy chọn gửi gì.'],
+      [{ contentId: '' }, 'contentId', 'Hãy chọn một tin chiến dịch.'],
+      [{ contentId: 'no-such-message' }, 'contentId', 'Không có tin này'],
+      [{ to: 'groups' }, 'groupIds', 'Hãy đánh dấu ít nhất một tổ.'],
+      [{ to: '' }, 'to', 'Hãy chọn gửi đến ai.'],
+      [{ when: '' }, 'when', 'Hãy chọn khi nào gửi.'],
+      [{ when: 'calendar' }, 'when', 'Gửi theo dịp thì chọn'],
+      [{ language: 'hmn' }, 'to', 'Chưa có nhóm hay người nào nhận được tin này'],
+    ];
+    const before = await schedules();
+    for (const [changes, field, message] of cases) {
+      for (const url of ['/admin/schedules/preview', '/admin/schedules']) {
+        const res = await b.post(url, await fields(b, changes));
+        expect(res.statusCode, `${url} ${JSON.stringify(changes)}`).toBe(400);
+        expect(res.body).toContain('Có chỗ chưa đúng');
+        const error = new RegExp(`<p class="error" id="error-${field}">([^<]*)</p>`).exec(res.body);
+        expect(error?.[1], JSON.stringify(changes)).toContain(escapeHtml(message));
+      }
+    }
+    const kept = await b.post('/admin/schedules/preview', await fields(b, { when: 'cron', cron: '0 8 * *' }));
+    expect(kept.body).toContain('value="0 8 * *"');
+    expect(await schedules()).toBe(before);
+  });
+});
+
+describe('the admin area', () => {
+  it('an area or groups of another commune, or "everyone", put in the form by hand: 403, an admin.forbidden audit entry, nothing stored', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const admin = (await personOf(db, communeAdmin)).id;
+    const before = await schedules();
+    const tampered: Record<string, string | string[]>[] = [
+      { areaId: String(await areaId('demo-suoi-may-ta-lang')) },
+      { areaId: String(await areaId('demo')) },
+      { to: 'groups', groupIds: [String(await groupId('demo-hoa-ban-na-hin')), String(await groupId('demo-suoi-may-ta-lang'))] },
+      { to: 'everyone' },
+    ];
+    for (const changes of tampered) {
+      for (const url of ['/admin/schedules/preview', '/admin/schedules']) {
+        const forbidden = await audits('admin.forbidden', admin);
+        const res = await b.post(url, await fields(b, changes));
+        expect(res.statusCode, `${url} ${JSON.stringify(changes)}`).toBe(403);
+        expect(res.body).toContain('Không có quyền');
+        expect(await audits('admin.forbidden', admin)).toBe(forbidden + 1);
+      }
+    }
+    expect(await schedules()).toBe(before);
+    // Groups all inside her commune are fine.
+    const groups = await b.post('/admin/schedules/preview', await fields(b, { to: 'groups', groupIds: [String(await groupId('demo-hoa-ban-na-hin')), String(await groupId('demo-hoa-ban-co-mi'))] }));
+    expect(groups.statusCode).toBe(200);
+    expect(groups.body).toContain('Tổ truyền thông bản Nà Hìn, Tổ truyền thông bản Co Mị');
+  });
+
+  it('a province-wide schedule is read-only for a commune admin: no buttons, and pausing or deleting it by POST gives 403', async () => {
+    const province = await signedIn(http, db, provinceAdmin);
+    expect((await province.get('/admin/schedules/new')).body).toContain('Tất cả các tổ, mọi địa bàn');
+    const made = await province.post('/admin/schedules', await fields(province, { to: 'everyone', what: 'text', contentId: '', text: 'Thông báo của Hội LHPN tỉnh.', when: 'cron', cron: '0 8 * * 1' }));
+    expect(made.statusCode).toBe(303);
+    const schedule = await db.schedule.findFirstOrThrow({ where: { text: 'Thông báo của Hội LHPN tỉnh.' } });
+    expect(schedule.audience).toEqual({});
+
+    const b = await signedIn(http, db, communeAdmin);
+    const list = await b.get('/admin/schedules');
+    const item = list.body.slice(list.body.indexOf(`id="schedule-${schedule.id}"`));
+    const entry = item.slice(0, item.indexOf('</li>'));
+    expect(entry).toContain('Thông báo của Hội LHPN tỉnh.');
+    expect(entry).toContain('Gửi đến: Tất cả các tổ');
+    expect(entry).toContain('Chỉ xem');
+    expect(entry).not.toContain('Tạm dừng');
+    expect(entry).not.toContain('/delete');
+
+    const admin = (await personOf(db, communeAdmin)).id;
+    const forbidden = await audits('admin.forbidden', admin);
+    const csrf = csrfOf(list.body);
+    expect((await b.post(`/admin/schedules/${schedule.id}/pause`, { _csrf: csrf })).statusCode).toBe(403);
+    expect((await b.post(`/admin/schedules/${schedule.id}/delete`, { _csrf: csrf, confirm: 'yes' })).statusCode).toBe(403);
+    expect((await b.get(`/admin/schedules/${schedule.id}/delete`)).statusCode).toBe(403);
+    expect(await audits('admin.forbidden', admin)).toBe(forbidden + 3);
+    expect((await db.schedule.findUniqueOrThrow({ where: { id: schedule.id } })).status).toBe('active');
+  });
+
+  it('a district admin may act on a schedule of one of her communes; a commune admin does not see one of another commune', async () => {
+    const province = await signedIn(http, db, provinceAdmin);
+    const made = await province.post('/admin/schedules', await fields(province, { what: 'text', contentId: '', text: 'Tin riêng cho xã Suối Mây.', areaId: String(await areaId('demo-suoi-may')) }));
+    expect(made.statusCode).toBe(303);
+    const schedule = await db.schedule.findFirstOrThrow({ where: { text: 'Tin riêng cho xã Suối Mây.' } });
+    const district = await signedIn(http, db, districtAdmin);
+    const list = await district.get('/admin/schedules');
+    expect(list.body).toContain('Tin riêng cho xã Suối Mây.');
+    expect(list.body).toContain(`/admin/schedules/${schedule.id}/delete`);
+    expect((await signedIn(http, db, communeAdmin).then((b) => b.get('/admin/schedules'))).body).not.toContain('Tin riêng cho xã Suối Mây.');
+  });
+});
+
+describe('pause, resume, delete', () => {
+  it('an admin pauses, resumes and (after confirming) deletes her schedule; each is audited; an unknown one is 404', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    expect((await b.post('/admin/schedules', await fields(b, { what: 'text', contentId: '', text: 'Nhắc họp tổ tháng này.', when: 'cron', cron: '0 19 * * 6' }))).statusCode).toBe(303);
+    const schedule = await db.schedule.findFirstOrThrow({ where: { text: 'Nhắc họp tổ tháng này.' } });
+    const entry = (body: string) => {
+      const from = body.slice(body.indexOf(`id="schedule-${schedule.id}"`));
+      return from.slice(0, from.indexOf('</li>'));
+    };
+    const list = await b.get('/admin/schedules');
+    expect(entry(list.body)).toContain('Lặp lại theo lịch: 0 19 * * 6');
+    const csrf = csrfOf(list.body);
+
+    const paused = await b.post(`/admin/schedules/${schedule.id}/pause`, { _csrf: csrf });
+    expect(paused.statusCode).toBe(303);
+    const afterPause = await b.get(paused.headers.location as string);
+    expect(afterPause.body).toContain(`Đã tạm dừng lịch số ${schedule.id}.`);
+    expect(entry(afterPause.body)).toContain('tạm dừng');
+    expect(entry(afterPause.body)).toContain('Chạy lại');
+
+    const resumed = await b.post(`/admin/schedules/${schedule.id}/resume`, { _csrf: csrf });
+    expect(resumed.statusCode).toBe(303);
+    expect(entry((await b.get('/admin/schedules')).body)).toContain('đang chạy');
+
+    // A stray tap on "delete" only asks.
+    const asked = await b.post(`/admin/schedules/${schedule.id}/delete`, { _csrf: csrf });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Xoá lịch gửi này?');
+    expect((await b.get(`/admin/schedules/${schedule.id}/delete`)).body).toContain('Xoá lịch này');
+    expect((await db.schedule.findUniqueOrThrow({ where: { id: schedule.id } })).status).toBe('active');
+    const removed = await b.post(`/admin/schedules/${schedule.id}/delete`, { _csrf: csrf, confirm: 'yes' });
+    expect(removed.statusCode).toBe(303);
+    const afterRemove = await b.get(removed.headers.location as string);
+    expect(afterRemove.body).toContain(`Đã xoá lịch số ${schedule.id}.`);
+    expect(afterRemove.body).not.toContain('Nhắc họp tổ tháng này.');
+    expect((await db.schedule.findUniqueOrThrow({ where: { id: schedule.id } })).status).toBe('removed');
+
+    for (const action of ['admin.schedule.pause', 'admin.schedule.resume', 'admin.schedule.remove']) {
+      expect(await db.auditLog.count({ where: { action, entityId: String(schedule.id) } }), action).toBe(1);
+    }
+    expect((await b.post(`/admin/schedules/${schedule.id}/pause`, { _csrf: csrf })).statusCode).toBe(404);
+    expect((await b.post('/admin/schedules/999999/pause', { _csrf: csrf })).statusCode).toBe(404);
+    expect((await b.get('/admin/schedules/abc/delete')).statusCode).toBe(404);
+  });
+});
+
+describe('send now', () => {
+  it('"gửi ngay" delivers the text to the village group chat in the sandbox at once, and the progress page shows it sent', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const text = `Khẩn: mưa lớn, bà con không qua suối (${Date.now()}).`;
+    const input = await fields(b, { what: 'text', contentId: '', text, when: 'now', urgent: 'on' });
+    const preview = await b.post('/admin/schedules/preview', input);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('Gửi ngay khi bạn bấm «Gửi ngay».');
+    const sent = await b.post('/admin/schedules', hiddenInputs(preview.body, '/admin/schedules'));
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toMatch(/^\/admin\/broadcasts\/\d+$/);
+
+    const groupChat = 'group:demo-hoa-ban-na-hin';
+    await until(async () => harness.channel.transcript(groupChat).some((m) => m.from === 'bot' && m.text === text));
+    const reach = (await resolveAudience(db, { areaId: await areaId('demo-hoa-ban-na-hin') }, ['sandbox'])).length;
+    const broadcastId = Number((sent.headers.location as string).split('/').pop());
+    await until(async () => (await db.delivery.count({ where: { broadcastId, status: 'sent' } })) === reach);
+    expect(harness.channel.transcript('group:demo-hoa-ban-co-mi').some((m) => m.text === text)).toBe(false);
+
+    const progress = await b.get(sent.headers.location as string);
+    expect(progress.statusCode).toBe(200);
+    expect(progress.body).toContain('Tiến độ gửi tin');
+    expect(progress.body).toContain('Đã gửi xong.');
+    expect(progress.body).toMatch(new RegExp(`id="count-sent"><div class="n">${reach}</div><div class="l">Đã gửi`));
+    expect(progress.body).not.toContain('http-equiv="refresh"');
+    expect((await db.schedule.findFirstOrThrow({ where: { text } })).priority).toBeGreaterThan(0);
+  });
+
+  it('in quiet hours the preview and the progress page say the message waits, and until when', async () => {
+    // Quiet hours around this very minute, whatever the time of day the test runs.
+    const local = DateTime.now().setZone(timeZone);
+    const minute = local.hour * 60 + local.minute;
+    const quietHours = { startMinute: (minute + 1440 - 60) % 1440, endMinute: (minute + 120) % 1440 };
+    const end = local.startOf('day').plus({ minutes: minute + 120 }).setZone(timeZone);
+    const quietHttp = await dashboard(db, { campaigns: library, quietHours });
+    try {
+      const b = await signedIn(quietHttp, db, communeAdmin);
+      const preview = await b.post('/admin/schedules/preview', await fields(b, { when: 'now' }));
+      expect(preview.statusCode).toBe(200);
+      expect(preview.body).toContain('Lúc đó đang là giờ yên lặng');
+      expect(preview.body).toContain(`tin sẽ bắt đầu đi lúc ${end.toFormat('HH:mm dd/LL/yyyy')}`);
+      const waiting = await db.broadcast.create({ data: { text: 'Chờ sáng mai.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: new Date() } });
+      const progress = await b.get(`/admin/broadcasts/${waiting.id}`);
+      expect(progress.body).toContain('Đang là giờ yên lặng');
+      // Out of quiet hours nothing is said about them.
+      const plain = await (await signedIn(http, db, communeAdmin)).get(`/admin/broadcasts/${waiting.id}`);
+      expect(plain.body).not.toContain('giờ yên lặng');
+    } finally {
+      await quietHttp.close();
+    }
+  });
+
+  it('an unfinished broadcast reloads itself; one outside the area is 403 and audited', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const waiting = await db.broadcast.create({ data: { text: 'Chưa đến giờ.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: new Date(Date.now() + 86_400_000) } });
+    const page = await b.get(`/admin/broadcasts/${waiting.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<meta http-equiv="refresh" content="5">');
+    expect(page.body).toContain('Trang tự tải lại mỗi 5 giây');
+
+    const elsewhere = await db.broadcast.create({ data: { text: 'Tin của xã Nà Sang.', audience: { areaId: await areaId('demo-na-sang') }, scheduledFor: new Date(Date.now() + 86_400_000) } });
+    const admin = (await personOf(db, communeAdmin)).id;
+    const forbidden = await audits('admin.forbidden', admin);
+    const refused = await b.get(`/admin/broadcasts/${elsewhere.id}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain('Tin của xã Nà Sang.');
+    expect(await audits('admin.forbidden', admin)).toBe(forbidden + 1);
+    expect((await b.get('/admin/broadcasts/999999')).statusCode).toBe(404);
+  });
+});
