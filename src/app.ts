@@ -95,6 +95,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       campaigns,
       platforms: platformsOf(config),
       report: { formats: report.formats, topics: report.topics },
+      inviteTtlDays: config.inviteTtlDays,
+      quietHours: config.quietHours,
       kick: () => delivery?.tick() ?? Promise.resolve(),
     });
     if (config.telegram) {
@@ -113,8 +115,18 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     // Replies and reminders take slots of the same per-platform clock as broadcasts.
     const paced = channels.map((c) => pacedChannel(c, store.prisma, config, log));
     const languages = contentLanguages(faq, [...campaigns.messages.values()].map((m) => m.variants));
+    const admin = {
+      baseUrl: config.publicUrl ?? url,
+      campaigns,
+      platforms: platformsOf(config),
+      timeZone: config.timeZone,
+      inviteTtlDays: config.inviteTtlDays,
+      quietHours: config.quietHours,
+      // Delivery starts after the channels: a confirmed /guingay runs the schedules at once when it is there.
+      kick: () => delivery?.tick() ?? Promise.resolve(),
+    };
     for (const [i, channel] of channels.entries()) {
-      await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report, languages, admin: { baseUrl: config.publicUrl ?? url } }));
+      await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report, languages, admin }));
     }
     const byPlatform = new Map(paced.map((c) => [c.platform as string, c]));
     const send: Send = async (platform, chatId, message) => {

@@ -17,6 +17,12 @@ export interface Button {
 export interface OutboundMessage {
   text: string;
   imageUrl?: string;
+  /**
+   * An image made here (a chart), uploaded as bytes where the platform takes uploads (Telegram);
+   * the sandbox shows it inline. Zalo's sendPhoto takes only an address, so there the text goes
+   * alone: it must say everything without the picture. Ignored when `imageUrl` is given.
+   */
+  image?: { png: Buffer; filename: string };
   buttons?: Button[][];
 }
 

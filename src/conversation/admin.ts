@@ -1,30 +1,92 @@
 /**
- * Admin chat commands. /dangnhap, in a private chat, gives a Women's Union admin a one-time link
- * to the web dashboard (10 minutes, single use); anyone else is told it is for admins only, and in
- * a group the bot only says to ask privately (a link there could be used by anyone in the group).
+ * Admin chat commands, for Women's Union staff holding an admin grant, in a private chat only:
+ * /dangnhap gives a one-time link to the web dashboard (10 minutes, single use); /lich, /guingay,
+ * /thongke and /moi (admin-commands.ts) work inside the admin's own area. Anyone else is told the
+ * commands are for Women's Union staff, and in a group the bot only says to ask privately (a link
+ * or a code there could be used by anyone in the group).
  */
 import { adminByIdentity } from '../admin/admins.ts';
-import { createLoginLink, loginLinkTtlMs } from '../admin/auth.ts';
-import type { Middleware } from './turn.ts';
+import { createLoginLink, loginLinkTtlMs, type Actor } from '../admin/auth.ts';
+import { loadScope, type AdminScope } from '../admin/scope.ts';
+import type { QuietHours } from '../config.ts';
+import { loadCampaigns, type CampaignLibrary } from '../content/campaigns.ts';
+import { defaultContentDir } from '../paths.ts';
+import { reportTimeZone } from '../reports/quarter.ts';
+import { adminCommandNames, confirmButton, onConfirmButton, runAdminCommand, type AdminCommandDeps, type AdminCommandName } from './admin-commands.ts';
+import type { Middleware, Turn } from './turn.ts';
 
 export interface AdminChatDeps {
   /** Where the dashboard is reached, without a trailing slash: PUBLIC_URL or the server's own URL. */
   baseUrl: string;
+  /** The campaign library /guingay sends from (default: the shipped content/, loaded once). */
+  campaigns?: CampaignLibrary;
+  /** Platforms this deployment sends on (default: the sandbox only). */
+  platforms?: readonly string[];
+  /** The area's time zone for times and quarters (default: Vietnam's). */
+  timeZone?: string;
+  /** Days an invite code from /moi works (default 14, as INVITE_TTL_DAYS). */
+  inviteTtlDays?: number;
+  /** QUIET_HOURS, to tell an admin when a message sent in them will go (default: none). */
+  quietHours?: QuietHours;
+  /** Runs due schedules now, so a confirmed /guingay goes at once (default: the next minute's tick takes it). */
+  kick?: () => Promise<void>;
+  /** How far ahead a confirmed /guingay is scheduled (default 2 s; a schedule must lie in the future). */
+  sendDelayMs?: number;
+  now?: () => Date;
 }
 
 /** The dashboard login link for `token`. */
 export const loginUrl = (baseUrl: string, token: string) => `${baseUrl}/admin/login/${token}`;
 
-/** Handles /dangnhap; `deps` absent: no dashboard runs in this process (it says so). */
+let shippedCampaigns: CampaignLibrary | undefined;
+
+function commandDeps(deps: Omit<AdminChatDeps, 'baseUrl'>): AdminCommandDeps {
+  return {
+    get campaigns() {
+      return deps.campaigns ?? (shippedCampaigns ??= loadCampaigns(defaultContentDir));
+    },
+    platforms: deps.platforms ?? ['sandbox'],
+    timeZone: deps.timeZone ?? reportTimeZone,
+    inviteTtlDays: deps.inviteTtlDays ?? 14,
+    quietHours: deps.quietHours ?? null,
+    kick: deps.kick ?? (async () => {}),
+    sendDelayMs: deps.sendDelayMs ?? 2000,
+    now: deps.now ?? (() => new Date()),
+  };
+}
+
+/** The admin behind the turn's sender, with their scope; null when they hold no grant. */
+export async function adminOf(turn: Turn): Promise<{ actor: Actor; scope: AdminScope; displayName: string } | null> {
+  const person = await adminByIdentity(turn.db, turn.event.platform, turn.event.sender.id);
+  if (!person) return null;
+  const scope = await loadScope(turn.db, person.id);
+  if (!scope) return null;
+  return { actor: { personId: person.id, platform: person.platform, platformUserId: person.platformUserId }, scope, displayName: person.displayName };
+}
+
+/** Handles the admin commands and their buttons; `deps` absent: no dashboard runs in this process (/dangnhap says so). */
 export function adminCommands(deps: AdminChatDeps | undefined): Middleware {
+  // The other commands need no dashboard: without `deps` they use the shipped content and defaults.
+  const commands = commandDeps(deps ?? {});
   return async (turn, next) => {
     const { event, t, db } = turn;
-    if (event.command?.name !== 'dangnhap') return next();
-    if (event.chat.kind !== 'private') return void (await turn.reply({ text: t('admin.login.privateOnly') }));
-    const person = await adminByIdentity(db, event.platform, event.sender.id);
-    if (!person) return void (await turn.reply({ text: t('admin.login.notAdmin') }));
-    if (!deps) return void (await turn.reply({ text: t('admin.login.unavailable') }));
-    const { token } = await createLoginLink(db, { personId: person.id, platform: person.platform, platformUserId: person.platformUserId });
-    await turn.reply({ text: t('admin.login.link', { url: loginUrl(deps.baseUrl, token), minutes: loginLinkTtlMs / 60_000 }) });
+    const name = event.command?.name;
+    if (name === 'dangnhap') {
+      if (event.chat.kind !== 'private') return void (await turn.reply({ text: t('admin.login.privateOnly') }));
+      const person = await adminByIdentity(db, event.platform, event.sender.id);
+      if (!person) return void (await turn.reply({ text: t('admin.login.notAdmin') }));
+      if (!deps) return void (await turn.reply({ text: t('admin.login.unavailable') }));
+      const { token } = await createLoginLink(db, { personId: person.id, platform: person.platform, platformUserId: person.platformUserId });
+      const link = t('admin.login.link', { url: loginUrl(deps.baseUrl, token), minutes: loginLinkTtlMs / 60_000 });
+      return void (await turn.reply({ text: `${link}\n\n${t('admin.commands')}` }));
+    }
+    const tapped = event.type === 'button' ? confirmButton(event.buttonData) : null;
+    const command = adminCommandNames.find((c) => c === name);
+    if (!command && !tapped) return next();
+    if (event.chat.kind !== 'private') return void (await turn.reply({ text: t('admin.common.privateOnly', { command: `/${command ?? 'guingay'}` }) }));
+    const admin = await adminOf(turn);
+    if (!admin) return void (await turn.reply({ text: t('admin.common.notAdmin', { command: `/${command ?? 'guingay'}` }) }));
+    if (tapped) return onConfirmButton(turn, admin, commands, tapped);
+    return runAdminCommand(turn, admin, commands, command as AdminCommandName, event.command!.args.trim());
   };
 }

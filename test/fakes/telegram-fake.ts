@@ -175,6 +175,8 @@ export interface TelegramSent {
   caption?: string;
   /** The photo URL or file_id, or `upload:<filename>` for an uploaded file. */
   photo?: string;
+  /** An uploaded photo's part as it came (multipart): file name, content type and size in bytes. */
+  upload?: { filename: string; contentType: string; size: number };
   replyMarkup?: unknown;
   messageId: number;
   at: number;
@@ -1028,6 +1030,7 @@ export class FakeTelegram {
       text: caption ?? '',
       ...(caption !== undefined ? { caption } : {}),
       photo: isUploadedFile(photo) ? `upload:${photo.filename}` : String(photo),
+      ...(isUploadedFile(photo) ? { upload: { filename: photo.filename, contentType: photo.contentType, size: photo.size } } : {}),
       ...(markup ? { replyMarkup: markup } : {}),
       messageId: message.message_id,
       at,

@@ -52,13 +52,15 @@ export class SandboxChannel implements Channel {
   async send(target: { chatId: string }, message: OutboundMessage): Promise<SendResult> {
     const pieces = splitText(message.text, this.maxTextLength);
     if (!pieces) return { ok: false, error: { kind: 'invalid', reason: 'text has no place to split' }, sentMessageIds: [] };
+    // A chart made here has no address: the web chat shows it inline, as a data: URL.
+    const imageUrl = message.imageUrl ?? (message.image ? `data:image/png;base64,${message.image.png.toString('base64')}` : undefined);
     const ids = pieces.map((text, i) => {
       const last = i === pieces.length - 1;
       return this.record({
         chatId: target.chatId,
         from: 'bot',
         text,
-        ...(i === 0 && message.imageUrl ? { imageUrl: message.imageUrl } : {}),
+        ...(i === 0 && imageUrl ? { imageUrl } : {}),
         ...(last && message.buttons ? { buttons: message.buttons } : {}),
       }).id;
     });

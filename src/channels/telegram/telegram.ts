@@ -99,12 +99,14 @@ export class TelegramChannel implements Channel {
       : undefined;
     try {
       let rest = pieces;
-      if (message.imageUrl) {
+      // An address Telegram fetches itself, or our own bytes (a chart) uploaded as multipart.
+      const image = message.imageUrl ?? (message.image ? { source: message.image.png, filename: message.image.filename } : undefined);
+      if (image) {
         const caption = pieces[0]!.length <= captionLimit ? pieces[0] : undefined;
         const lastAndOnly = caption !== undefined && pieces.length === 1;
         const photo = await this.bot.telegram.callApi(
           'sendPhoto',
-          { chat_id: target.chatId, photo: message.imageUrl, ...(caption ? { caption } : {}), ...(lastAndOnly && markup ? { reply_markup: markup } : {}) },
+          { chat_id: target.chatId, photo: image, ...(caption ? { caption } : {}), ...(lastAndOnly && markup ? { reply_markup: markup } : {}) },
           { signal: this.timeout() },
         );
         sent.push(String(photo.message_id));
