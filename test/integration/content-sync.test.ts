@@ -15,7 +15,7 @@ function contentWithTranslation(): string {
   cpSync(defaultContentDir, dir, { recursive: true });
   const vi = path.join(dir, 'campaigns', 'womens-day-8-3.md');
   writeFileSync(vi, readFileSync(vi, 'utf8').replace('languages: [vi]', 'languages: [vi, hmn]'));
-  writeFileSync(path.join(dir, 'campaigns', 'womens-day-8-3.hmn.md'), '---\nid: womens-day-8-3\nsource: test translation\n---\nHnub 8/3.\n');
+  writeFileSync(path.join(dir, 'campaigns', 'womens-day-8-3.hmn.md'), '---\nid: womens-day-8-3\nsource: test translation\n---\n[hmn] placeholder, not a translation\n');
   return dir;
 }
 
@@ -35,19 +35,19 @@ describe.each(backends)('syncing the campaign library (%s)', (backend) => {
     const row = await store.prisma.contentItem.findUniqueOrThrow({ where: { id: 'womens-day-8-3' } });
     const message = library.messages.get('womens-day-8-3')!;
     expect(row).toMatchObject({ kind: 'campaign', title: message.title, hash: message.hash });
-    expect(row.body).toEqual({ topics: message.topics, image: null, variants: { vi: message.variants.vi, hmn: 'Hnub 8/3.' } });
+    expect(row.body).toEqual({ topics: message.topics, image: null, variants: { vi: message.variants.vi, hmn: '[hmn] placeholder, not a translation' } });
 
     expect(await syncCampaigns(store.prisma, loadCampaigns(dir))).toEqual({ created: 0, updated: 0, unchanged: total });
     const untouched = await store.prisma.contentItem.findUniqueOrThrow({ where: { id: 'womens-day-8-3' } });
     expect(untouched.syncedAt).toEqual(row.syncedAt);
 
-    writeFileSync(path.join(dir, 'campaigns', 'womens-day-8-3.hmn.md'), '---\nid: womens-day-8-3\nsource: test translation\n---\nHnub 8/3, ua tsaug.\n');
+    writeFileSync(path.join(dir, 'campaigns', 'womens-day-8-3.hmn.md'), '---\nid: womens-day-8-3\nsource: test translation\n---\n[hmn] second placeholder, not a translation\n');
     const edited = loadCampaigns(dir);
     expect(await syncCampaigns(store.prisma, edited)).toEqual({ created: 0, updated: 1, unchanged: total - 1 });
     const after = await store.prisma.contentItem.findUniqueOrThrow({ where: { id: 'womens-day-8-3' } });
     expect(after.hash).toBe(edited.messages.get('womens-day-8-3')!.hash);
     expect(after.hash).not.toBe(row.hash);
-    expect((after.body as { variants: Record<string, string> }).variants.hmn).toBe('Hnub 8/3, ua tsaug.');
+    expect((after.body as { variants: Record<string, string> }).variants.hmn).toBe('[hmn] second placeholder, not a translation');
     expect(after.syncedAt.getTime()).toBeGreaterThan(row.syncedAt.getTime());
     expect(await store.prisma.contentItem.count({ where: { kind: 'campaign' } })).toBe(total);
   });

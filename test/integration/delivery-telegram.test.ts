@@ -573,7 +573,7 @@ describe.each(backends)('broadcasts on Telegram (%s)', (backend) => {
   describe('languages', () => {
     it('each villager reads the message in her language when there is a translation, else in Vietnamese', async () => {
       const bot = await startBot(backend, [{ commune: 'hoa-ban', groupChatId: '-1001001', villagers: 3, languages: ['hmn', 'tay'] }]);
-      const variants = { vi: 'Họp tổ tối thứ Sáu.', hmn: 'Sib tham hmo hnub Friday.' };
+      const variants = { vi: 'Họp tổ tối thứ Sáu.', hmn: '[hmn] placeholder standing in for a translation' };
       await bot.db.contentItem.create({ data: { id: 'meeting-friday', kind: 'campaign', title: 'Họp tổ', hash: 'x', body: { topics: [], image: null, variants } } });
       const { id } = await bot.db.broadcast.create({ data: { contentId: 'meeting-friday', audience: {}, scheduledFor: bot.clock.date() } });
       await expandBroadcast(bot.db, id, ['telegram'], bot.clock.date());
