@@ -265,7 +265,7 @@ exportCommand
       try {
         const areaId = Number(options.area);
         if (!(await store.prisma.area.findUnique({ where: { id: areaId } }))) throw new OperatorError(t('ops:export.noArea', { value: options.area }));
-        const summary = await buildSummary(store.prisma, { areaId, period, today: localDateOf(new Date(), config.timeZone) });
+        const summary = await buildSummary(store.prisma, { areaId, period, today: localDateOf(new Date(), config.timeZone), timeZone: config.timeZone });
         const body = options.format === 'csv' ? summaryCsv(t, summary) : await summaryXlsx(t, summary);
         if (options.out) {
           writeFileSync(options.out, body);

@@ -153,7 +153,7 @@ export function registerExportPages(admin: FastifyInstance, kit: AdminKit): void
       file = format === 'csv' ? toCsv(t, list) : await toXlsx(t, list, name);
       written = list.length;
     } else {
-      const summary = await buildSummary(db, { areaId, period, today: localDateOf(new Date(), timeZone) });
+      const summary = await buildSummary(db, { areaId, period, today: localDateOf(new Date(), timeZone), timeZone: timeZone });
       file = format === 'csv' ? summaryCsv(t, summary) : await summaryXlsx(t, summary);
       written = summary.areas.length + 1 + summary.groups.length;
     }

@@ -29,7 +29,7 @@ header a{color:#fff;text-decoration:none;padding:.2rem 0;border-bottom:2px solid
 header a[aria-current=page]{border-bottom-color:#fff}
 header form{margin:0;display:flex;gap:.5rem;align-items:center}
 header .who{opacity:.9;font-size:.9rem}
-main{max-width:60rem;margin:0 auto;padding:1rem}
+main{max-width:60rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere}
 h1{font-size:1.4rem;margin:.5rem 0}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 .muted{color:#5f5f66;font-size:.9rem}

@@ -108,13 +108,14 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps): Promis
     const ctx = anonymous();
     const { t } = ctx;
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
-      deps.log.warn({ url: req.url }, 'admin form refused: bad or missing CSRF token');
+      // The route, not the address: a login form's address holds a token still good for minutes.
+      deps.log.warn({ route: req.routeOptions.url }, 'admin form refused: bad or missing CSRF token');
       return send(reply, 403, messagePage(ctx, t('admin:error.csrfTitle'), [t('admin:error.csrf')], { href: '/admin', label: t('admin:error.home') }));
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return send(reply, error.statusCode, messagePage(ctx, t('admin:error.badRequestTitle'), [t('admin:error.badRequest')], { href: '/admin', label: t('admin:error.home') }));
     }
-    deps.log.error({ err: error, url: req.url }, 'admin page failed');
+    deps.log.error({ err: error, route: req.routeOptions.url, method: req.method }, 'admin page failed');
     return send(reply, 500, messagePage(ctx, t('admin:error.serverTitle'), [t('admin:error.server')], { href: '/admin', label: t('admin:error.home') }));
   });
   admin.setNotFoundHandler(async (_req, reply) => {

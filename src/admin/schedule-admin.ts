@@ -157,6 +157,9 @@ export function parseRequest(f: ScheduleFields, timeZone: string, platforms: rea
   return { request: { what: what.what, when: when.when, audience: audience.audience, urgent: f.urgent } };
 }
 
+/** The shortest time between two runs of a repeating schedule made on the dashboard. */
+export const minCronGapMinutes = 60;
+
 /** The field each ScheduleError is about. */
 const errorField: Record<string, FieldName> = {
   unknownContent: 'contentId',
@@ -166,6 +169,7 @@ const errorField: Record<string, FieldName> = {
   calendarNeedsEvent: 'when',
   inThePast: 'date',
   badCron: 'cron',
+  tooFrequent: 'cron',
   unknownArea: 'areaId',
   unknownGroups: 'groupIds',
   emptyAudience: 'to',
@@ -296,11 +300,16 @@ export async function previewSchedule(deps: PreviewDeps, request: ScheduleReques
   let firstRun: Date | null = 'at' in when ? when.at : null;
   if ('cron' in when) {
     if (when.cron.split(/\s+/).length !== 5) throw new ScheduleError('badCron', { cron: when.cron });
+    let runs: number[];
     try {
-      firstRun = CronExpressionParser.parse(when.cron, { tz: timeZone, currentDate: now }).next().toDate();
+      const times = CronExpressionParser.parse(when.cron, { tz: timeZone, currentDate: now });
+      runs = Array.from({ length: 6 }, () => times.next().getTime());
     } catch {
       throw new ScheduleError('badCron', { cron: when.cron });
     }
+    firstRun = new Date(runs[0]!);
+    // "* 8 * * 1" reads as "8:00 on Mondays" but is every minute from 8 to 9: no campaign goes out that often.
+    if (runs.some((at, i) => i > 0 && at - runs[i - 1]! < minCronGapMinutes * 60_000)) throw new ScheduleError('tooFrequent', { cron: when.cron, minutes: minCronGapMinutes });
   }
   let messageId = 'contentId' in what ? what.contentId : null;
   if ('calendar' in what && 'calendarTime' in when) {

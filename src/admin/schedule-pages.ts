@@ -5,6 +5,7 @@
  * those whose audience lies entirely inside it; creating one outside it, by editing the form,
  * gets 403 and an audit entry. The scope rules and the form's parsing are in schedule-admin.ts.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { QuietHours } from '../config.ts';
 import { campaignTextLimit } from '../content/campaigns.ts';
@@ -46,6 +47,9 @@ const listed = 100;
 const recentRuns = 3;
 /** How often an unfinished progress page reloads itself. */
 const refreshSeconds = 5;
+
+/** The one-time key a preview's confirm form carries (16 random bytes, base64url). */
+const onceKeyPattern = /^[A-Za-z0-9_-]{22}$/;
 
 type ScheduleRow = Awaited<ReturnType<typeof listSchedules>>[number];
 type Verb = 'pause' | 'resume' | 'remove';
@@ -129,12 +133,20 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
     const { what, audience, urgent } = ok.request;
     const now = new Date();
     const sendNow = 'now' in ok.request.when;
+    // A page without script cannot disable its button: a double tap, or Back and confirm again, posts the
+    // same preview twice. Its one-time key is claimed first; a second post goes where the first one went.
+    const once = (req.body as { once?: unknown }).once;
+    if (typeof once !== 'string' || !onceKeyPattern.test(once)) return badRequest(reply, who);
+    const claim = { platform: 'admin', updateId: `schedule-form:${once}` };
+    if ((await db.processedUpdate.createMany({ data: [claim], skipDuplicates: true })).count === 0) return reply.redirect(await whereItWent(who, once), 303);
     // "Send now": a once schedule due at once, run by the kick below (or the next minute tick).
     const when = 'now' in ok.request.when ? { at: new Date(now.getTime() + 1) } : ok.request.when;
     let made;
     try {
       made = await addSchedule(previewDeps, { what, when, audience, urgent, createdById: who.actor.personId }, now);
     } catch (error) {
+      // Nothing was made: the same preview may be confirmed again once corrected.
+      await db.processedUpdate.deleteMany({ where: claim });
       if (!(error instanceof ScheduleError)) throw error;
       return showForm(reply, who, ok.fields, fieldErrorOf(error), 400);
     }
@@ -144,13 +156,26 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
       entity: 'Schedule',
       entityId: String(schedule.id),
       areaId: auditArea(audience, facts),
-      after: { kind: schedule.kind, contentId: schedule.contentId, text: schedule.text, calendarKey: schedule.calendarKey, runAt: schedule.runAt, cron: schedule.cron, atTime: schedule.atTime, audience, priority: schedule.priority, nextRunAt: schedule.nextRunAt, reach: made.reach, sendNow },
+      after: { kind: schedule.kind, contentId: schedule.contentId, text: schedule.text, calendarKey: schedule.calendarKey, runAt: schedule.runAt, cron: schedule.cron, atTime: schedule.atTime, audience, priority: schedule.priority, nextRunAt: schedule.nextRunAt, reach: made.reach, sendNow, form: once },
     });
     if (!sendNow) return reply.redirect(`/admin/schedules?created=${schedule.id}`, 303);
     await kit.deps.kick?.();
-    const broadcast = await db.broadcast.findFirst({ where: { scheduleId: schedule.id }, select: { id: true } });
-    return reply.redirect(broadcast ? `/admin/broadcasts/${broadcast.id}` : `/admin/schedules?sending=${schedule.id}`, 303);
+    return reply.redirect(await afterSending(schedule.id), 303);
   });
+
+  /** The progress page of a just-sent schedule's broadcast, or the list saying it goes within a minute. */
+  async function afterSending(scheduleId: number): Promise<string> {
+    const broadcast = await db.broadcast.findFirst({ where: { scheduleId }, select: { id: true } });
+    return broadcast ? `/admin/broadcasts/${broadcast.id}` : `/admin/schedules?sending=${scheduleId}`;
+  }
+
+  /** Where a preview confirmed a second time goes: to what the first confirmation made (or the list). */
+  async function whereItWent(who: SignedIn, once: string): Promise<string> {
+    const made = await db.auditLog.findFirst({ where: { action: 'admin.schedule.create', actorId: who.actor.personId, after: { path: ['form'], equals: once } }, select: { entityId: true, after: true } });
+    if (!made) return '/admin/schedules?again=1';
+    const id = Number(made.entityId);
+    return (made.after as { sendNow?: boolean }).sendNow ? afterSending(id) : `/admin/schedules?created=${id}`;
+  }
 
   // Delete asks first: a mis-tap on a phone must not delete.
   admin.get('/schedules/:id/delete', async (req, reply) => {
@@ -294,6 +319,7 @@ function noticeOf(t: Translate, query: Record<string, string | undefined>, rows:
   if (created) return t('admin:schedules.notice.created', { what: whatText(t, created, library), time: created.nextRunAt ? localTime(created.nextRunAt, timeZone) : '—' });
   const sending = find(query.sending);
   if (sending) return t('admin:schedules.notice.sending', { what: whatText(t, sending, library) });
+  if (query.again) return t('admin:schedules.notice.again');
   if (query.done && ['pause', 'resume', 'remove'].includes(query.done) && /^\d{1,9}$/.test(query.id ?? '')) return t(`admin:schedules.notice.${query.done}`, { id: query.id });
   return null;
 }
@@ -481,6 +507,7 @@ ${view.quiet ? html`<p class="notice" id="quiet">${t('admin:schedules.quiet.prev
 <form method="post" action="/admin/schedules" class="actions">
 ${csrfField(ctx)}
 ${hiddenFields(view.fields)}
+<input type="hidden" name="once" value="${randomBytes(16).toString('base64url')}">
 <button type="submit">${sendNow ? t('admin:schedules.preview.confirmNow') : t('admin:schedules.preview.confirm')}</button>
 <button type="submit" class="secondary" formaction="/admin/schedules/new">${t('admin:schedules.preview.edit')}</button>
 </form>`;

@@ -78,10 +78,11 @@ export async function exportRows(
 const headers = (t: Translate) => columns.map((c) => t(`ops:export.column.${c}`));
 
 /**
- * A text cell that a spreadsheet would run as a formula ("=…", "+…", "-…", "@…") is prefixed with
- * an apostrophe, so a note typed in a chat can never become a formula in someone's Excel.
+ * A CSV text cell that a spreadsheet would run as a formula ("=…", "+…", "-…", "@…") is prefixed
+ * with an apostrophe, so a note typed in a chat can never become a formula in someone's Excel. XLSX
+ * needs none: exceljs writes text as text cells, which Excel never runs ("- 3 người vắng" stays as typed).
  */
-export function safeCell(value: string | number): string | number {
+function safeCell(value: string | number): string | number {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
@@ -123,7 +124,7 @@ export async function toXlsx(t: Translate, rows: ExportRow[], sheetName: string)
   header.font = { bold: true };
   header.commit();
   for (let i = 0; i < rows.length; i++) {
-    sheet.addRow(columns.map((c) => safeCell(rows[i]![c]))).commit();
+    sheet.addRow(columns.map((c) => rows[i]![c])).commit();
     if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
   }
   sheet.commit();

@@ -7,8 +7,8 @@
 import ExcelJS from 'exceljs';
 import type { Translate } from '../i18n.ts';
 import type { Db } from '../store/store.ts';
-import { csvWithBom, fitColumns, safeCell } from './export.ts';
-import { compareDates, formatQuarter, quarterStart, type LocalDate, type Quarter } from './quarter.ts';
+import { csvWithBom, fitColumns } from './export.ts';
+import { compareDates, formatQuarter, localDateOf, quarterEnd, quarterStart, type LocalDate, type Quarter } from './quarter.ts';
 
 /** What an export covers: one quarter, or a whole calendar year (its four quarters). */
 export type Period = { kind: 'quarter'; quarter: Quarter } | { kind: 'year'; year: number };
@@ -103,7 +103,7 @@ function comparePaths(a: string, b: string): number {
  * The summary of `period` under `areaId` (which must exist; the caller checks the scope).
  * `today` decides which quarters of a running year count for "every quarter".
  */
-export async function buildSummary(db: Db, { areaId, period, today }: { areaId: number; period: Period; today: LocalDate }): Promise<Summary> {
+export async function buildSummary(db: Db, { areaId, period, today, timeZone }: { areaId: number; period: Period; today: LocalDate; timeZone: string }): Promise<Summary> {
   const root = await db.area.findUniqueOrThrow({ where: { id: areaId }, select: { id: true, code: true, name: true, path: true } });
   const quarters = periodQuarters(period);
   const names = quarters.map(formatQuarter);
@@ -111,7 +111,7 @@ export async function buildSummary(db: Db, { areaId, period, today }: { areaId: 
   const [children, groups, sums] = await Promise.all([
     db.area.findMany({ where: { parentId: root.id }, select: { id: true, name: true, path: true }, orderBy: { id: 'asc' } }),
     db.communicationGroup
-      .findMany({ where: { area: { path: { startsWith: root.path } } }, select: { id: true, name: true, area: { select: { name: true, path: true } } } })
+      .findMany({ where: { area: { path: { startsWith: root.path } } }, select: { id: true, name: true, createdAt: true, area: { select: { name: true, path: true } } } })
       .then((list) => list.sort((a, b) => comparePaths(a.area.path, b.area.path) || a.name.localeCompare(b.name, 'vi'))),
     db.sessionReport.groupBy({
       by: ['groupId', 'quarter'],
@@ -125,7 +125,11 @@ export async function buildSummary(db: Db, { areaId, period, today }: { areaId: 
 
   const groupLines = groups.map((g) => {
     const rows = byGroup.get(g.id) ?? [];
-    const line = { name: g.name, areaName: g.area.name, path: g.area.path, ...zero(), groups: 1 };
+    // As on the compliance page, a quarter that ended before the group was added is not held against it:
+    // a group added after the period (and without its reports) is not counted at all.
+    const addedOn = localDateOf(g.createdAt, timeZone);
+    const tracked = (q: Quarter) => compareDates(addedOn, quarterEnd(q)) <= 0;
+    const line = { name: g.name, areaName: g.area.name, path: g.area.path, ...zero(), groups: rows.length > 0 || quarters.some(tracked) ? 1 : 0 };
     for (const r of rows) {
       line.sessions += r._count._all;
       line.participants += r._sum.participantsTotal ?? 0;
@@ -134,7 +138,8 @@ export async function buildSummary(db: Db, { areaId, period, today }: { areaId: 
     }
     line.activeGroups = rows.length > 0 ? 1 : 0;
     const held = new Set(rows.map((r) => r.quarter));
-    line.everyQuarterGroups = period.kind === 'year' && begun.length > 0 && begun.every((q) => held.has(q)) ? 1 : 0;
+    const owed = quarters.filter((q) => begun.includes(formatQuarter(q)) && tracked(q)).map(formatQuarter);
+    line.everyQuarterGroups = period.kind === 'year' && owed.length > 0 && owed.every((q) => held.has(q)) ? 1 : 0;
     return line;
   });
 
@@ -219,7 +224,7 @@ export async function summaryXlsx(t: Translate, s: Summary): Promise<Buffer> {
     ws.addRow([summaryTitle(t, s)]).font = { bold: true, size: 13 };
     const head = header(t, s.period, first);
     ws.addRow(head).font = { bold: true };
-    for (const l of lines) ws.addRow(l.map(safeCell));
+    for (const l of lines) ws.addRow(l);
     if (boldLast) ws.lastRow!.font = { bold: true };
     fitColumns(ws, [head, ...lines]);
     ws.views = [{ state: 'frozen', ySplit: 2 }];

@@ -18,7 +18,9 @@ it('an operator makes a Telegram user the admin of a commune by its name, sees i
   const list = await runCli(['admin', 'list'], env);
   expect(list.code).toBe(0);
   const lines = list.stdout.trim().split('\n');
-  expect(lines).toHaveLength(3);
+  // One line per admin and area: the demo's province admin, its district-level admin over two communes, its commune admin, and her.
+  expect(lines).toHaveLength(5);
+  expect(lines.filter((l) => l.includes('sandbox:demo-admin-district'))).toHaveLength(2);
   expect(lines.find((l) => l.includes('telegram:5550001'))).toMatch(/Chị Lò Thị Mai\ttelegram:5550001\tXã Suối Mây \(DEMO\) \(\d+\)\txã/);
 }, 180_000);
 

@@ -19,6 +19,8 @@ describe('loaban export summary', () => {
     const store = await openStore({ databaseUrl: null, dataDir, language: 'vi' });
     try {
       hoaBan = (await store.prisma.area.findUniqueOrThrow({ where: { code: 'demo-hoa-ban' } })).id;
+      // The groups have been in Loa Bản since before 2026, so every quarter of 2026 is owed by each.
+      await store.prisma.communicationGroup.updateMany({ data: { createdAt: new Date('2025-06-01T00:00:00Z') } });
       const group = async (name: string) => (await store.prisma.communicationGroup.findFirstOrThrow({ where: { name: { contains: name } } })).id;
       const base = { format: 'village-meeting', topics: [], notes: null, photos: [], source: 'test', place: 'x' };
       await store.prisma.sessionReport.createMany({

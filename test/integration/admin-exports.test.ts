@@ -54,6 +54,8 @@ beforeAll(async () => {
   store = await freshStore('pglite');
   db = store.prisma;
   await seedDemo(db, readDemoData(defaultContentDir));
+  // The demo groups have been in Loa Bản since before last year.
+  await db.communicationGroup.updateMany({ data: { createdAt: new Date(`${lastYear - 1}-06-01T00:00:00Z`) } });
   hoaBanId = (await db.area.findUniqueOrThrow({ where: { code: 'demo-hoa-ban' } })).id;
   suoiMayId = (await db.area.findUniqueOrThrow({ where: { code: 'demo-suoi-may' } })).id;
   // This quarter: three sessions in Hoa Ban (two in Nà Hìn), one in Suối Mây next door.
@@ -150,7 +152,8 @@ describe('downloading', () => {
       ['Tổ truyền thông bản Nà Hìn', 30, 18, 25],
       ['Tổ truyền thông bản Nà Hìn', 12, 7, 0],
     ]);
-    expect(rows[2]![9]).toBe(`'=HYPERLINK("http://x")`);
+    // A text cell, never a formula: exceljs reads a formula back as an object.
+    expect(rows[2]![9]).toBe(`=HYPERLINK("http://x")`);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const audit = await lastAudit('admin.export');
     expect(audit).toMatchObject({ actorId: (await personOf(db, communeAdmin)).id, areaId: hoaBanId, entity: 'Area', entityId: String(hoaBanId) });
@@ -236,6 +239,24 @@ describe('downloading', () => {
     // This quarter's reports are not in last year's.
     const reports = await download(hoaBan, { period: String(lastYear), area: hoaBanId, kind: 'reports', format: 'csv' });
     expect(parseCsv(reports.body.replace(/^\uFEFF/, '')).slice(1)).toHaveLength(6);
+  });
+
+  it('a group added this year is not counted in last year\'s figures (as on the compliance page), but is in this quarter\'s', async () => {
+    const village = await db.area.create({ data: { code: 'test-new-village', name: 'Bản Mới', level: 'village', parentId: hoaBanId, path: 'pending' } });
+    await db.area.update({ where: { id: village.id }, data: { path: `${(await db.area.findUniqueOrThrow({ where: { id: hoaBanId } })).path}${village.id}/` } });
+    const group = await db.communicationGroup.create({ data: { name: 'Tổ truyền thông bản Mới', areaId: village.id } });
+    try {
+      const totalRow = async (period: string) => {
+        const sheet = (await workbook(await download(hoaBan, { period, area: hoaBanId, kind: 'summary', format: 'xlsx' }))).getWorksheet('Theo địa bàn')!;
+        return values(sheet, sheet.actualRowCount);
+      };
+      // Groups, then groups with a session: last year still 4 and 2; this quarter 5 groups, 2 with a session.
+      expect((await totalRow(String(lastYear))).slice(0, 3)).toEqual(['Tổng cộng Xã Hoa Ban (DEMO)', 4, 2]);
+      expect((await totalRow(thisQuarter)).slice(0, 3)).toEqual(['Tổng cộng Xã Hoa Ban (DEMO)', 5, 2]);
+    } finally {
+      await db.communicationGroup.delete({ where: { id: group.id } });
+      await db.area.delete({ where: { id: village.id } });
+    }
   });
 
   it('a province admin gets one row per commune and the province total', async () => {

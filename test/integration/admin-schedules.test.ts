@@ -5,6 +5,7 @@
  * form, pauses, resumes and deletes her schedules (not those of a higher level), and "send now"
  * delivers to the sandbox chat while the progress page counts it.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,11 +61,14 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/** The form's fields as a browser would post them: a campaign message to Bản Nà Hìn tomorrow at 08:00, with `changes`. */
+/**
+ * The form's fields as a browser would post them: a campaign message to Bản Nà Hìn tomorrow at 08:00, with
+ * `changes`; with the one-time key a preview's confirm form carries, for posting straight to /admin/schedules.
+ */
 async function fields(b: Browser, changes: Record<string, string | string[]> = {}) {
   const page = await b.get('/admin/schedules/new');
   expect(page.statusCode).toBe(200);
-  return { _csrf: csrfOf(page.body), what: 'content', contentId: messageId, text: '', calendarKey: '', to: 'area', areaId: String(await areaId('demo-hoa-ban-na-hin')), language: '', platform: '', when: 'once', date: localDate(1), time: '08:00', cron: '', calendarTime: '08:00', ...changes };
+  return { _csrf: csrfOf(page.body), what: 'content', contentId: messageId, text: '', calendarKey: '', to: 'area', areaId: String(await areaId('demo-hoa-ban-na-hin')), language: '', platform: '', when: 'once', date: localDate(1), time: '08:00', cron: '', calendarTime: '08:00', once: randomBytes(16).toString('base64url'), ...changes };
 }
 
 const entities: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&#96;': '`' };
@@ -148,8 +152,10 @@ describe('scheduling a message', () => {
       [{ date: localDate(-1) }, 'date', 'Thời điểm này đã qua'],
       [{ date: '2027-02-31' }, 'date', 'Ngày giờ không đúng'],
       [{ time: '25:00' }, 'time', 'Giờ không đúng'],
-      [{ when: 'cron', cron: 'thứ hai hằng tuần' }, 'cron', 'Biểu thức «thứ hai hằng tuần» không đúng'],
-      [{ when: 'cron', cron: '0 25 * * 1' }, 'cron', 'Biểu thức «0 25 * * 1» không đúng'],
+      [{ when: 'cron', cron: 'thứ hai hằng tuần' }, 'cron', 'Biểu thức «thứ hai hằng tuần» không dùng được'],
+      [{ when: 'cron', cron: '0 25 * * 1' }, 'cron', 'Biểu thức «0 25 * * 1» không dùng được'],
+      [{ when: 'cron', cron: '0 0 30 2 *' }, 'cron', 'phải có ngày thật khớp'],
+      [{ when: 'cron', cron: '* 8 * * 1' }, 'cron', 'Lịch «* 8 * * 1» gửi quá dày (cách nhau dưới 60 phút)'],
       [{ what: '' }, 'what', 'Hãy chọn gửi gì.'],
       [{ contentId: '' }, 'contentId', 'Hãy chọn một tin chiến dịch.'],
       [{ contentId: 'no-such-message' }, 'contentId', 'Không có tin này'],
@@ -339,6 +345,31 @@ describe('send now', () => {
     } finally {
       await quietHttp.close();
     }
+  });
+
+  it('the confirm button pressed twice (a double tap, or Back and confirm again) makes one schedule and sends once', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const text = `Họp tổ tối nay, mời bà con đến đông đủ (${Date.now()}).`;
+    const preview = await b.post('/admin/schedules/preview', await fields(b, { what: 'text', contentId: '', text, when: 'now' }));
+    const confirm = hiddenInputs(preview.body, '/admin/schedules');
+    const [first, second] = await Promise.all([b.post('/admin/schedules', confirm), b.post('/admin/schedules', confirm)]);
+    const again = await b.post('/admin/schedules', confirm);
+    expect(await db.schedule.count({ where: { text } })).toBe(1);
+    const schedule = await db.schedule.findFirstOrThrow({ where: { text } });
+    expect(await db.broadcast.count({ where: { scheduleId: schedule.id } })).toBe(1);
+    // Every press lands on the one broadcast's progress (or the list saying it was done already).
+    for (const res of [first, second, again]) {
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toMatch(/^\/admin\/(broadcasts\/\d+|schedules\?again=1)$/);
+    }
+    expect(again.headers.location).toMatch(/^\/admin\/broadcasts\/\d+$/);
+    const groupChat = 'group:demo-hoa-ban-na-hin';
+    await until(async () => harness.channel.transcript(groupChat).some((m) => m.text === text));
+    await delivery.tick();
+    expect(harness.channel.transcript(groupChat).filter((m) => m.text === text)).toHaveLength(1);
+    // A confirm form without its one-time key is refused.
+    const { once: _, ...withoutKey } = confirm;
+    expect((await b.post('/admin/schedules', withoutKey)).statusCode).toBe(400);
   });
 
   it('an unfinished broadcast reloads itself; one outside the area is 403 and audited', async () => {
