@@ -280,7 +280,8 @@ export interface ConfirmTap {
 
 /** The /guingay confirm button a tap carries, or null. */
 export function confirmButton(data: string | undefined): ConfirmTap | null {
-  const match = /^adm:(send|cancel):(\d{1,12})$/.exec(data ?? '');
+  // At most 9 digits: a forged longer number would not fit the database's integer ids.
+  const match = /^adm:(send|cancel):(\d{1,9})$/.exec(data ?? '');
   return match ? { action: match[1] as ConfirmTap['action'], askId: Number(match[2]) } : null;
 }
 
