@@ -215,7 +215,8 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
     const what = broadcast.contentId ? (library.messages.get(broadcast.contentId)?.title ?? broadcast.contentId) : excerpt(broadcast.text ?? '');
     const quietEnd = quietUntil(new Date(), timeZone, kit.deps.quietHours ?? null);
     const quiet = quietEnd && { ...quietWindow(kit.deps.quietHours!), until: quietEnd };
-    return kit.send(reply, 200, progressPage(who.ctx, { progress, what, audience: audienceText(who.ctx.t, who, audience.data, facts), timeZone, quiet }));
+    const wider = !mayAct(who.scope, audience.data, facts);
+    return kit.send(reply, 200, progressPage(who.ctx, { progress, what, audience: audienceText(who.ctx.t, who, audience.data, facts), timeZone, quiet, wider }));
   });
 
   /** The schedules whose audience reaches the admin's area, newest first, with their last runs. */
@@ -531,7 +532,8 @@ ${csrfField(ctx)}<input type="hidden" name="confirm" value="yes">
 /** Whether a broadcast is over: never expanded (skipped, empty) or no delivery left waiting. */
 const finished = (p: Progress) => p.status !== 'pending' && p.queued + p.sending === 0;
 
-function progressPage(ctx: PageContext, view: { progress: Progress; what: string; audience: string; timeZone: string; quiet: Quiet | null }): string {
+/** `wider`: the broadcast goes beyond the admin's area, and its counts are of all its chats. */
+function progressPage(ctx: PageContext, view: { progress: Progress; what: string; audience: string; timeZone: string; quiet: Quiet | null; wider: boolean }): string {
   const { t } = ctx;
   const p = view.progress;
   const done = finished(p);
@@ -544,6 +546,7 @@ ${p.reason ? html`<p>${t('admin:schedules.progress.reason', { reason: p.reason }
 <section class="cards">
 ${card(p.total, 'total')}${card(p.queued, 'queued')}${card(p.sending, 'sending')}${card(p.sent, 'sent')}${card(p.failed, 'failed')}${card(p.skipped, 'skipped')}
 </section>
+${view.wider ? html`<p class="muted" id="wider">${t('admin:schedules.progress.wider')}</p>` : ''}
 ${
   p.failures.length > 0
     ? html`<h2>${t('admin:schedules.progress.failures')}</h2><ul class="plain">${p.failures.map((f) => html`<li>${f.reason || t('admin:schedules.progress.noReason')} <span class="muted">(${f.count})</span></li>`)}</ul>`

@@ -379,6 +379,10 @@ describe('send now', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<meta http-equiv="refresh" content="5">');
     expect(page.body).toContain('Trang tự tải lại mỗi 5 giây');
+    expect(page.body).not.toContain('các con số trên là của toàn bộ nơi nhận');
+    // A province-wide broadcast: she may watch it, and is told the figures are not only her area's.
+    const wide = await db.broadcast.create({ data: { text: 'Tin của tỉnh.', audience: { areaId: await areaId('demo') }, scheduledFor: new Date(Date.now() + 86_400_000) } });
+    expect((await b.get(`/admin/broadcasts/${wide.id}`)).body).toContain('các con số trên là của toàn bộ nơi nhận, không riêng địa bàn của bạn');
 
     const elsewhere = await db.broadcast.create({ data: { text: 'Tin của xã Nà Sang.', audience: { areaId: await areaId('demo-na-sang') }, scheduledFor: new Date(Date.now() + 86_400_000) } });
     const admin = (await personOf(db, communeAdmin)).id;
