@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { addAdmin, listAdmins } from './admin/admins.ts';
 import { adminLevels, type AdminLevel } from './admin/scope.ts';
 import { checkContentDir, openMigratedStore, startApp, startDispatch } from './app.ts';
-import { ConfigError, loadConfig, loadDotEnv, platformsOf, type Config } from './config.ts';
+import { ConfigError, loadConfig, loadDotEnv, operatorSettings, platformsOf, type Config } from './config.ts';
 import { campaignTextLimit, loadCampaigns } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { validateContent } from './content/validate.ts';
@@ -30,7 +30,7 @@ import { buildSummary, formatPeriod, parsePeriod, summaryCsv, summaryXlsx, type 
 import { translator } from './i18n.ts';
 import { createLogger, type Logger } from './log.ts';
 import { writeNewMigration } from './store/migrations.ts';
-import { StoreError } from './store/store.ts';
+import { StoreError, type Store } from './store/store.ts';
 
 /** A mistake in what the operator asked for, already worded for them. */
 class OperatorError extends Error {
@@ -45,17 +45,29 @@ function environment(): { config: Config; log: Logger; t: ReturnType<typeof tran
   return { config, log: createLogger(config.logLevel), t: translator(config.operatorLanguage) };
 }
 
+/** Opens the migrated database for one command and closes it afterwards, whatever happens. */
+async function withStore<T>(config: Config, log: Logger, use: (store: Store) => Promise<T>): Promise<T> {
+  const { store } = await openMigratedStore(config, log);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** Runs a command body, turning every failure into clear lines and exit code 1. */
 function action<A extends unknown[]>(body: (...args: A) => Promise<void>) {
   return async (...args: A) => {
     try {
       await body(...args);
     } catch (error) {
-      const t = translator(process.env.OPERATOR_LANG === 'en' ? 'en' : 'vi');
+      // The configuration may be what failed: only the operator's language and LOG_LEVEL are read here.
+      const operator = operatorSettings();
+      const t = translator(operator.language);
       const known = operatorErrors.some((kind) => error instanceof kind);
       const message = known ? (error as Error).message : t('ops:cli.failed', { message: (error as Error)?.message?.split('\n')[0] ?? String(error) });
       process.stderr.write(`${message}\n`);
-      if (!known && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(error as Error)?.stack}\n`);
+      if (!known && operator.debug) process.stderr.write(`${(error as Error)?.stack}\n`);
       process.exit(1);
     }
   };
@@ -114,7 +126,7 @@ migrate
   .description('write the next migration from prisma/schema.prisma (lower-case name, e.g. add_invite_codes)')
   .action(
     action(async (name: string) => {
-      const t = translator(process.env.OPERATOR_LANG === 'en' ? 'en' : 'vi');
+      const t = translator(operatorSettings().language);
       if (!/^[a-z0-9_]+$/.test(name)) throw new ConfigError(t('ops:store.migrationBadName'));
       const folder = await writeNewMigration(name);
       process.stdout.write(`${folder ? t('ops:store.migrationWritten', { path: folder }) : t('ops:store.migrationNothing')}\n`);
@@ -130,14 +142,11 @@ program
     action(async () => {
       const { config, log, t } = environment();
       checkContentDir(config);
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const created = await seedDemo(store.prisma, readDemoData(config.contentDir));
         const nothing = created.areas + created.groups + created.admins === 0;
         process.stdout.write(`${nothing ? t('ops:demo.alreadySeeded') : t('ops:demo.seeded', { ...created })}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -149,8 +158,7 @@ program
   .action(
     action(async (options: { group: string; deputy?: boolean }) => {
       const { config, log, t } = environment();
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const group = await findGroup(store.prisma, options.group).catch((error: unknown) => {
           if (!(error instanceof GroupNotFound)) throw error;
           const list = error.candidates.map((c) => `${c.id}: ${c.name}`).join('; ');
@@ -160,9 +168,7 @@ program
         const { code, expiresAt } = await createInvite(store.prisma, { groupId: group.id, role, ttlDays: config.inviteTtlDays, createdBy: 'cli' });
         const until = expiresAt.toLocaleString('vi-VN', { timeZone: config.timeZone });
         process.stdout.write(`${t('ops:invite.made', { group: group.name, id: group.id, role: t(`ops:invite.role.${role}`), until })}\n${code}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -174,8 +180,7 @@ program
   .action(
     action(async (options: { json?: boolean; byArea?: boolean }) => {
       const { config, log, t } = environment();
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         if (options.byArea) {
           const areas = await listAreaSubscribers(store.prisma);
           if (options.json) return void process.stdout.write(`${JSON.stringify(areas, null, 2)}\n`);
@@ -195,9 +200,7 @@ program
           const code = g.joinCode ?? '—';
           process.stdout.write(`${g.id}\t${g.name}\t${g.areaPath.join(' › ')}\t${leaders}\t${chats}\t${t('ops:groups.joinCode')} ${code}\t${t('ops:groups.subscribers', { count: g.subscribers })}\n`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -220,8 +223,7 @@ exportCommand
       if (options.format === 'xlsx' && !options.out && process.stdout.isTTY) throw new OperatorError(t('ops:export.xlsxNeedsOut'));
       checkContentDir(config);
       const faq = loadFaq(config.contentDir);
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const areaId = options.area === undefined ? undefined : Number(options.area);
         if (areaId !== undefined && !(await store.prisma.area.findUnique({ where: { id: areaId } }))) {
           throw new OperatorError(t('ops:export.noArea', { value: options.area }));
@@ -235,9 +237,7 @@ exportCommand
         } else {
           process.stdout.write(body);
         }
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -261,8 +261,7 @@ exportCommand
       if (!/^\d+$/.test(options.area)) throw new OperatorError(t('ops:export.badArea', { value: options.area }));
       if (options.format === 'xlsx' && !options.out && process.stdout.isTTY) throw new OperatorError(t('ops:export.xlsxNeedsOut'));
       const period: Period = quarter ? { kind: 'quarter', quarter } : year!;
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const areaId = Number(options.area);
         if (!(await store.prisma.area.findUnique({ where: { id: areaId } }))) throw new OperatorError(t('ops:export.noArea', { value: options.area }));
         const summary = await buildSummary(store.prisma, { areaId, period, today: localDateOf(new Date(), config.timeZone), timeZone: config.timeZone });
@@ -273,9 +272,7 @@ exportCommand
         } else {
           process.stdout.write(body);
         }
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -344,14 +341,11 @@ program
   .action(
     action(async (options: { group: string; rotate?: boolean }) => {
       const { config, log, t } = environment();
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const group = await findGroup(store.prisma, options.group).catch((e: unknown) => Promise.reject(e instanceof GroupNotFound ? notFound(t, 'group', e) : e));
         const code = options.rotate ? await rotateJoinCode(store.prisma, group.id, 'cli') : await joinCodeOf(store.prisma, group.id);
         process.stdout.write(`${t(options.rotate ? 'ops:groups.joinCodeRotated' : 'ops:groups.joinCodeShown', { group: group.name, id: group.id })}\n${code}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -374,17 +368,14 @@ admin
       const name = options.name.trim();
       if (!/^\S{1,100}$/.test(user)) throw new OperatorError(t('ops:admin.badUser', { value: options.user }));
       if (name === '' || name.length > 100) throw new OperatorError(t('ops:admin.badName'));
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const area = await findArea(store.prisma, options.area).catch((e: unknown) => Promise.reject(e instanceof AreaNotFound ? notFound(t, 'area', e) : e));
         const platform = options.platform as 'telegram' | 'zalo' | 'sandbox';
         const level = options.level as AdminLevel;
         const added = await addAdmin(store.prisma, { platform, userId: user, displayName: name, areaId: area.id, level, actor: 'cli' });
         const params = { name, platform, user, area: area.name, areaId: area.id, level: t(`ops:admin.level.${level}`) };
         process.stdout.write(`${t(`ops:admin.${added.outcome}`, params)}\n${t('ops:admin.howToLogin')}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -395,8 +386,7 @@ admin
   .action(
     action(async (options: { json?: boolean }) => {
       const { config, log, t } = environment();
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const rows = await listAdmins(store.prisma);
         if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         if (rows.length === 0) process.stdout.write(`${t('ops:admin.none')}\n`);
@@ -404,9 +394,7 @@ admin
           const level = t(`ops:admin.level.${r.level}`, { defaultValue: r.level });
           process.stdout.write(`${r.personId}\t${r.name}\t${r.platform}:${r.userId}\t${r.area} (${r.areaId})\t${level}\n`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -450,8 +438,7 @@ schedule
       if (options.language !== undefined && !/^[a-z]{2,3}$/.test(options.language)) throw new OperatorError(t('ops:schedule.badLanguage', { value: options.language }));
       checkContentDir(config);
       const library = loadCampaigns(config.contentDir);
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const db = store.prisma;
         const areaId = options.area === undefined ? undefined : (await findArea(db, options.area).catch((e: unknown) => Promise.reject(e instanceof AreaNotFound ? notFound(t, 'area', e) : e))).id;
         const groupIds: number[] = [];
@@ -471,9 +458,7 @@ schedule
         );
         const next = formatLocalDateTime(made.schedule.nextRunAt!, config.timeZone);
         process.stdout.write(`${t('ops:schedule.added', { id: made.schedule.id, next, zone: config.timeZone, reach: made.reach })}\n${made.schedule.id}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -484,8 +469,7 @@ schedule
   .action(
     action(async (options: { json?: boolean }) => {
       const { config, log, t } = environment();
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const rows = await listSchedules(store.prisma);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -498,9 +482,7 @@ schedule
           const next = r.nextRunAt ? formatLocalDateTime(r.nextRunAt, config.timeZone) : '—';
           process.stdout.write(`${r.id}\t${t(`ops:schedule.status.${r.status}`)}\t${what}\t${when}\t${t('ops:schedule.next')} ${next}\t${t('ops:schedule.runs', { count: r._count.broadcasts })}\t${JSON.stringify(r.audience)}\n`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -514,15 +496,12 @@ for (const verb of ['pause', 'resume', 'remove'] as const) {
         if (!/^\d+$/.test(id)) throw new OperatorError(t('ops:schedule.badId', { value: id }));
         checkContentDir(config);
         const library = loadCampaigns(config.contentDir);
-        const { store } = await openMigratedStore(config, log);
-        try {
+        await withStore(config, log, async (store) => {
           const row = await setScheduleStatus({ db: store.prisma, library, timeZone: config.timeZone }, Number(id), verb, new Date());
           if (!row) throw new OperatorError(t('ops:schedule.notFound', { id }));
           const next = row.nextRunAt ? formatLocalDateTime(row.nextRunAt, config.timeZone) : '—';
           process.stdout.write(`${t(`ops:schedule.${verb}d`, { id, next })}\n`);
-        } finally {
-          await store.close();
-        }
+        });
       }),
     );
 }
@@ -537,8 +516,7 @@ broadcast
     action(async (id: string, options: { json?: boolean }) => {
       const { config, log, t } = environment();
       if (!/^\d+$/.test(id)) throw new OperatorError(t('ops:broadcast.badId', { value: id }));
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const progress = await broadcastProgress(store.prisma, Number(id));
         if (!progress) throw new OperatorError(t('ops:broadcast.notFound', { id }));
         if (options.json) {
@@ -549,9 +527,7 @@ broadcast
         process.stdout.write(`${t('ops:broadcast.status', { ...progress, at, state: t(`ops:broadcast.state.${progress.status}`) })}\n`);
         if (progress.reason) process.stdout.write(`${progress.reason}\n`);
         for (const f of progress.failures) process.stdout.write(`  ${f.count} × ${f.reason}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 
@@ -562,8 +538,7 @@ broadcast
   .action(
     action(async (options: { limit: string }) => {
       const { config, log, t } = environment();
-      const { store } = await openMigratedStore(config, log);
-      try {
+      await withStore(config, log, async (store) => {
         const rows = await store.prisma.broadcast.findMany({ orderBy: { id: 'desc' }, take: Math.max(1, Number(options.limit) || 20), select: { id: true } });
         if (rows.length === 0) process.stdout.write(`${t('ops:broadcast.none')}\n`);
         for (const { id } of rows) {
@@ -571,9 +546,7 @@ broadcast
           const at = formatLocalDateTime(p.scheduledFor, config.timeZone);
           process.stdout.write(`${t('ops:broadcast.status', { ...p, at, state: t(`ops:broadcast.state.${p.status}`) })}\n`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     }),
   );
 

@@ -124,11 +124,19 @@ export type VariableName = keyof typeof variables;
 export const variableNames = Object.keys(variables) as VariableName[];
 
 /**
+ * What is needed even when the whole configuration cannot be read (to word that very error): the
+ * operator's language, and whether LOG_LEVEL asks for stack traces.
+ */
+export function operatorSettings(env: NodeJS.ProcessEnv = process.env): { language: 'vi' | 'en'; debug: boolean } {
+  return { language: env.OPERATOR_LANG === 'en' ? 'en' : 'vi', debug: env.LOG_LEVEL === 'debug' };
+}
+
+/**
  * Reads and validates the environment. Empty strings count as unset, so a line `PORT=` in
  * .env means the default. Throws ConfigError naming every bad variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  const t = translator(env.OPERATOR_LANG === 'en' ? 'en' : 'vi');
+  const t = translator(operatorSettings(env).language);
   const raw = Object.fromEntries(variableNames.map((name) => [name, env[name] === '' ? undefined : env[name]?.trim()]));
   const problems: string[] = [];
   const value: Record<string, unknown> = {};
