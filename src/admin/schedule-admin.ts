@@ -6,11 +6,10 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { splitText } from '../channels/text.ts';
 import type { CampaignLibrary } from '../content/campaigns.ts';
-import { audienceSchema, resolveAudience, unknownIds, type Audience } from '../delivery/audience.ts';
-import { ScheduleError, type What, type When } from '../delivery/schedules.ts';
-import { localInstant, localYear, parseLocalDateTime } from '../delivery/time.ts';
+import { audienceSchema, type Audience } from '../delivery/audience.ts';
+import { checkSchedule, ScheduleError, type What, type When } from '../delivery/schedules.ts';
+import { parseLocalDateTime } from '../delivery/time.ts';
 import type { Db } from '../store/store.ts';
 import { areasWhere, canSee, type AdminScope } from './scope.ts';
 
@@ -269,61 +268,31 @@ export interface Preview {
   firstRun: Date | null;
 }
 
-/** The first run of a calendar event at local `time` after `now`, and its message. */
-function firstCalendarRun(library: CampaignLibrary, eventId: string, time: string, timeZone: string, now: Date) {
-  const event = library.calendar.find((e) => e.id === eventId)!;
-  const year = localYear(now, timeZone);
-  for (let y = year; y <= year + 2; y++) {
-    for (const o of event.occurrences(y)) {
-      const at = localInstant(y, o.month, o.day, time, timeZone);
-      if (at && at > now) return { at, messageId: o.messageId };
-    }
+/** Refuses a repeating schedule with two of its next runs closer than `minCronGapMinutes`. */
+function checkCronGap(cron: string, timeZone: string, now: Date): void {
+  const times = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: now });
+  let previous = times.next().getTime();
+  for (let i = 0; i < 5; i++) {
+    const at = times.next().getTime();
+    // "* 8 * * 1" reads as "8:00 on Mondays" but is every minute from 8 to 9: no campaign goes out that often.
+    if (at - previous < minCronGapMinutes * 60_000) throw new ScheduleError('tooFrequent', { cron, minutes: minCronGapMinutes });
+    previous = at;
   }
-  return null;
 }
 
 /**
- * What the schedule would send, to how many chats, first when — after the same checks as
- * `addSchedule`, storing nothing. Throws ScheduleError with the reason.
+ * What the schedule would send, to how many chats, first when — after the checks `addSchedule`
+ * makes (and the dashboard's own on repeating schedules), storing nothing. Throws ScheduleError.
  */
 export async function previewSchedule(deps: PreviewDeps, request: ScheduleRequest, now: Date): Promise<Preview> {
-  const { library, timeZone } = deps;
-  const { what, when } = request;
-  if ('contentId' in what && !library.messages.has(what.contentId)) throw new ScheduleError('unknownContent', { id: what.contentId });
-  if ('calendar' in what && !library.calendar.some((e) => e.id === what.calendar)) throw new ScheduleError('unknownEvent', { id: what.calendar });
-  if ('text' in what) {
-    if (what.text.trim() === '') throw new ScheduleError('emptyText');
-    if (!splitText(what.text, deps.textLimit)) throw new ScheduleError('unsplittable', { limit: deps.textLimit });
-  }
-  if ('calendar' in what !== 'calendarTime' in when) throw new ScheduleError('calendarNeedsEvent');
-  if ('at' in when && when.at <= now) throw new ScheduleError('inThePast');
-  let firstRun: Date | null = 'at' in when ? when.at : null;
-  if ('cron' in when) {
-    if (when.cron.split(/\s+/).length !== 5) throw new ScheduleError('badCron', { cron: when.cron });
-    let runs: number[];
-    try {
-      const times = CronExpressionParser.parse(when.cron, { tz: timeZone, currentDate: now });
-      runs = Array.from({ length: 6 }, () => times.next().getTime());
-    } catch {
-      throw new ScheduleError('badCron', { cron: when.cron });
-    }
-    firstRun = new Date(runs[0]!);
-    // "* 8 * * 1" reads as "8:00 on Mondays" but is every minute from 8 to 9: no campaign goes out that often.
-    if (runs.some((at, i) => i > 0 && at - runs[i - 1]! < minCronGapMinutes * 60_000)) throw new ScheduleError('tooFrequent', { cron: when.cron, minutes: minCronGapMinutes });
-  }
-  let messageId = 'contentId' in what ? what.contentId : null;
-  if ('calendar' in what && 'calendarTime' in when) {
-    const run = firstCalendarRun(library, what.calendar, when.calendarTime, timeZone, now);
-    if (!run) throw new ScheduleError('neverRuns');
-    firstRun = run.at;
-    messageId = run.messageId;
-  }
-  const missing = await unknownIds(deps.db, request.audience);
-  if (missing.areaId !== undefined) throw new ScheduleError('unknownArea', { id: missing.areaId });
-  if (missing.groupIds.length > 0) throw new ScheduleError('unknownGroups', { ids: missing.groupIds.join(', ') });
-  const reach = (await resolveAudience(deps.db, request.audience, deps.platforms)).length;
-  if (reach === 0) throw new ScheduleError('emptyAudience');
-
+  const { library } = deps;
+  const { what } = request;
+  // "Send now" is checked as what the confirm makes of it: a once schedule due at once.
+  const when = 'now' in request.when ? { at: new Date(now.getTime() + 1) } : request.when;
+  const { first, reach } = await checkSchedule(deps, { what, when, audience: request.audience, urgent: request.urgent }, now);
+  if ('cron' in when) checkCronGap(when.cron, deps.timeZone, now);
+  // A calendar event's first run names its message.
+  const messageId = first.contentId ?? ('contentId' in what ? what.contentId : null);
   const message = messageId === null ? null : library.messages.get(messageId);
   const variants = message ? message.variants : { vi: 'text' in what ? what.text.trim() : '' };
   const wanted = request.audience.language;
@@ -336,6 +305,6 @@ export async function previewSchedule(deps: PreviewDeps, request: ScheduleReques
     variants: shown,
     calendarTitles: event ? event.messages.map((id) => library.messages.get(id)?.title ?? id) : [],
     reach,
-    firstRun,
+    firstRun: 'now' in request.when ? null : first.at,
   };
 }

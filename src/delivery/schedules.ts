@@ -53,7 +53,7 @@ export const urgentPriority = 10;
 const maxMissedRecorded = 50;
 
 /** One run: when, and (for a calendar event) which message. */
-interface Run {
+export interface Run {
   at: Date;
   contentId?: string;
 }
@@ -110,8 +110,11 @@ function runsOf(deps: Pick<ScheduleDeps, 'library' | 'timeZone'>, schedule: Sche
   }
 }
 
-/** Checks a new schedule and stores it; throws ScheduleError with the reason, storing nothing. */
-export async function addSchedule(deps: ScheduleDeps, input: NewSchedule, now: Date) {
+/**
+ * Checks a new schedule without storing it: the row to store, its first run and how many chats it
+ * reaches now. Throws ScheduleError with the reason (the dashboard's preview shows it by the field).
+ */
+export async function checkSchedule(deps: ScheduleDeps, input: NewSchedule, now: Date) {
   const { db, library, timeZone } = deps;
   const audience = audienceSchema.parse(input.audience);
   const what = input.what;
@@ -155,8 +158,14 @@ export async function addSchedule(deps: ScheduleDeps, input: NewSchedule, now: D
   };
   const [first] = runsOf(deps, { ...row, id: 0, status: 'active', nextRunAt: null, createdAt: now, updatedAt: now } as ScheduleRow, now, null, 1);
   if (!first) throw new ScheduleError('neverRuns');
-  const schedule = await db.schedule.create({ data: { ...row, nextRunAt: first.at } });
-  return { schedule, reach: reach.length };
+  return { row, first, reach: reach.length };
+}
+
+/** Checks a new schedule and stores it; throws ScheduleError with the reason, storing nothing. */
+export async function addSchedule(deps: ScheduleDeps, input: NewSchedule, now: Date) {
+  const { row, first, reach } = await checkSchedule(deps, input, now);
+  const schedule = await deps.db.schedule.create({ data: { ...row, nextRunAt: first.at } });
+  return { schedule, reach };
 }
 
 export interface TickResult {
