@@ -20,6 +20,7 @@ import { defaultContentDir } from '../../src/paths.ts';
 import type { Db, Store } from '../../src/store/store.ts';
 import { startFakeZalo, type FakeZalo, type ZaloUpdate } from '../fakes/zalo-fake.ts';
 import { freshStore } from '../support/stores.ts';
+import { until } from '../support/wait.ts';
 
 const log = createLogger('silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -38,14 +39,6 @@ let fake: FakeZalo;
 let channel: ZaloChannel;
 let delivery: DeliveryService | undefined;
 let lastUpdate: ZaloUpdate | undefined;
-
-async function until(test: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The admin writes `text` in her private Zalo chat; the bot's one answer. */
 async function say(text: string): Promise<string> {

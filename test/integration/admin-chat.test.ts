@@ -26,6 +26,7 @@ import { formatQuarter, localDateOf, quarterEnd, quarterOf, quartersBack, toUtcD
 import type { Db, Store } from '../../src/store/store.ts';
 import { startFakeTelegram } from '../fakes/telegram-fake.ts';
 import { freshStore } from '../support/stores.ts';
+import { until } from '../support/wait.ts';
 
 const log = createLogger('silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -42,14 +43,6 @@ let store: Store;
 let db: Db;
 let channel: SandboxChannel;
 let delivery: DeliveryService | undefined;
-
-async function until(test: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const adminDeps = (): AdminChatDeps => ({
   baseUrl: 'https://loaban.example.vn',

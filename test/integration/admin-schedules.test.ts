@@ -19,6 +19,7 @@ import { defaultContentDir } from '../../src/paths.ts';
 import type { Db } from '../../src/store/store.ts';
 import { communeAdmin, csrfOf, dashboard, log, personOf, provinceAdmin, signedIn, timeZone, type Browser } from '../support/admin.ts';
 import { sandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
+import { until } from '../support/wait.ts';
 
 const districtAdmin = 'demo-admin-district';
 const messageId = 'womens-day-8-3';
@@ -39,14 +40,6 @@ const areaId = async (code: string) => (await db.area.findUniqueOrThrow({ where:
 const groupId = async (code: string) => (await db.communicationGroup.findFirstOrThrow({ where: { area: { code } } })).id;
 const localDate = (days: number) => DateTime.now().setZone(timeZone).plus({ days }).toISODate()!;
 const shown = (date: string, time: string) => DateTime.fromISO(`${date}T${time}`, { zone: timeZone }).toFormat('HH:mm dd/LL/yyyy');
-
-async function until(test: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   harness = await sandboxHarness('pglite');

@@ -13,17 +13,10 @@ import { createLogger } from '../../src/log.ts';
 import { defaultContentDir } from '../../src/paths.ts';
 import { sandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';
+import { until } from '../support/wait.ts';
 
 const library = loadCampaigns(defaultContentDir);
 const base = loadConfig({ QUIET_HOURS: 'off' });
-
-async function until(test: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each(backends)('scheduled delivery in the sandbox (%s)', (backend) => {
   let harness: SandboxHarness;

@@ -23,6 +23,7 @@ import { defaultContentDir } from '../../src/paths.ts';
 import type { Db } from '../../src/store/store.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';
 import { backends, freshStore, type Backend } from '../support/stores.ts';
+import { until } from '../support/wait.ts';
 
 const log = createLogger(process.env.TEST_LOG ?? 'silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -48,14 +49,6 @@ class Clock {
   }
   advance(ms: number): void {
     this.offset += ms;
-  }
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what = 'the condition', ms = 9_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -21,6 +21,7 @@ import type { Db, Store } from '../../src/store/store.ts';
 import { joinCodeOf } from '../../src/subscriptions/join-codes.ts';
 import { startFakeTelegram, type FakeTelegram, type TelegramSent, type TgUser } from '../fakes/telegram-fake.ts';
 import { backends, freshStore, type Backend } from '../support/stores.ts';
+import { waitFor } from '../support/wait.ts';
 
 const log = createLogger(process.env.TEST_LOG ?? 'silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -31,16 +32,6 @@ beforeAll(async () => {
   await (await freshStore('pglite')).close();
   defaultFaq();
 });
-
-async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 type Person = Pick<TgUser, 'id' | 'first_name' | 'last_name'>;
 

@@ -23,6 +23,7 @@ import type { Db, Store } from '../../src/store/store.ts';
 import { joinCodeOf } from '../../src/subscriptions/join-codes.ts';
 import { startFakeZalo, type FakeZalo, type ZaloUpdate } from '../fakes/zalo-fake.ts';
 import { backends, freshStore, type Backend } from '../support/stores.ts';
+import { waitFor } from '../support/wait.ts';
 
 const log = createLogger(process.env.TEST_LOG ?? 'silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -33,16 +34,6 @@ beforeAll(async () => {
   await (await freshStore('pglite')).close();
   defaultFaq();
 });
-
-async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The number a numbered choice has in the bot's message, e.g. "3" for "3. Xã Nà Sang (DEMO)". */
 function numberOf(text: string, label: string): string {

@@ -15,6 +15,7 @@ import { defaultContentDir } from '../../src/paths.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeZalo, type FakeZalo, type FakeZaloOptions, type ZaloUpdate } from '../fakes/zalo-fake.ts';
 import { freshStore } from '../support/stores.ts';
+import { waitFor } from '../support/wait.ts';
 
 const log = createLogger('silent', false);
 
@@ -39,16 +40,6 @@ function withMessageId<T>(body: T, messageId: string): T {
   const copy = structuredClone(body) as { result?: ZaloUpdate } & ZaloUpdate;
   (copy.result ?? copy).message!.message_id = messageId;
   return copy as T;
-}
-
-async function waitFor<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** What the bot sends to `chatId` after `act`, waiting for `count` messages. */
