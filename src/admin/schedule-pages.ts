@@ -12,6 +12,7 @@ import { campaignTextLimit } from '../content/campaigns.ts';
 import { audienceSchema, type Audience } from '../delivery/audience.ts';
 import { broadcastProgress, type Progress } from '../delivery/broadcasts.ts';
 import { addSchedule, listSchedules, ScheduleError, setScheduleStatus } from '../delivery/schedules.ts';
+import { reasonKind } from '../delivery/reasons.ts';
 import { quietUntil } from '../delivery/time.ts';
 import type { Translate } from '../i18n.ts';
 import { auditAdmin } from './auth.ts';
@@ -529,6 +530,9 @@ ${csrfField(ctx)}<input type="hidden" name="confirm" value="yes">
   return layout({ ...ctx, current: 'schedules' }, t('admin:schedules.remove.title'), body);
 }
 
+/** The stored reason itself (English, as operators and platforms word it), small, after its kind. */
+const detail = (reason: string) => html`<br><small class="muted"><code>${reason}</code></small>`;
+
 /** Whether a broadcast is over: never expanded (skipped, empty) or no delivery left waiting. */
 const finished = (p: Progress) => p.status !== 'pending' && p.queued + p.sending === 0;
 
@@ -542,14 +546,14 @@ function progressPage(ctx: PageContext, view: { progress: Progress; what: string
 <p><strong>${view.what}</strong><br>${t('admin:schedules.to')} ${view.audience}<br>${t('admin:schedules.progress.scheduledFor', { time: localTime(p.scheduledFor, view.timeZone) })}</p>
 <p class="notice" id="progress-state">${done ? t('admin:schedules.progress.done') : t('admin:schedules.progress.running', { seconds: refreshSeconds })}</p>
 ${!done && view.quiet ? html`<p class="notice" id="quiet">${t('admin:schedules.quiet.progress', { ...view.quiet, time: localTime(view.quiet.until, view.timeZone) })}</p>` : ''}
-${p.reason ? html`<p>${t('admin:schedules.progress.reason', { reason: p.reason })}</p>` : ''}
+${p.reason ? html`<p>${t('admin:schedules.progress.reason', { reason: t(`admin:schedules.reasonKind.${reasonKind(p.reason)}`) })} ${detail(p.reason)}</p>` : ''}
 <section class="cards">
 ${card(p.total, 'total')}${card(p.queued, 'queued')}${card(p.sending, 'sending')}${card(p.sent, 'sent')}${card(p.failed, 'failed')}${card(p.skipped, 'skipped')}
 </section>
 ${view.wider ? html`<p class="muted" id="wider">${t('admin:schedules.progress.wider')}</p>` : ''}
 ${
   p.failures.length > 0
-    ? html`<h2>${t('admin:schedules.progress.failures')}</h2><ul class="plain">${p.failures.map((f) => html`<li>${f.reason || t('admin:schedules.progress.noReason')} <span class="muted">(${f.count})</span></li>`)}</ul>`
+    ? html`<h2>${t('admin:schedules.progress.failures')}</h2><ul class="plain">${p.failures.map((f) => html`<li>${f.reason ? html`${t(`admin:schedules.reasonKind.${reasonKind(f.reason)}`)} ${detail(f.reason)}` : t('admin:schedules.progress.noReason')} <span class="muted">(${f.count})</span></li>`)}</ul>`
     : ''
 }
 <p><a href="/admin/schedules">${t('admin:schedules.back')}</a></p>`;

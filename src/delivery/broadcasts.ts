@@ -7,6 +7,7 @@ import type { OutboundMessage } from '../channels/channel.ts';
 import type { Db } from '../store/store.ts';
 import { audienceSchema, resolveAudience } from './audience.ts';
 import type { MessageFor } from './dispatcher.ts';
+import { reasons } from './reasons.ts';
 
 const chunk = 1_000;
 
@@ -22,7 +23,7 @@ export async function expandBroadcast(db: Db, broadcastId: number, platforms: re
   if (broadcast.status !== 'pending') return { broadcastId, queued: 0, status: broadcast.status };
   const targets = await resolveAudience(db, audienceSchema.parse(broadcast.audience), platforms);
   if (targets.length === 0) {
-    await db.broadcast.update({ where: { id: broadcastId }, data: { status: 'empty', reason: 'no active chat in the audience', expandedAt: now } });
+    await db.broadcast.update({ where: { id: broadcastId }, data: { status: 'empty', reason: reasons.empty, expandedAt: now } });
     return { broadcastId, queued: 0, status: 'empty' };
   }
   const due = broadcast.scheduledFor > now ? broadcast.scheduledFor : now;

@@ -24,6 +24,7 @@ import { ChatGate } from './chat-gate.ts';
 import { claimDue, markFailed, markSending, markSent, pauseClock, recordPart, recoverLeases, release, requeue, reserveSlot, type Claimed } from './outbox.ts';
 import { backoffMs, quietUntil } from './time.ts';
 import { moveChat, stopChat } from './chats.ts';
+import { reasons } from './reasons.ts';
 
 /** What a broadcast says to a chat reading `language`. */
 export type MessageFor = (broadcastId: number, language: string) => Promise<OutboundMessage | null>;
@@ -182,7 +183,7 @@ export class Dispatcher {
       select: { id: true, chatId: true, kind: true, active: true, subscribed: true, inactiveReason: true, language: true, person: { select: { language: true } } },
     });
     if (!link || !link.active || !link.subscribed) {
-      const reason = link && !link.subscribed && link.active ? 'the person stopped receiving messages' : `chat no longer active${link?.inactiveReason ? `: ${link.inactiveReason}` : ''}`;
+      const reason = link && !link.subscribed && link.active ? reasons.unsubscribed : reasons.inactive(link?.inactiveReason ?? null);
       await db.delivery.update({ where: { id: claimed.id }, data: { status: 'skipped', lastError: reason, leaseUntil: null, leasedBy: null } });
       return;
     }

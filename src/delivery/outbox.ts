@@ -10,6 +10,7 @@
  */
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../store/store.ts';
+import { reasons } from './reasons.ts';
 
 /** SQL for a timestamp(3) column (stored in UTC, as Prisma writes them) holding `date`. */
 const at = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
@@ -27,7 +28,6 @@ export interface Claimed {
 export const claimLeaseMs = 60_000;
 /** How long a started send holds: longer than any platform call can take. */
 export const sendLeaseMs = 120_000;
-export const inDoubtReason = 'interrupted while sending: it may or may not have arrived, so it was not sent again';
 
 /**
  * Claims up to `limit` due deliveries on `platform`, most urgent first, for `worker`.
@@ -110,7 +110,7 @@ export async function recoverLeases(db: Db, platform: string, now: Date, all = f
   });
   const inDoubt = await db.delivery.updateMany({
     where: { status: 'sending', ...expired },
-    data: { status: 'failed', lastError: inDoubtReason, leaseUntil: null, leasedBy: null },
+    data: { status: 'failed', lastError: reasons.inDoubt, leaseUntil: null, leasedBy: null },
   });
   return { requeued: requeued.count, inDoubt: inDoubt.count };
 }

@@ -10,6 +10,7 @@ import { splitText } from '../channels/text.ts';
 import type { Db } from '../store/store.ts';
 import { audienceSchema, resolveAudience, unknownIds, type Audience } from './audience.ts';
 import { localInstant, localYear } from './time.ts';
+import { reasons } from './reasons.ts';
 
 /** The parts of the content library schedules need. */
 export interface ScheduleLibrary {
@@ -199,7 +200,7 @@ export async function runDueSchedules(deps: Pick<ScheduleDeps, 'db' | 'library' 
         audience: schedule.audience ?? {},
         priority: schedule.priority,
         status: send ? 'pending' : 'skipped',
-        reason: send ? null : `missed while the bot was not running (more than ${graceMinutes} minutes late)`,
+        reason: send ? null : reasons.missed(graceMinutes),
       };
     });
     await db.broadcast.createMany({ data: rows, skipDuplicates: true });

@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
-import { inDoubtReason } from '../../src/delivery/outbox.ts';
+import { reasons } from '../../src/delivery/reasons.ts';
 import { defaultContentDir, projectRoot } from '../../src/paths.ts';
 import { applyMigrations } from '../../src/store/migrations.ts';
 import { openStore, type Db, type Store } from '../../src/store/store.ts';
@@ -306,7 +306,7 @@ try {
     const got = received.has(row.chatLink.chatId);
     const recordedFailure = (row.status === 'failed' || row.status === 'skipped') && !!row.lastError;
     if (recordedFailure) failures[row.lastError!] = (failures[row.lastError!] ?? 0) + 1;
-    if (row.lastError === inDoubtReason) {
+    if (row.lastError === reasons.inDoubt) {
       inDoubt++;
       if (got) inDoubtArrived++;
     }

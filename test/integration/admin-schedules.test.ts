@@ -14,6 +14,7 @@ import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { syncCampaigns } from '../../src/content/sync.ts';
 import { loadConfig } from '../../src/config.ts';
 import { resolveAudience } from '../../src/delivery/audience.ts';
+import { reasons } from '../../src/delivery/reasons.ts';
 import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
 import { defaultContentDir } from '../../src/paths.ts';
 import type { Db } from '../../src/store/store.ts';
@@ -373,6 +374,11 @@ describe('send now', () => {
     expect(page.body).toContain('<meta http-equiv="refresh" content="5">');
     expect(page.body).toContain('Trang tự tải lại mỗi 5 giây');
     expect(page.body).not.toContain('các con số trên là của toàn bộ nơi nhận');
+    // Why a run did not go is said in Vietnamese, the stored English text kept as detail.
+    const missed = await db.broadcast.create({ data: { text: 'Lỡ giờ.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: new Date(Date.now() - 86_400_000), status: 'skipped', reason: reasons.missed(360) } });
+    const missedPage = (await b.get(`/admin/broadcasts/${missed.id}`)).body;
+    expect(missedPage).toContain('Ghi chú: Đến giờ gửi khi Loa Bản không chạy, quá trễ nên bỏ qua');
+    expect(missedPage).toContain('<code>missed while the bot was not running (more than 360 minutes late)</code>');
     // A province-wide broadcast: she may watch it, and is told the figures are not only her area's.
     const wide = await db.broadcast.create({ data: { text: 'Tin của tỉnh.', audience: { areaId: await areaId('demo') }, scheduledFor: new Date(Date.now() + 86_400_000) } });
     expect((await b.get(`/admin/broadcasts/${wide.id}`)).body).toContain('các con số trên là của toàn bộ nơi nhận, không riêng địa bàn của bạn');

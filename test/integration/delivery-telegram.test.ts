@@ -13,7 +13,7 @@ import { syncCampaigns } from '../../src/content/sync.ts';
 import type { Audience } from '../../src/delivery/audience.ts';
 import { broadcastProgress, expandBroadcast, expandDue, messageSource } from '../../src/delivery/broadcasts.ts';
 import { Dispatcher } from '../../src/delivery/dispatcher.ts';
-import { inDoubtReason } from '../../src/delivery/outbox.ts';
+import { reasons } from '../../src/delivery/reasons.ts';
 import { addSchedule } from '../../src/delivery/schedules.ts';
 import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
 import { formatLocalDateTime } from '../../src/delivery/time.ts';
@@ -461,7 +461,7 @@ describe.each(backends)('broadcasts on Telegram (%s)', (backend) => {
         const p = await bot.progress(id);
         return p.sent + p.failed === 6;
       }, 'the outbox drained');
-      expect(await bot.progress(id)).toMatchObject({ sent: 5, failed: 1, failures: [{ reason: inDoubtReason, count: 1 }] });
+      expect(await bot.progress(id)).toMatchObject({ sent: 5, failed: 1, failures: [{ reason: reasons.inDoubt, count: 1 }] });
       expect(bot.received(inDoubt)).toEqual([]);
       for (const row of rows.filter((r) => r.chatLink.chatId !== inDoubt)) expect(bot.received(row.chatLink.chatId), row.chatLink.chatId).toEqual([text]);
 
