@@ -42,6 +42,18 @@ function keyLineOf(doc: Document, lines: LineCounter, path: PropertyKey[], key: 
 
 /** Parses YAML `text` (from `file`, `lineOffset` lines into it) and validates it against `schema`. */
 export function parseYaml<S extends z.ZodType>(file: string, text: string, schema: S, lineOffset = 0): z.infer<S> {
+  return parseYamlWithLines(file, text, schema, lineOffset).data;
+}
+
+/** A validated YAML file and the line of any value in it, for checks that need more than the schema. */
+export interface YamlWithLines<T> {
+  data: T;
+  /** The line of the value at `path` (or of its nearest parent): `lineAt(['examples', 3])`. */
+  lineAt(path: PropertyKey[]): number;
+}
+
+/** Like `parseYaml`, keeping the lines of the values. */
+export function parseYamlWithLines<S extends z.ZodType>(file: string, text: string, schema: S, lineOffset = 0): YamlWithLines<z.infer<S>> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -50,7 +62,7 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
     );
   }
   const parsed = schema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { data: parsed.data, lineAt: (path) => lineOf(doc, lines, path) + lineOffset };
   const where = (path: PropertyKey[]) => (path.length > 0 ? `${path.join('.')}: ` : '');
   throw new ContentError(
     parsed.error.issues.flatMap((issue) =>
@@ -63,6 +75,10 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
 
 export function readYamlFile<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
   return parseYaml(file, readFileSync(file, 'utf8'), schema);
+}
+
+export function readYamlFileWithLines<S extends z.ZodType>(file: string, schema: S): YamlWithLines<z.infer<S>> {
+  return parseYamlWithLines(file, readFileSync(file, 'utf8'), schema);
 }
 
 /** Runs `read`, moving the problems of a ContentError into `problems` (undefined then); other errors pass. */

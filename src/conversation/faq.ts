@@ -7,7 +7,7 @@
 import type { InboundEvent } from '../channels/channel.ts';
 import { entryById, readMessage, type Faq } from '../faq/faq.ts';
 import { foldText } from '../faq/normalize.ts';
-import { answerMessage, directoryText, faqData, safetyMessage, topicMessage, topicsMessage, unknownMessage } from '../faq/replies.ts';
+import { answerMessage, directoryText, faqData, safetyMessage, safetyMoreMessage, topicMessage, topicsMessage, unknownMessage } from '../faq/replies.ts';
 import { placesOfChat, type Place } from '../groups/areas.ts';
 import type { Middleware, Turn } from './turn.ts';
 
@@ -27,20 +27,32 @@ export function questionOf(event: InboundEvent): string {
   return (event.text ?? '').replace(/(^|\s)@\S+/g, ' ').trim();
 }
 
-/** Every message with text is first read for danger, in groups too, before anything else. */
+/**
+ * Every message with text is first read for danger, in groups too, before anything else; the
+ * safety reply of its category is the whole answer (no FAQ answer competes with it). A message
+ * that speaks of danger but surely asks what a FAQ entry answers goes on to that answer. Commands
+ * other than /hoi (a leader's /baocao naming the topic "tảo hôn") are requests, not disclosures.
+ * An answer to a report being filled in still reaches the report after the safety reply.
+ */
 export function safetyFirst(faq: Faq): Middleware {
   return async (turn, next) => {
-    const text = turn.event.type === 'message' ? turn.event.text : undefined;
-    if (!text || !faq.isDanger(text)) return next();
+    const { command } = turn.event;
+    const text = turn.event.type === 'message' && (!command || command.name === 'hoi') ? turn.event.text : undefined;
+    // The detector alone first: most messages carry no sign of danger and skip the matcher here.
+    const reading = text && faq.knowledge.safety.detect(text) ? readMessage(faq, text) : null;
+    if (reading?.kind !== 'safety') return next();
     const { kind } = turn.event.chat;
-    turn.log.info({ platform: turn.event.platform, chatKind: kind }, 'safety reply given');
-    const where = await places(turn);
-    await turn.reply(safetyMessage(turn.t, faq.knowledge, kind, where));
-    // In private, the question's own answer follows when there is a sure one; a group gets only the short reply.
-    const reading = kind === 'private' ? readMessage(faq, questionOf(turn.event)) : null;
-    if (reading?.kind === 'safety' && reading.match) {
-      await turn.reply(answerMessage(turn.t, faq.knowledge, reading.match.entry, turn.language, where));
-    }
+    const { category, atRisk } = reading.signal;
+    // Counts only: never the message, nor who wrote it.
+    turn.log.info({ platform: turn.event.platform, chatKind: kind, category, atRisk }, 'safety reply given');
+    await turn.reply(safetyMessage(turn.t, faq.knowledge, kind, await places(turn), reading.signal, turn.language));
+    // Nothing typed is lost: a flow waiting for this person's answer (a report) still gets it.
+    const e = turn.event;
+    const open = await turn.db.conversationState.findUnique({
+      where: { platform_chatId_userId: { platform: e.platform, chatId: e.chat.id, userId: e.sender.id } },
+      select: { expiresAt: true },
+    });
+    if (open && open.expiresAt > new Date()) return next();
   };
 }
 
@@ -52,9 +64,10 @@ export function answerQuestion(faq: Faq): Middleware {
     if (turn.event.type !== 'message' || foldText(question) === '') return next();
     const reading = readMessage(faq, question);
     const where = await places(turn);
-    // (A sign of danger was answered by safetyFirst before this.)
-    if (reading.kind !== 'unknown' && reading.match) {
-      await turn.reply(answerMessage(turn.t, faq.knowledge, reading.match.entry, turn.language, where));
+    // A sign of danger in the whole message was answered by safetyFirst; this one is in the question alone.
+    if (reading.kind === 'safety') return void (await turn.reply(safetyMessage(turn.t, faq.knowledge, turn.event.chat.kind, where, reading.signal, turn.language)));
+    if (reading.kind === 'answer') {
+      await turn.reply(answerMessage(turn.t, faq.knowledge, reading.match.entry, turn.language, where, turn.event.chat.kind, Boolean(reading.signal)));
       return;
     }
     await turn.db.unansweredQuestion.create({
@@ -72,7 +85,7 @@ export function askHowTo(faq: Faq): Middleware {
   };
 }
 
-/** The FAQ's buttons and menu items: topics, questions, directory menus, the safety alert. */
+/** The FAQ's buttons and menu items: topics, questions, directory menus, more places of help, the safety alert. */
 export function faqButtons(faq: Faq): Middleware {
   return async (turn, next) => {
     const data = turn.event.type === 'button' ? turn.event.buttonData ?? '' : '';
@@ -93,8 +106,9 @@ export function faqButtons(faq: Faq): Middleware {
     }
     if (data.startsWith('faq:')) {
       const entry = entryById(k, data.slice('faq:'.length));
-      return void (await turn.reply(entry ? answerMessage(t, k, entry, turn.language, await places(turn)) : topicsMessage(t, k, t('faq.gone'))));
+      return void (await turn.reply(entry ? answerMessage(t, k, entry, turn.language, await places(turn), turn.event.chat.kind) : topicsMessage(t, k, t('faq.gone'))));
     }
+    if (data === faqData.safetyMore) return void (await turn.reply(safetyMoreMessage(t, k, await places(turn))));
     if (data === faqData.alert) return alertWomensUnion(turn);
     return next();
   };

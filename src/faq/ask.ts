@@ -5,16 +5,20 @@
 import { createInterface } from 'node:readline';
 import { uiLanguages, translator } from '../i18n.ts';
 import { readMessage, type Faq } from './faq.ts';
+import type { AtRisk } from './safety.ts';
 import { answerMessage, safetyMessage, unknownMessage } from './replies.ts';
 
 export interface FaqLine {
   q: string;
   answer: string;
-  /** The entry answered with (also after a safety reply); null when unanswered. */
+  /** The entry answered with; null when unanswered or answered with a safety reply. */
   faqId: string | null;
-  /** How sure the match was, 0–1, rounded to 3 places; null for a safety reply without an answer. */
+  /** How sure the match was, 0–1, rounded to 3 places; null for a safety reply. */
   confidence: number | null;
   safety: boolean;
+  /** For a safety reply: the category of danger and who is at risk; otherwise null. */
+  category: string | null;
+  atRisk: AtRisk | null;
 }
 
 export function askFaq(faq: Faq, q: string, language = 'vi'): FaqLine {
@@ -23,12 +27,9 @@ export function askFaq(faq: Faq, q: string, language = 'vi'): FaqLine {
   const round = (n: number) => Math.round(n * 1000) / 1000;
   switch (reading.kind) {
     case 'safety': {
-      // The bot sends the safety reply first, then the answer when it has a sure one.
-      const safety = safetyMessage(t, faq.knowledge, 'private', []).text;
-      const match = reading.match;
-      if (!match) return { q, answer: safety, faqId: null, confidence: null, safety: true };
-      const answer = answerMessage(t, faq.knowledge, match.entry, language, []).text;
-      return { q, answer: `${safety}\n\n${answer}`, faqId: match.entry.id, confidence: round(match.confidence), safety: true };
+      const { category, atRisk } = reading.signal;
+      const answer = safetyMessage(t, faq.knowledge, 'private', [], reading.signal, language).text;
+      return { q, answer, faqId: null, confidence: null, safety: true, category, atRisk };
     }
     case 'answer':
       return {
@@ -37,9 +38,11 @@ export function askFaq(faq: Faq, q: string, language = 'vi'): FaqLine {
         faqId: reading.match.entry.id,
         confidence: round(reading.match.confidence),
         safety: false,
+        category: null,
+        atRisk: null,
       };
     case 'unknown':
-      return { q, answer: unknownMessage(t, faq).text, faqId: null, confidence: round(reading.best?.confidence ?? 0), safety: false };
+      return { q, answer: unknownMessage(t, faq).text, faqId: null, confidence: round(reading.best?.confidence ?? 0), safety: false, category: null, atRisk: null };
   }
 }
 

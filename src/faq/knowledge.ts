@@ -1,7 +1,7 @@
 /**
  * The FAQ's knowledge, read from content/: the entries (content/faq/*.yaml), hotlines and
  * trusted addresses per area (content/directory/*.yaml), topics, the chat spellings of
- * Vietnamese (content/language/<lang>.yaml) and the safety phrases (content/safety.yaml).
+ * Vietnamese (content/language/<lang>.yaml) and the signs of danger (content/safety/).
  * Everything is validated; a mistake is reported as "file:line: what is wrong".
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ContentError, readYamlFile, type ContentProblem } from '../content/yaml.ts';
 import { foldText } from './normalize.ts';
+import { readSafety, type SafetyContent } from './safety-content.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a-z, 0-9 and -');
 const text = z.string().trim().min(1);
@@ -44,6 +45,8 @@ const hotlineSchema = z.strictObject({
   phone,
   hours: text.optional(),
   free: z.boolean().optional(),
+  /** Shown on the first screen of every safety reply to people of this area (the police, the hotline). */
+  emergency: z.boolean().optional(),
   note: text.optional(),
   source: text,
 });
@@ -79,20 +82,15 @@ export function readTopics(contentDir: string): Topic[] {
 const languageSchema = z.strictObject({
   abbreviations: z.record(z.string(), z.string()).default({}),
   fillers: z.array(z.string()).default([]),
+  numbers: z.record(z.string(), z.number().int().min(0)).default({}),
 });
 export interface ChatSpelling {
   /** Folded abbreviation → folded full form ("ko" → "khong"). */
   abbreviations: Map<string, string>;
   /** Folded words that say nothing about which question is asked. */
   fillers: Set<string>;
-}
-
-const safetySchema = z.strictObject({ signals: z.array(text).min(1), lookalikes: z.array(text).default([]) });
-export interface SafetyPhrases {
-  /** Folded phrases that signal violence, abuse, trafficking or danger. */
-  signals: string[];
-  /** Folded everyday phrases that look like signals and are removed first. */
-  lookalikes: string[];
+  /** Folded number words → their value ("muoi bon" → 14), read where a pattern wants a number. */
+  numbers: Map<string, number>;
 }
 
 /** Topics that are not campaign topics but group FAQ entries. */
@@ -104,7 +102,7 @@ export interface Knowledge {
   /** Directory files by area code (`national` for the country). */
   directory: Map<string, DirectoryFile>;
   spelling: ChatSpelling;
-  safety: SafetyPhrases;
+  safety: SafetyContent;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -134,15 +132,16 @@ function foldMap(record: Record<string, string>): Map<string, string> {
 }
 
 /** The chat spellings for `language` (none when the file is missing: matching still works). */
-function readSpelling(contentDir: string, language: string, problems: ContentProblem[]): ChatSpelling {
+export function readSpelling(contentDir: string, language: string, problems: ContentProblem[]): ChatSpelling {
   const file = path.join(contentDir, 'language', `${language}.yaml`);
-  if (!existsSync(file)) return { abbreviations: new Map(), fillers: new Set() };
+  if (!existsSync(file)) return { abbreviations: new Map(), fillers: new Set(), numbers: new Map() };
   const [data] = readAll([file], (f) => readYamlFile(f, languageSchema), problems);
-  return { abbreviations: foldMap(data?.abbreviations ?? {}), fillers: new Set((data?.fillers ?? []).map(foldText)) };
+  return {
+    abbreviations: foldMap(data?.abbreviations ?? {}),
+    fillers: new Set((data?.fillers ?? []).map(foldText)),
+    numbers: new Map(Object.entries(data?.numbers ?? {}).map(([words, n]) => [foldText(words), n])),
+  };
 }
-
-/** Folds a safety phrase, keeping its "*" gaps: "ép * quan hệ" → "ep * quan he". */
-const foldPhrase = (phrase: string) => phrase.split('*').map(foldText).join(' * ').trim();
 
 /** Loads and checks the FAQ knowledge under `contentDir`. Throws a ContentError listing every problem. */
 export function loadKnowledge(contentDir: string, language = 'vi'): Knowledge {
@@ -154,9 +153,8 @@ export function loadKnowledge(contentDir: string, language = 'vi'): Knowledge {
   const seen = new Map<string, string>();
   const faq = readAll(faqFiles, (f) => readYamlFile(f, faqFileSchema(topicIds, seen, f)), problems);
   const directoryFiles = readAll(yamlFiles(path.join(contentDir, 'directory')), (f) => ({ file: f, data: readYamlFile(f, directorySchema) }), problems);
-  const safetyFile = path.join(contentDir, 'safety.yaml');
-  const [safety] = readAll([safetyFile], (f) => readYamlFile(f, safetySchema), problems);
   const spelling = readSpelling(contentDir, language, problems);
+  const safety = readSafety(contentDir, spelling, problems);
 
   const entries = faq.flatMap((file) => file.entries);
   const directory = new Map<string, DirectoryFile>();
@@ -170,6 +168,6 @@ export function loadKnowledge(contentDir: string, language = 'vi'): Knowledge {
     topics: topics!.topics,
     directory,
     spelling,
-    safety: { signals: safety!.signals.map(foldPhrase), lookalikes: safety!.lookalikes.map(foldPhrase) },
+    safety: safety!,
   };
 }

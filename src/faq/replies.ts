@@ -1,6 +1,7 @@
 /**
- * What the bot says for the FAQ, as messages: the safety reply (full in private, short and
- * discreet in a group), an answer with the hotlines or trusted addresses of the asker's area,
+ * What the bot says for the FAQ, as messages: the safety reply of a danger's category (one phone
+ * screen in private, with more places of help behind a button; short and discreet in a group), an
+ * answer with the hotlines or trusted addresses of the asker's area,
  * the honest "I don't know" with the topic menu, and the topic and directory menus. Pure: the
  * conversation and `loaban faq` say exactly the same thing.
  */
@@ -9,6 +10,8 @@ import type { Place } from '../groups/areas.ts';
 import type { Translate } from '../i18n.ts';
 import { entriesOf, topicsWithEntries, type Faq } from './faq.ts';
 import { extraTopics, nationalArea, type DirectoryFile, type FaqEntry, type Hotline, type Knowledge, type TrustedAddress } from './knowledge.ts';
+import { safetyReplyText } from './safety-content.ts';
+import type { SafetySignal } from './safety.ts';
 
 /** Button data of the FAQ's menus. */
 export const faqData = {
@@ -16,7 +19,13 @@ export const faqData = {
   topic: (id: string) => `topic:${id}`,
   entry: (id: string) => `faq:${id}`,
   alert: 'safety:alert',
+  safetyMore: 'safety:more',
 };
+
+/** Most emergency lines of the asker's area on the first screen of a safety reply. */
+const maxEmergencyLines = 3;
+/** What a phone shows at once: the first screen of a private safety reply stays within it. */
+export const oneScreenChars = 600;
 
 /** Directory files for `places` (nearest first), then the national one. */
 export function directoryFor(knowledge: Knowledge, places: Place[]): Array<{ file: DirectoryFile; place: string | null }> {
@@ -30,14 +39,15 @@ export function directoryFor(knowledge: Knowledge, places: Place[]): Array<{ fil
   return out;
 }
 
+/** "• name: phone · hours, free · note": no brackets around brackets ("(DEMO)", "24/7 (trực…)"). */
 function hotlineLine(t: Translate, h: Hotline, compact: boolean): string {
   if (compact) return `• ${h.name}: ${h.phone}`;
   const details = [h.hours, h.free ? t('directory.free') : undefined].filter(Boolean).join(', ');
-  return `• ${h.name}: ${h.phone}${details ? ` (${details})` : ''}${h.note ? ` — ${h.note}` : ''}`;
+  return [`• ${h.name}: ${h.phone}`, details, h.note].filter(Boolean).join(' · ');
 }
 
 function trustedLine(a: TrustedAddress): string {
-  return `• ${a.name}, ${a.place}${a.phone ? `: ${a.phone}` : ''}${a.note ? ` — ${a.note}` : ''}`;
+  return [`• ${a.name}, ${a.place}${a.phone ? `: ${a.phone}` : ''}`, a.note].filter(Boolean).join(' · ');
 }
 
 type Section = 'hotlines' | 'trustedAddresses';
@@ -63,35 +73,80 @@ export function directoryText(
   return blocks.join('\n\n');
 }
 
-/** The answer in `language` (Vietnamese when the entry has none), with the asker's directory appended. */
-export function answerMessage(t: Translate, knowledge: Knowledge, entry: FaqEntry, language: string, places: Place[]): OutboundMessage {
+/**
+ * The answer in `language` (Vietnamese when the entry has none), with the asker's directory
+ * appended. An entry about danger (`safety: true`), or a message that spoke of danger
+ * (`dangerMentioned`), offers a private asker the Women's Union's call back, as the safety reply
+ * does; after a mention of danger, the places of help too.
+ */
+export function answerMessage(
+  t: Translate,
+  knowledge: Knowledge,
+  entry: FaqEntry,
+  language: string,
+  places: Place[],
+  kind: ChatKind = 'group',
+  dangerMentioned = false,
+): OutboundMessage {
   const answer = (entry.answer[language] ?? entry.answer.vi!).trim();
   const section: Section | null = entry.directory === 'hotlines' ? 'hotlines' : entry.directory === 'trusted-addresses' ? 'trustedAddresses' : null;
   const directory = section ? directoryText(t, knowledge, places, section) : '';
   const unknownPlace = section && places.length === 0 ? t('directory.whereUnknown') : '';
   const text = [answer, directory, unknownPlace].filter(Boolean).join('\n\n');
-  return { text, buttons: [[{ label: t('faq.more'), data: faqData.topics }]] };
+  const help: Button[][] = [];
+  if (kind === 'private' && (entry.safety || dangerMentioned)) {
+    if (places.length > 0) help.push([{ label: t('safety.alertButton'), data: faqData.alert }]);
+    if (dangerMentioned) help.push([{ label: t('safety.moreButton'), data: faqData.safetyMore }]);
+  }
+  return { text, buttons: [...help, [{ label: t('faq.more'), data: faqData.topics }]] };
+}
+
+/** The emergency lines (`emergency: true`) of the asker's own areas, nearest first, at most three. */
+function emergencyLines(knowledge: Knowledge, places: Place[]): string[] {
+  const lines = directoryFor(knowledge, places)
+    .filter(({ place }) => place !== null)
+    .flatMap(({ file }) => file.hotlines.filter((h) => h.emergency).map((h) => `• ${h.name}: ${h.phone}`));
+  return lines.slice(0, maxEmergencyLines);
+}
+
+/** The parts joined by blank lines, leaving out emergency lines from the last while it is longer than one screen. */
+function withinOneScreen(lead: string, lines: string[], end: string): string {
+  const text = (kept: string[]) => [lead, kept.join('\n'), end].filter(Boolean).join('\n\n');
+  let kept = lines;
+  while (kept.length > 1 && text(kept).length > oneScreenChars) kept = kept.slice(0, -1);
+  return text(kept);
 }
 
 /**
- * The reply to a sign of danger. In private: everything — what to do now, the emergency numbers,
- * the area's hotlines and trusted addresses, and an offer to have the Women's Union call back.
- * In a group: a few short lines (the nearest area's numbers without notes), nothing repeated of
- * what was written, and an offer to talk in private.
+ * The reply to a sign of danger, chosen by its category and who is at risk. In private: one phone
+ * screen — what to do now with the numbers to call, the area's emergency lines, the offer of a
+ * call back from the Women's Union (when the asker's area is known) — and the rest of the places
+ * of help behind a button. A person at risk never gets advice meant for a bystander. In a group:
+ * the category's short, discreet lines, repeating nothing of what was written.
  */
-export function safetyMessage(t: Translate, knowledge: Knowledge, kind: ChatKind, places: Place[]): OutboundMessage {
-  if (kind === 'group') {
-    const local = directoryText(t, knowledge, places, 'hotlines', { nearestOnly: true, compact: true });
-    return { text: [t('safety.group'), local].filter(Boolean).join('\n\n') };
-  }
-  const hotlines = directoryText(t, knowledge, places, 'hotlines');
-  const trusted = directoryText(t, knowledge, places, 'trustedAddresses', { localOnly: true });
+export function safetyMessage(t: Translate, knowledge: Knowledge, kind: ChatKind, places: Place[], signal: SafetySignal, language: string): OutboundMessage {
+  const near = emergencyLines(knowledge, places);
+  if (kind === 'group') return { text: withinOneScreen(safetyReplyText(knowledge.safety, signal.category, 'group', language), near, '') };
   // The offer of a call back needs to know whose Women's Union to tell.
   const known = places.length > 0;
-  const text = [t('safety.private'), hotlines, trusted ? `${t('directory.trustedTitle')}\n${trusted}` : '', known ? t('safety.privateEnd') : '']
+  const text = withinOneScreen(safetyReplyText(knowledge.safety, signal.category, signal.atRisk, language), near, known ? t('safety.callBack') : '');
+  const callBack = known ? [[{ label: t('safety.alertButton'), data: faqData.alert }]] : [];
+  return { text, buttons: [...callBack, [{ label: t('safety.moreButton'), data: faqData.safetyMore }]] };
+}
+
+/** Behind "Xem thêm nơi giúp đỡ": every hotline and trusted address of the asker's areas and the country. */
+export function safetyMoreMessage(t: Translate, knowledge: Knowledge, places: Place[]): OutboundMessage {
+  const hotlines = directoryText(t, knowledge, places, 'hotlines');
+  const trusted = directoryText(t, knowledge, places, 'trustedAddresses', { localOnly: true });
+  const text = [
+    t('safety.moreTitle'),
+    hotlines,
+    trusted ? `${t('directory.trustedTitle')}\n${trusted}` : '',
+    places.length === 0 ? t('directory.whereUnknown') : '',
+  ]
     .filter(Boolean)
     .join('\n\n');
-  return known ? { text, buttons: [[{ label: t('safety.alertButton'), data: faqData.alert }]] } : { text };
+  return places.length > 0 ? { text, buttons: [[{ label: t('safety.alertButton'), data: faqData.alert }]] } : { text };
 }
 
 /** Labels of the topics that have entries, "help" and "general" included (labelled from locales). */

@@ -1,9 +1,12 @@
 /**
  * FAQ benchmark (`npm run bench:faq`): on the labelled questions of test/fixtures/faq/questions.jsonl,
  * written as villagers write, measures top-1 accuracy, the share of off-topic questions left
- * unanswered, safety recall and false alarms on look-alikes, and the latency of reading one message
- * with 500 entries loaded (the shipped ones plus generated ones). Misses go to stderr; the last line
- * on stdout is one JSON object.
+ * unanswered, and the latency of reading one message with 500 entries loaded (the shipped ones plus
+ * generated ones). On the safety test sets of test/fixtures/safety/ it measures, per category of
+ * danger, recall (the message gets its category's reply) and detection (any safety reply), false
+ * alarms on look-alikes, and how often who is at risk is read right. heldout-2.jsonl was written by
+ * someone who had not seen the patterns; its figures before any tuning on it are in the README.
+ * Misses go to stderr; the last line on stdout is one JSON object.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,14 +33,13 @@ for (const item of labelled) {
   if (item.expect && !byId.has(item.expect)) throw new Error(`${fixture}: "${item.q}" expects unknown entry ${item.expect}`);
 }
 
-const show = (r: Reading) => (r.kind === 'safety' ? 'SAFETY' : r.kind === 'answer' ? `${r.match.entry.id} (${r.match.confidence.toFixed(2)})` : `unknown (best ${r.best?.entry.id ?? '-'} ${r.best?.confidence.toFixed(2) ?? ''})`);
+const show = (r: Reading) => (r.kind === 'safety' ? `SAFETY ${r.signal.category}` : r.kind === 'answer' ? `${r.match.entry.id} (${r.match.confidence.toFixed(2)})` : `unknown (best ${r.best?.entry.id ?? '-'} ${r.best?.confidence.toFixed(2) ?? ''})`);
 const count = (kind: Labelled['kind']) => labelled.filter((l) => l.kind === kind);
 
-// After a safety reply the bot gives the answer too; right when that answer is the expected one.
 let correct = 0;
 for (const item of count('faq')) {
   const r = readMessage(faq, item.q);
-  const ok = r.kind !== 'unknown' && r.match?.entry.id === item.expect;
+  const ok = r.kind === 'answer' && r.match.entry.id === item.expect;
   if (ok) correct++;
   else process.stderr.write(`faq miss: "${item.q}" → ${show(r)}, expected ${item.expect}\n`);
 }
@@ -90,6 +92,67 @@ timings.sort((a, b) => a - b);
 const percentile = (p: number) => timings[Math.min(timings.length - 1, Math.floor((p / 100) * timings.length))]!;
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
+/** The safety test sets: per category recall and detection, false alarms, who is at risk. */
+interface SafetyLabelled {
+  q: string;
+  category: string | null;
+  atRisk: string | null;
+}
+function safetySet(files: string[]) {
+  const file = files.join('+');
+  const items: SafetyLabelled[] = files.flatMap((f) =>
+    readFileSync(path.join(projectRoot, 'test/fixtures/safety', f), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as SafetyLabelled),
+  );
+  const perCategory: Record<string, { messages: number; recall: number; detected: number }> = {};
+  let whoRight = 0;
+  let detected = 0;
+  let falseAlarms = 0;
+  for (const item of items) {
+    // What the person gets: the safety reply, unless the message surely asks what a FAQ entry not about danger answers.
+    const reading = readMessage(faq, item.q);
+    const signal = reading.kind === 'safety' ? reading.signal : null;
+    if (item.category === null) {
+      if (signal) {
+        falseAlarms++;
+        process.stderr.write(`${file}: false alarm (${signal.category}): "${item.q}"\n`);
+      }
+      continue;
+    }
+    const c = (perCategory[item.category] ??= { messages: 0, recall: 0, detected: 0 });
+    c.messages++;
+    if (signal) {
+      c.detected++;
+      detected++;
+      if (signal.atRisk === item.atRisk) whoRight++;
+    }
+    if (signal?.category === item.category) c.recall++;
+    else process.stderr.write(`${file}: safety ${signal ? `read as ${signal.category}` : 'MISSED'} (${item.category}): "${item.q}"\n`);
+  }
+  for (const c of Object.values(perCategory)) {
+    c.recall = round3(c.recall / c.messages);
+    c.detected = round3(c.detected / c.messages);
+  }
+  const lookalikes = items.filter((i) => i.category === null).length;
+  return {
+    messages: items.length - lookalikes,
+    lookalikes,
+    perCategory,
+    falseAlarmRate: round3(falseAlarms / lookalikes),
+    atRiskRight: round3(whoRight / Math.max(1, detected)),
+  };
+}
+const safetyFiles = ['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl'];
+// The targets hold on all of them together; each is also reported on its own (misses on stderr once, from the whole).
+const safetyAll = safetySet(safetyFiles);
+const quiet = process.stderr.write.bind(process.stderr);
+process.stderr.write = () => true;
+const safetyEach = Object.fromEntries(safetyFiles.map((f) => [f.replace('.jsonl', ''), safetySet([f])]));
+process.stderr.write = quiet;
+const minRecall = (category?: string) => Math.min(...Object.entries(safetyAll.perCategory).filter(([c]) => !category || c === category).map(([, v]) => v.recall));
+
 const result = {
   bench: 'faq',
   entries: knowledge.entries.length,
@@ -98,12 +161,20 @@ const result = {
   offtopicUnanswered: round3(offtopicUnanswered / count('offtopic').length),
   safetyRecall: round3(safetyCaught / count('safety').length),
   falseAlarms,
+  safety: { all: safetyAll, ...safetyEach },
   threshold: faq.matcher.threshold,
   latencyEntries: loaded,
   p50ms: round3(percentile(50)),
   p99ms: round3(percentile(99)),
-  targets: { accuracy: 0.9, offtopicUnanswered: 0.9, safetyRecall: 1, falseAlarms: 0, p99ms: 5 },
+  targets: { accuracy: 0.9, offtopicUnanswered: 0.9, safetyRecall: 1, falseAlarms: 0, categoryRecall: 0.95, selfHarmRecall: 1, falseAlarmRate: 0.03, p99ms: 5 },
 };
 const met =
-  result.accuracy >= 0.9 && result.offtopicUnanswered >= 0.9 && result.safetyRecall === 1 && result.falseAlarms === 0 && result.p99ms < 5;
+  result.accuracy >= 0.9 &&
+  result.offtopicUnanswered >= 0.9 &&
+  result.safetyRecall === 1 &&
+  result.falseAlarms === 0 &&
+  minRecall() >= 0.95 &&
+  minRecall('self-harm') === 1 &&
+  safetyAll.falseAlarmRate <= 0.03 &&
+  result.p99ms < 5;
 console.log(JSON.stringify({ ...result, met }));

@@ -12,14 +12,14 @@ describe('loaban faq --jsonl', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const [known, unknown, danger, english] = lines(result.stdout);
-    expect(Object.keys(known!)).toEqual(['q', 'answer', 'faqId', 'confidence', 'safety']);
+    expect(Object.keys(known!)).toEqual(['q', 'answer', 'faqId', 'confidence', 'safety', 'category', 'atRisk']);
     expect(known).toMatchObject({ q: 'tao hon la gi', faqId: expect.any(String), safety: false });
     expect(known!.answer).toMatch(/Tảo hôn là/);
     expect(known!.confidence).toBeGreaterThanOrEqual(0.45);
     expect(unknown).toMatchObject({ faqId: null, safety: false });
     expect(unknown!.answer).toContain('chưa có câu trả lời chắc chắn');
-    expect(danger).toMatchObject({ safety: true });
-    expect(danger!.answer).toMatch(/^Gọi ngay 113/);
+    expect(danger).toMatchObject({ safety: true, category: 'violence', atRisk: 'self', faqId: null });
+    expect(danger!.answer).toMatch(/^Bạn đang bị đánh[\s\S]*113/);
     expect(english!.answer).toMatch(/Tảo hôn là/);
   });
 

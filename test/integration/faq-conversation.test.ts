@@ -76,14 +76,52 @@ describe.each(backends)('questions and answers in the sandbox (%s)', (backend) =
   });
 
   describe('a sign of danger', () => {
-    it('in private: at once the emergency numbers, the commune\'s hotlines and trusted addresses, and an offer of a call back', async () => {
+    const replyTo = async (text: string) => {
       const before = h.channel.transcript(villagerChat.id).length;
-      const [answer] = await h.say('ck e dang danh e, e so lam');
-      expect(answer!.startsWith('Gọi ngay 113')).toBe(true);
+      const answers = await h.say(text);
+      const replies = h.channel.transcript(villagerChat.id).slice(before).filter((m) => m.from === 'bot');
+      return { answers, buttons: replies.at(-1)?.buttons?.flat().map((b) => b.label) ?? [] };
+    };
+
+    it('in private: one reply of its kind that fits one phone screen, the commune\'s emergency lines, a call back and more places behind a button', async () => {
+      const { answers, buttons } = await replyTo('ck e dang danh e, e so lam');
+      expect(answers).toHaveLength(1);
+      const [answer] = answers;
+      expect(answer!.startsWith('Bạn đang bị đánh')).toBe(true);
+      expect(answer).toContain('113');
       expect(answer).toContain('0200 000 012');
-      expect(answer).toContain('Nhà bà Lò Thị Mai (DEMO)');
-      const reply = h.channel.transcript(villagerChat.id).slice(before).find((m) => m.from === 'bot');
-      expect(reply?.buttons?.flat().map((b) => b.label)).toEqual(['Nhờ cán bộ Hội Phụ nữ liên hệ với tôi']);
+      expect(answer!.length).toBeLessThanOrEqual(600);
+      expect(buttons).toEqual(['Nhờ cán bộ Hội Phụ nữ liên hệ với tôi', 'Xem thêm nơi giúp đỡ']);
+      const [more] = await h.tap('safety:more');
+      expect(more).toContain('Nhà bà Lò Thị Mai (DEMO)');
+      expect(more).toContain('Cả nước:');
+    });
+
+    it.each([
+      ['bố dượng hiếp em', /^Đây không phải lỗi của bạn[\s\S]*72 giờ/],
+      ['e ko muốn sống nữa', /^Cảm ơn bạn đã nói ra[\s\S]*115/],
+      ['em uống thuốc chuột rồi', /^Cảm ơn bạn đã nói ra[\s\S]*115/],
+      ['con bé 13 tuổi có bầu với ông hàng xóm', /^Gọi ngay 111/],
+      ['bố mẹ ép em lấy chồng mà em mới 14 tuổi', /18 tuổi[\s\S]*Gọi ngay 111/],
+      ['nó không cho em ăn, bỏ đói mẹ con em', /^Bỏ đói/],
+    ])('"%s" gets the reply of its kind, and never the advice for a bystander', async (text, expected) => {
+      const { answers } = await replyTo(text);
+      expect(answers).toHaveLength(1);
+      expect(answers[0]).toMatch(expected);
+      expect(answers[0]).not.toMatch(/Đừng tự lao vào|giữ kín chuyện của họ/);
+    });
+
+    it('a bystander gets the bystander\'s answer with the numbers', async () => {
+      const { answers } = await replyTo('hàng xóm em bị chồng đánh');
+      expect(answers).toHaveLength(1);
+      expect(answers[0]).toContain('Đừng tự lao vào');
+      expect(answers[0]).toContain('113');
+    });
+
+    it('a look-alike is answered as a question, not as danger', async () => {
+      const { answers } = await replyTo('bạo lực gia đình là gì');
+      expect(answers[0]).not.toMatch(/^(Bạn đang bị đánh|Nếu người đó)/);
+      expect(answers[0]).toMatch(/[Bb]ạo lực gia đình/);
     });
 
     it('the call back reaches the commune\'s Women\'s Union officer with the name and place only, once', async () => {
@@ -102,10 +140,10 @@ describe.each(backends)('questions and answers in the sandbox (%s)', (backend) =
       expect(h.channel.transcript(adminChat).length).toBe(before + 1);
     });
 
-    it('in private, a question that names danger gets its answer after the safety reply', async () => {
+    it('a question that names a present danger gets one reply, the safety reply, not a second competing answer', async () => {
       const answers = await h.say('bị chồng đánh thì phải làm gì');
-      expect(answers[0]).toMatch(/^Gọi ngay 113/);
-      expect(answers).toHaveLength(2);
+      expect(answers).toHaveLength(1);
+      expect(answers[0]).toMatch(/^Bạn đang bị đánh/);
     });
 
     it('in a group, even in chatter: a short, discreet reply that repeats nothing and offers a private talk', async () => {
@@ -120,7 +158,14 @@ describe.each(backends)('questions and answers in the sandbox (%s)', (backend) =
       expect(lastButtons(groupChat.id)).toEqual([]);
     });
 
-    it.each(['đánh răng xong rồi đi ngủ', 'chiều đánh cầu lông nhé', 'số cứu hộ giao thông'])('never for look-alikes in a group: "%s"', async (text) => {
+    it('in a group, self-harm: 115 at once, discreet', async () => {
+      const [answer] = await h.say('chị ấy định ăn lá ngón', groupChat);
+      expect(answer).toContain('115');
+      expect(answer).not.toContain('chị ấy');
+      expect(answer).toContain('nhắn tin riêng');
+    });
+
+    it.each(['đánh răng xong rồi đi ngủ', 'chiều đánh cầu lông nhé', 'số cứu hộ giao thông', 'vui muốn chết luôn', 'con chó nhà em bị đánh bả'])('never for look-alikes in a group: "%s"', async (text) => {
       expect(await h.say(text, groupChat)).toEqual([]);
     });
   });

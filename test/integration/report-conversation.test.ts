@@ -167,6 +167,25 @@ describe.each(backends)('session reports in the sandbox (%s)', (backend) => {
     expect((await tap(button('Hủy')))[0]).toContain('đã xong hoặc đã hủy');
   });
 
+  it('a note that tells of danger gets the safety reply, and the report still takes it: nothing typed is lost', async () => {
+    await say('/baocao');
+    await tap(button('Hôm nay'));
+    await tap(button('Lồng ghép họp thôn/bản'));
+    await tap(button('Tảo hôn'));
+    await tap(button('Xong'));
+    await say('20');
+    await say('10');
+    await say('5');
+    expect((await say('nhà văn hóa'))[0]).toContain('ghi chú');
+    const answers = await say('chị hàng xóm bị chồng đánh chảy máu đầu');
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).toContain('Đừng tự lao vào');
+    expect(answers[1]).toContain('Gửi ảnh');
+    const state = await h.store.prisma.conversationState.findFirstOrThrow({ where: { userId: leader.id } });
+    expect((state.data as { draft: { notes: string } }).draft.notes).toBe('chị hàng xóm bị chồng đánh chảy máu đầu');
+    expect((await say('/huy'))[0]).toContain('Đã hủy báo cáo');
+  });
+
   it('in the group chat a leader is sent to the private chat for the guided report', async () => {
     const [answer] = await h.say('/baocao', { id: 'group:demo-hoa-ban-na-hin', kind: 'group' }, leader);
     expect(answer).toContain('nhắn riêng');

@@ -2,12 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/faq/knowledge.ts';
 import { foldText } from '../../src/faq/normalize.ts';
-import { safetyCheck } from '../../src/faq/safety.ts';
 import { syllables, termsOf } from '../../src/faq/tokens.ts';
 import { defaultContentDir } from '../../src/paths.ts';
 
 const knowledge = loadKnowledge(defaultContentDir);
-const isDanger = safetyCheck(knowledge.safety, knowledge.spelling);
+const isDanger = (text: string) => knowledge.safety.detect(text) !== null;
 
 describe('folding', () => {
   it('makes tone marks, đ, case, Unicode forms and punctuation optional', () => {
