@@ -21,6 +21,8 @@ import { contentLanguages, createInboundHandler, reportDeps } from './conversati
 import { pacedChannel, startDelivery, type DeliveryService } from './delivery/service.ts';
 import { loadFaq } from './faq/faq.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
+import { scheduleHousekeeping } from './housekeeping.ts';
+import { PersonBudget } from './conversation/budget.ts';
 import { translator } from './i18n.ts';
 import type { Logger } from './log.ts';
 import { createHttpServer, listen } from './http/server.ts';
@@ -83,7 +85,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     await seedWhenNew(config, store, log);
     const sandbox = config.sandbox ? new SandboxChannel() : null;
     if (sandbox) {
-      registerSandboxRoutes(http, { db: store.prisma, channel: sandbox });
+      registerSandboxRoutes(http, { db: store.prisma, channel: sandbox, publicUrl: config.publicUrl });
       channels.push(sandbox);
     }
     registerAdminRoutes(http, {
@@ -114,6 +116,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     if (synced.created + synced.updated > 0) log.info(synced, 'campaign messages stored');
     // Replies and reminders take slots of the same per-platform clock as broadcasts.
     const paced = channels.map((c) => pacedChannel(c, store.prisma, config, log));
+    const personBudget = new PersonBudget(config.personMessagesPerMinute);
     const languages = contentLanguages(faq, [...campaigns.messages.values()].map((m) => m.variants));
     const admin = {
       baseUrl: config.publicUrl ?? url,
@@ -126,7 +129,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       kick: () => delivery?.tick() ?? Promise.resolve(),
     };
     for (const [i, channel] of channels.entries()) {
-      await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report, languages, admin }));
+      await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report, languages, admin, personBudget }));
     }
     const byPlatform = new Map(paced.map((c) => [c.platform as string, c]));
     const send: Send = async (platform, chatId, message) => {
@@ -134,7 +137,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       if (!channel) return { ok: false, error: { kind: 'invalid', reason: `no ${platform} channel` }, sentMessageIds: [] };
       return channel.send({ chatId }, message);
     };
-    const stopJobs = scheduleReportJobs(store.prisma, send, { timeZone: config.timeZone, quietHours: config.quietHours, platforms: [...byPlatform.keys()] }, log);
+    const stopReportJobs = scheduleReportJobs(store.prisma, send, { timeZone: config.timeZone, quietHours: config.quietHours, platforms: [...byPlatform.keys()] }, log);
+    const stopHousekeeping = scheduleHousekeeping(store.prisma, config.timeZone, log);
+    const stopJobs = () => (stopReportJobs(), stopHousekeeping());
     delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log });
     let stopping: Promise<void> | undefined;
     return {

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { addAdmin, listAdmins } from './admin/admins.ts';
 import { adminLevels, type AdminLevel } from './admin/scope.ts';
 import { checkContentDir, openMigratedStore, startApp, startDispatch } from './app.ts';
-import { ConfigError, loadConfig, loadDotEnv, operatorSettings, platformsOf, type Config } from './config.ts';
+import { ConfigError, keepSecrets, loadConfig, loadDotEnv, operatorSettings, platformsOf, type Config } from './config.ts';
 import { campaignTextLimit, loadCampaigns } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { validateContent } from './content/validate.ts';
@@ -42,6 +42,7 @@ const operatorErrors = [ConfigError, StoreError, ContentError, HttpError, Operat
 function environment(): { config: Config; log: Logger; t: ReturnType<typeof translator> } {
   loadDotEnv();
   const config = loadConfig();
+  keepSecrets(config);
   return { config, log: createLogger(config.logLevel), t: translator(config.operatorLanguage) };
 }
 

@@ -1,12 +1,14 @@
 /**
  * The environment, read once and validated here; everything below receives a typed `Config`.
- * A bad value stops start-up with one line per variable: its name, what is expected, what was given.
+ * A bad value stops start-up with one line per variable: its name and what is expected, never the
+ * value given (it may be a token, a secret or a password).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { translator } from './i18n.ts';
 import { defaultContentDir } from './paths.ts';
+import { keepSecret } from './redact.ts';
 
 export type QuietHours = { startMinute: number; endMinute: number } | null;
 
@@ -44,6 +46,8 @@ export interface Config {
   inviteTtlDays: number;
   /** Days after a quarter ends during which a session of that quarter can still be reported. */
   reportGraceDays: number;
+  /** Messages a minute one person gets answers to; the rest of a burst is dropped (danger never). */
+  personMessagesPerMinute: number;
   delivery: DeliveryConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   operatorLanguage: 'vi' | 'en';
@@ -85,11 +89,11 @@ const variables = {
   TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/)),
   TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_URL: optional(z.url({ protocol: /^https$/ })),
-  TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)),
+  TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/)),
   ZALO_BOT_TOKEN: optional(z.string().regex(/^\d+:\S{8,}$/)),
   ZALO_API_ROOT: url.default('https://bot-api.zaloplatforms.com'),
   ZALO_WEBHOOK_URL: optional(z.url({ protocol: /^https$/ })),
-  ZALO_WEBHOOK_SECRET: optional(z.string().regex(/^\S{8,256}$/)),
+  ZALO_WEBHOOK_SECRET: optional(z.string().regex(/^\S{16,256}$/)),
   SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -108,6 +112,7 @@ const variables = {
     .default('21:00-06:00'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   REPORT_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(15),
+  PERSON_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   TELEGRAM_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
   TELEGRAM_GROUP_RATE_PER_MINUTE: z.coerce.number().positive().max(1000).default(20),
   TELEGRAM_CHAT_RATE_PER_SECOND: z.coerce.number().positive().max(100).default(1),
@@ -143,7 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   for (const name of variableNames) {
     const parsed = variables[name].safeParse(raw[name]);
     if (parsed.success) value[name] = parsed.data;
-    else problems.push(t('ops:config.invalid', { name, expected: t(`ops:config.expected.${name}`), got: raw[name] }));
+    else problems.push(t('ops:config.invalid', { name, expected: t(`ops:config.expected.${name}`) }));
   }
   const v = value as { [K in VariableName]: z.infer<(typeof variables)[K]> };
   const requires = (name: VariableName, needed: VariableName) => {
@@ -153,6 +158,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   requires('TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET');
   requires('ZALO_WEBHOOK_URL', 'ZALO_BOT_TOKEN');
   requires('ZALO_WEBHOOK_URL', 'ZALO_WEBHOOK_SECRET');
+  // The sandbox's demo admins would act on real groups; a loopback HOST is no guard behind a proxy.
+  const token = v.TELEGRAM_BOT_TOKEN ? 'TELEGRAM_BOT_TOKEN' : v.ZALO_BOT_TOKEN ? 'ZALO_BOT_TOKEN' : null;
+  if (v.SANDBOX === 'on' && token) problems.push(t('ops:config.sandboxWithToken', { token }));
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
   const telegram = v.TELEGRAM_BOT_TOKEN
@@ -185,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     quietHours: parseQuietHours(v.QUIET_HOURS),
     inviteTtlDays: v.INVITE_TTL_DAYS,
     reportGraceDays: v.REPORT_GRACE_DAYS,
+    personMessagesPerMinute: v.PERSON_MESSAGES_PER_MINUTE,
     delivery: {
       rates: {
         telegram: {
@@ -208,6 +217,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 export function loadDotEnv(cwd = process.cwd()): void {
   const file = path.join(cwd, '.env');
   if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** Remembers the configuration's secrets so that redact.ts hides them wherever they appear. */
+export function keepSecrets(config: Config): void {
+  for (const platform of [config.telegram, config.zalo]) {
+    keepSecret(platform?.token);
+    keepSecret(platform?.webhookSecret);
+  }
+  if (config.databaseUrl) keepSecret(decodeURIComponent(new URL(config.databaseUrl).password));
 }
 
 /** The platforms this configuration sends on. */

@@ -1,7 +1,8 @@
 /**
  * The audit log (/admin/audit), for province admins only: who did what and when, newest first,
  * 100 a page, filtered by action (one action or a family such as "report."). A province admin
- * sees the entries of areas inside their province and those tied to no area (logins, codes).
+ * sees the entries of areas inside their province; those tied to no area (logins, codes) only an
+ * admin of a top-level area of the deployment sees.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -10,7 +11,7 @@ import { html } from './html.ts';
 import { badRequest, pageCount, pager, parsePage, queryText, refuse, withQuery } from './listing.ts';
 import { layout, localTime } from './pages.ts';
 import type { AdminKit } from './routes.ts';
-import { isProvinceAdmin, type AdminScope } from './scope.ts';
+import { isProvinceAdmin, isTopLevelAdmin, type AdminScope } from './scope.ts';
 
 export const auditPageSize = 100;
 /** How much of an entry's before/after JSON the table shows. */
@@ -31,7 +32,8 @@ export function actionLabel(t: Translate, action: string): string {
 }
 
 function auditWhere(scope: AdminScope): Prisma.AuditLogWhereInput {
-  return { OR: [{ areaId: { in: [...scope.areaIds] } }, { areaId: null }] };
+  const inScope = { areaId: { in: [...scope.areaIds] } };
+  return isTopLevelAdmin(scope) ? { OR: [inScope, { areaId: null }] } : inScope;
 }
 
 export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {

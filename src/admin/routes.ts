@@ -214,7 +214,7 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps): Promis
     admin.post('/sandbox-login', async (req, reply) => {
       const personId = Number((req.body as { personId?: string } | undefined)?.personId);
       const person = Number.isInteger(personId)
-        ? await db.person.findFirst({ where: { id: personId, platform: 'sandbox', adminGrants: { some: {} } }, select: { id: true, platform: true, platformUserId: true } })
+        ? await db.person.findFirst({ where: { id: personId, ...demoAdmin }, select: { id: true, platform: true, platformUserId: true } })
         : null;
       if (!person) {
         const ctx = anonymous();
@@ -276,10 +276,13 @@ function registerDashboardPages(admin: FastifyInstance, kit: AdminKit): void {
   });
 }
 
-/** The sandbox people with admin grants, for the sandbox login page. */
+/** Who the sandbox login may sign in: sandbox people whose every grant is over a demo area. */
+const demoAdmin = { platform: 'sandbox', adminGrants: { some: {}, every: { area: { isDemo: true } } } };
+
+/** The demo admins, for the sandbox login page. */
 async function sandboxAdmins(db: Db) {
   const people = await db.person.findMany({
-    where: { platform: 'sandbox', adminGrants: { some: {} } },
+    where: demoAdmin,
     orderBy: { id: 'asc' },
     select: { id: true, displayName: true, adminGrants: { select: { area: { select: { name: true } } }, orderBy: { id: 'asc' } } },
   });

@@ -39,6 +39,11 @@ export function isProvinceAdmin(scope: AdminScope): boolean {
   return scope.grants.some((g) => g.level === 'province');
 }
 
+/** An admin of an area at the top of the tree ("/1/"): sees what belongs to no area, e.g. logins in the audit log. */
+export function isTopLevelAdmin(scope: AdminScope): boolean {
+  return scope.grants.some((g) => g.path.split('/').filter(Boolean).length === 1);
+}
+
 /** Prisma filter for the areas inside `grants` (nothing when there are none). */
 export function areasWhere(grants: readonly Pick<ScopeGrant, 'path'>[]): Prisma.AreaWhereInput {
   return grants.length === 0 ? { id: { in: [] } } : { OR: grants.map((g) => ({ path: { startsWith: g.path } })) };

@@ -53,3 +53,17 @@ export function parseCommand(text: string | undefined, botUsername?: string): { 
   if (match[2] && botUsername && match[2].toLowerCase() !== botUsername.toLowerCase()) return undefined;
   return { name: match[1]!.toLowerCase(), args: (match[3] ?? '').trim() };
 }
+
+/** Longest inbound text kept: a chat message, not a document (Telegram's own limit). */
+export const maxInboundChars = 4096;
+
+/**
+ * What a person sent, safe to store, compare and show: control characters other than new lines
+ * and tabs removed (NUL breaks PostgreSQL), bidi embeddings, overrides and isolates removed (they
+ * turn shown text around), zero-width spaces and byte-order marks removed, and cut to
+ * `maxInboundChars`.
+ */
+export function cleanInboundText(text: string, max = maxInboundChars): string {
+  const cleaned = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u200B\uFEFF]/g, '');
+  return cleaned.length > max ? cleaned.slice(0, max) : cleaned;
+}

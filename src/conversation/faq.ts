@@ -13,6 +13,8 @@ import type { Middleware, Turn } from './turn.ts';
 
 /** Longest question kept for review: enough to understand it, not a pasted document. */
 const keptQuestionChars = 500;
+/** The same unanswered question is kept once in this time. */
+const keptOnceMs = 60 * 60 * 1000;
 /** One alert to the Women's Union per chat in this time: pressing again says it was sent. */
 const alertRepeatMs = 12 * 60 * 60 * 1000;
 
@@ -70,9 +72,10 @@ export function answerQuestion(faq: Faq): Middleware {
       await turn.reply(answerMessage(turn.t, faq.knowledge, reading.match.entry, turn.language, where, turn.event.chat.kind, Boolean(reading.signal)));
       return;
     }
-    await turn.db.unansweredQuestion.create({
-      data: { text: question.slice(0, keptQuestionChars), language: turn.language, areaId: where[0]?.id ?? null },
-    });
+    // Kept once an hour: a question asked again and again (one person's flood) does not bury the others.
+    const text = question.slice(0, keptQuestionChars);
+    const again = await turn.db.unansweredQuestion.findFirst({ where: { text, createdAt: { gte: new Date(Date.now() - keptOnceMs) } }, select: { id: true } });
+    if (!again) await turn.db.unansweredQuestion.create({ data: { text, language: turn.language, areaId: where[0]?.id ?? null } });
     await turn.reply(unknownMessage(turn.t, faq));
   };
 }

@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
+import { ChatGate } from './chat-gate.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { reserveSlot } from './outbox.ts';
 import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
@@ -94,27 +95,49 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
   };
 }
 
+/** Times a reply the platform throttled is sent again after the wait it was told. */
+const throttledRetries = 2;
+
 /**
  * `channel` with each send first taking a slot of its platform's clock, for sends outside the
- * outbox (replies, reminders). If the clock cannot be read the message still goes: a reply
- * matters more than the budget.
+ * outbox (replies, reminders), and keeping to the per-chat limits (ChatGate): replies to one chat
+ * queue behind each other, never faster than the platform allows, and one the platform still
+ * throttles is sent again after the wait it was told — never dropped. If the clock cannot be read
+ * the message still goes: a reply matters more than the budget. A chat id starting with "-" is a
+ * group (Telegram's numbering), for the per-group limit.
  */
 export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'delivery'>, log: Logger): Channel {
-  const interval = 1000 / ratesFor(config, channel.platform).perSecond;
+  const limits = ratesFor(config, channel.platform);
+  const interval = 1000 / limits.perSecond;
+  // A tenth under the platform's per-chat limit: two replies reserved a second apart may reach it closer together.
+  const gate = new ChatGate({ ...limits, perChatPerSecond: limits.perChatPerSecond * 0.9 });
+  const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+  /** Waits for this chat's next turn (reserved at once, so concurrent replies queue) and a platform slot. */
+  async function turn(chatId: string): Promise<void> {
+    const at = gate.nextAllowed(chatId, chatId.startsWith('-'), Date.now());
+    gate.record(chatId, at);
+    await sleep(at - Date.now());
+    try {
+      const slot = await reserveSlot(db, channel.platform, interval, Date.now());
+      await sleep(slot - Date.now());
+    } catch (error) {
+      log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');
+    }
+  }
+  let sends = 0;
   return {
     platform: channel.platform,
     maxTextLength: channel.maxTextLength,
     start: (handler) => channel.start(handler),
     stop: () => channel.stop(),
     async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
-      try {
-        const slot = await reserveSlot(db, channel.platform, interval, Date.now());
-        const wait = slot - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      } catch (error) {
-        log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');
+      if (++sends % 1000 === 0) gate.prune(Date.now());
+      for (let attempt = 0; ; attempt++) {
+        await turn(target.chatId);
+        const result = await channel.send(target, message);
+        if (result.ok || result.error.kind !== 'throttled' || attempt >= throttledRetries || result.sentMessageIds.length > 0) return result;
+        gate.block(target.chatId, Date.now() + result.error.retryAfterMs);
       }
-      return channel.send(target, message);
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { foldText } from '../faq/normalize.ts';
-import type { Db } from '../store/store.ts';
+import { withLock, type Db } from '../store/store.ts';
 
 const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const codeLength = 8;
@@ -93,18 +93,24 @@ export type Redeemed =
 export async function redeemInvite(db: Db, text: string, who: Redeemer, now = new Date()): Promise<Redeemed> {
   const chatKey = `${who.platform}:${who.chat.id}`;
   const wrongSince = new Date(now.getTime() - guessWindowMs);
-  const wrong = await db.auditLog.count({ where: { action: 'invite.wrong', entity: 'chat', entityId: chatKey, at: { gte: wrongSince } } });
-  if (wrong >= maxWrongGuesses) return { ok: false, reason: 'tooManyTries' };
-  const refuse = async (reason: 'malformed' | 'unknown' | 'used' | 'expired'): Promise<Redeemed> => {
-    await db.auditLog.create({ data: { at: now, actor: `${who.platform}:${who.sender.id}`, action: 'invite.wrong', entity: 'chat', entityId: chatKey, after: { reason } } });
-    return { ok: false, reason };
-  };
-  const code = normaliseCode(text);
-  if (!code) return refuse('malformed');
-  const invite = await db.inviteCode.findUnique({ where: { codeHash: hashOf(code) }, include: { group: true } });
-  if (!invite) return refuse('unknown');
-  if (invite.usedAt) return refuse('used');
-  if (invite.expiresAt <= now) return refuse('expired');
+  // The count and the record of a wrong code under one lock per chat: forty guesses at once are checked five times at most.
+  const checked = await withLock(db, `invite:${chatKey}`, async (tx) => {
+    const wrong = await tx.auditLog.count({ where: { action: 'invite.wrong', entity: 'chat', entityId: chatKey, at: { gte: wrongSince } } });
+    if (wrong >= maxWrongGuesses) return { ok: false, reason: 'tooManyTries' } as const;
+    const refuse = async (reason: 'malformed' | 'unknown' | 'used' | 'expired') => {
+      await tx.auditLog.create({ data: { at: now, actor: `${who.platform}:${who.sender.id}`, action: 'invite.wrong', entity: 'chat', entityId: chatKey, after: { reason } } });
+      return { ok: false, reason } as const;
+    };
+    const code = normaliseCode(text);
+    if (!code) return refuse('malformed');
+    const found = await tx.inviteCode.findUnique({ where: { codeHash: hashOf(code) }, include: { group: true } });
+    if (!found) return refuse('unknown');
+    if (found.usedAt) return refuse('used');
+    if (found.expiresAt <= now) return refuse('expired');
+    return { ok: true, invite: found } as const;
+  });
+  if (!checked.ok) return checked;
+  const { invite } = checked;
   const role = invite.role as Role;
 
   return db.$transaction(async (tx) => {

@@ -78,12 +78,13 @@ export async function exportRows(
 const headers = (t: Translate) => columns.map((c) => t(`ops:export.column.${c}`));
 
 /**
- * A CSV text cell that a spreadsheet would run as a formula ("=…", "+…", "-…", "@…") is prefixed
- * with an apostrophe, so a note typed in a chat can never become a formula in someone's Excel. XLSX
- * needs none: exceljs writes text as text cells, which Excel never runs ("- 3 người vắng" stays as typed).
+ * A CSV text cell a spreadsheet could run as a formula is neutralised: an apostrophe goes before
+ * "=", "+", "-", "@" (and tab or carriage return) at its start and after any character a
+ * spreadsheet may split cells on (",", ";", tab, "|") — a spreadsheet set to ";" would otherwise
+ * read "x;=cmd|' /C calc'!A0" as a second cell that runs. XLSX needs none of this: exceljs writes text as text cells ("- 3 người vắng" stays as typed).
  */
-function safeCell(value: string | number): string | number {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+export function safeCell(value: string | number): string | number {
+  return typeof value === 'string' ? value.replace(/(^|[,;\t|])(\s*)(?=[=+\-@\t\r])/g, "$1$2'") : value;
 }
 
 /** CSV text of `rows` (the first one the header), every cell made safe, with a byte-order mark so that Excel opens the Vietnamese text as UTF-8. */

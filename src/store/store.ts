@@ -154,3 +154,18 @@ async function openPostgres(databaseUrl: string, language?: string): Promise<Sto
     close: () => prisma.$disconnect(),
   };
 }
+
+/** A transaction's client, for helpers that run inside one. */
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/**
+ * Runs `work` in a transaction that holds a lock on `key` (a PostgreSQL advisory lock, released at
+ * the end): two calls with the same key run one after the other, in every process on the database.
+ * For a limit that must hold under concurrency (count, then insert).
+ */
+export function withLock<T>(db: Db, key: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT pg_advisory_xact_lock(hashtext(${key}))) AS locked`;
+    return work(tx);
+  });
+}

@@ -8,7 +8,7 @@
  * an alphabet without look-alikes; a chat that keeps sending wrong codes is made to wait.
  */
 import { randomInt } from 'node:crypto';
-import type { Db } from '../store/store.ts';
+import { withLock, type Db } from '../store/store.ts';
 
 const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const digits = '23456789';
@@ -69,13 +69,19 @@ export type CodeLookup =
   | { kind: 'unknown' }
   | { kind: 'tooManyTries' };
 
-/** The group a code opens. Wrong codes are counted per chat; after five in an hour the chat waits. */
+/**
+ * The group a code opens. Wrong codes are counted per chat; after five in an hour the chat waits.
+ * The count and the record of a wrong code happen under one lock per chat, so that forty guesses
+ * sent at once are still checked five times at most.
+ */
 export async function lookupJoinCode(db: Db, code: string, chatKey: string, now = new Date()): Promise<CodeLookup> {
-  const wrong = await db.auditLog.count({ where: { action: 'joincode.wrong', entity: 'chat', entityId: chatKey, at: { gte: new Date(now.getTime() - guessWindowMs) } } });
-  if (wrong >= maxWrongGuesses) return { kind: 'tooManyTries' };
-  const group = await db.communicationGroup.findUnique({ where: { joinCode: code }, select: { id: true, name: true, areaId: true } });
-  if (group) return { kind: 'group', group };
-  const retired = await db.retiredJoinCode.findUnique({ where: { code }, include: { group: { select: { id: true, name: true } } } });
-  await db.auditLog.create({ data: { at: now, actor: 'chat', action: 'joincode.wrong', entity: 'chat', entityId: chatKey, after: { replaced: Boolean(retired) } } });
-  return retired ? { kind: 'replaced', group: retired.group } : { kind: 'unknown' };
+  return withLock(db, `joincode:${chatKey}`, async (tx) => {
+    const wrong = await tx.auditLog.count({ where: { action: 'joincode.wrong', entity: 'chat', entityId: chatKey, at: { gte: new Date(now.getTime() - guessWindowMs) } } });
+    if (wrong >= maxWrongGuesses) return { kind: 'tooManyTries' } as const;
+    const group = await tx.communicationGroup.findUnique({ where: { joinCode: code }, select: { id: true, name: true, areaId: true } });
+    if (group) return { kind: 'group', group } as const;
+    const retired = await tx.retiredJoinCode.findUnique({ where: { code }, include: { group: { select: { id: true, name: true } } } });
+    await tx.auditLog.create({ data: { at: now, actor: 'chat', action: 'joincode.wrong', entity: 'chat', entityId: chatKey, after: { replaced: Boolean(retired) } } });
+    return retired ? ({ kind: 'replaced', group: retired.group } as const) : ({ kind: 'unknown' } as const);
+  });
 }

@@ -32,10 +32,10 @@ export function jsonAnswer(status: number, body: unknown): Answer {
   return { status, contentType: 'application/json', body: JSON.stringify(body) };
 }
 
-/** The HTML page an nginx front answers with on 502, as Bot API gateways do. */
-export function badGatewayAnswer(): Answer {
+/** The HTML page an nginx front answers with on 502 (or another status), as Bot API gateways do. */
+export function badGatewayAnswer(status = 502): Answer {
   return {
-    status: 502,
+    status,
     contentType: 'text/html',
     body:
       '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +

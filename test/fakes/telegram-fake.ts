@@ -128,6 +128,8 @@ export type TelegramFault =
   | { kind: 'deactivated' }
   | { kind: 'migrated'; newChatId: number | string }
   | { kind: 'serverError'; status?: 500 | 502 }
+  /** A gateway's HTML page with a status below 500 (a proxy's 403 or 413): not JSON. */
+  | { kind: 'gatewayPage'; status: number }
   | { kind: 'slow'; ms: number }
   | { kind: 'drop' };
 
@@ -746,6 +748,8 @@ export class FakeTelegram {
         throw fail(400, 'Bad Request: group chat was upgraded to a supergroup chat', {
           migrate_to_chat_id: Number(fault.newChatId),
         });
+      case 'gatewayPage':
+        throw new ApiFail(badGatewayAnswer(fault.status));
       case 'serverError':
         throw new ApiFail(
           fault.status === 502

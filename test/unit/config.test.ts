@@ -35,12 +35,31 @@ describe('configuration', () => {
     expect(load({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: null });
   });
 
-  it('names the variable, what is expected and what was given, on one line', () => {
+  it('names the variable and what is expected on one line, never the value (it may be a secret)', () => {
     const message = problem({ PORT: 'abc' });
     expect(message.split('\n')).toHaveLength(1);
     expect(message).toContain('PORT');
     expect(message).toContain('65535');
-    expect(message).toContain('"abc"');
+    expect(message).not.toContain('abc');
+  });
+
+  it('a malformed token, secret or database address with a password is never echoed', () => {
+    const secrets = {
+      TELEGRAM_BOT_TOKEN: '123456:short-secret-token',
+      TELEGRAM_WEBHOOK_SECRET: 'has spaces and s3cr3t',
+      ZALO_BOT_TOKEN: 'zalo-secret-without-id',
+      DATABASE_URL: 'mysql://loaban:Pa55word@db.example.org/loaban',
+    };
+    const message = problem(secrets);
+    expect(message.split('\n')).toHaveLength(4);
+    for (const value of ['short-secret-token', 's3cr3t', 'zalo-secret-without-id', 'Pa55word']) expect(message).not.toContain(value);
+  });
+
+  it('a webhook secret shorter than 16 characters is refused: it could be guessed', () => {
+    const telegram = { TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram' };
+    expect(problem({ ...telegram, TELEGRAM_WEBHOOK_SECRET: 'a' })).toMatch(/TELEGRAM_WEBHOOK_SECRET.*16/);
+    expect(load({ ...telegram, TELEGRAM_WEBHOOK_SECRET: 'a'.repeat(16) }).telegram?.webhookSecret).toBe('a'.repeat(16));
+    expect(problem({ ZALO_BOT_TOKEN: '123:abcdefghij', ZALO_WEBHOOK_URL: 'https://bot.example.org/zalo', ZALO_WEBHOOK_SECRET: 'eight888' })).toMatch(/ZALO_WEBHOOK_SECRET.*16/);
   });
 
   it('reports every bad variable, one line each', () => {
@@ -54,10 +73,15 @@ describe('configuration', () => {
     expect(message).toContain('TELEGRAM_WEBHOOK_SECRET');
   });
 
-  it('a platform token turns the sandbox off unless asked for', () => {
+  it('a platform token turns the sandbox off; SANDBOX=on beside a token is refused with why (its demo admin could message every real group)', () => {
     const token = { TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' };
     expect(load(token)).toMatchObject({ sandbox: false, telegram: { apiRoot: 'https://api.telegram.org', webhookUrl: null } });
-    expect(load({ ...token, SANDBOX: 'on' }).sandbox).toBe(true);
+    const message = problem({ ...token, SANDBOX: 'on' });
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(/SANDBOX=on/);
+    expect(message).toMatch(/TELEGRAM_BOT_TOKEN/);
+    expect(load({ ...token, SANDBOX: 'off' }).sandbox).toBe(false);
+    expect(load({ SANDBOX: 'on' }).sandbox).toBe(true);
   });
 
   it('quiet hours can be switched off', () => {

@@ -1,5 +1,10 @@
-/** The sandbox's web chat: the page, who one can play, transcripts, sending, and a live stream. */
+/**
+ * The sandbox's web chat: the page, who one can play, transcripts, sending, and a live stream.
+ * A demo only: it answers only to a Host that is an address, localhost or PUBLIC_URL's name, so a
+ * web page elsewhere cannot reach a local sandbox through DNS rebinding.
+ */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bundle, translator } from '../../i18n.ts';
@@ -17,7 +22,13 @@ const sendBody = z.object({
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 
-export function registerSandboxRoutes(http: FastifyInstance, deps: { db: Db; channel: SandboxChannel; language?: string }) {
+/** A Host header a sandbox may answer: an IP address, localhost, or the public address's name. */
+export function sandboxHostAllowed(hostname: string, publicUrl: string | null): boolean {
+  const name = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return isIP(name) !== 0 || name === 'localhost' || (publicUrl !== null && name === new URL(publicUrl).hostname.toLowerCase());
+}
+
+export function registerSandboxRoutes(http: FastifyInstance, deps: { db: Db; channel: SandboxChannel; language?: string; publicUrl?: string | null }) {
   const language = deps.language ?? 'vi';
   const t = translator(language);
   const strings = JSON.stringify(bundle('sandbox', language)).replace(/</g, '\\u003c');
@@ -25,6 +36,10 @@ export function registerSandboxRoutes(http: FastifyInstance, deps: { db: Db; cha
   const streams = new Set<() => void>();
   http.addHook('onClose', async () => {
     for (const end of streams) end();
+  });
+  // Every route of this server, the dashboard's sandbox login included: the whole server is a demo.
+  http.addHook('onRequest', async (req, reply) => {
+    if (!sandboxHostAllowed(req.hostname.replace(/:\d+$/, ''), deps.publicUrl ?? null)) return reply.code(403).type('text/plain; charset=utf-8').send(t('sandbox:badHost'));
   });
 
   http.get('/', async (_req, reply) => reply.redirect('/sandbox'));

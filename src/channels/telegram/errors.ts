@@ -1,10 +1,20 @@
-/** Every way a Telegram call can fail, mapped to the SendError the outbox understands. */
+/**
+ * Every way a Telegram call can fail, mapped to the SendError the outbox understands. The reason
+ * kept is redacted: telegraf puts the request's address, and so the bot token, in the message of
+ * an answer that is not JSON (a gateway's HTML page).
+ */
 import { TelegramError } from 'telegraf';
+import { redactText } from '../../redact.ts';
 import type { SendError } from '../channel.ts';
 
 const goneChat = /chat not found|user not found|bot was kicked|bot was blocked|user is deactivated|peer_id_invalid|have no rights to send/i;
 
 export function toSendError(error: unknown): SendError {
+  const mapped = mapError(error);
+  return { ...mapped, reason: redactText(mapped.reason).slice(0, 300) };
+}
+
+function mapError(error: unknown): SendError {
   if (error instanceof TelegramError) {
     const reason = `${error.code} ${error.description}`;
     const moved = error.parameters?.migrate_to_chat_id;

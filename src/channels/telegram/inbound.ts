@@ -1,7 +1,32 @@
 /** Telegram updates → platform-neutral InboundEvents. Returns null for updates the bot ignores. */
 import type { Update, Message, User, Chat } from 'telegraf/types';
+import { z } from 'zod';
 import type { ChatKind, InboundEvent } from '../channel.ts';
 import { parseCommand } from '../text.ts';
+
+const user = z.looseObject({ id: z.number().int(), first_name: z.string().optional(), last_name: z.string().optional(), username: z.string().optional() });
+const chat = z.looseObject({ id: z.number().int(), type: z.enum(['private', 'group', 'supergroup', 'channel']), title: z.string().optional() });
+const message = z.looseObject({
+  message_id: z.number().int(),
+  date: z.number().int(),
+  chat,
+  from: user.optional(),
+  text: z.string().optional(),
+  caption: z.string().optional(),
+});
+const member = z.looseObject({ status: z.string() });
+/** The fields of an update that the bot reads, with their types; anything else is passed over. */
+const readableUpdate = z.looseObject({
+  update_id: z.number().int(),
+  message: message.optional(),
+  callback_query: z.looseObject({ id: z.string(), from: user, data: z.string().optional(), message: message.optional() }).optional(),
+  my_chat_member: z.looseObject({ chat, from: user, date: z.number().int(), old_chat_member: member, new_chat_member: member }).optional(),
+});
+
+/** True when `body` is an update whose parts the bot reads have the types Telegram documents. */
+export function isReadableUpdate(body: unknown): body is Update {
+  return readableUpdate.safeParse(body).success;
+}
 
 /** Who the bot is, from getMe: needed to see commands and mentions addressed to it. */
 export interface BotIdentity {

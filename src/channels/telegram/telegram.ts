@@ -13,7 +13,7 @@ import type { Channel, InboundEvent, InboundHandler, OutboundMessage, SendResult
 import { splitText } from '../text.ts';
 import { registerWebhook } from '../webhook.ts';
 import { toSendError } from './errors.ts';
-import { toInboundEvent, type BotIdentity } from './inbound.ts';
+import { isReadableUpdate, toInboundEvent, type BotIdentity } from './inbound.ts';
 
 export interface TelegramOptions {
   token: string;
@@ -62,7 +62,7 @@ export class TelegramChannel implements Channel {
         secret: options.webhook.secret,
         log: this.log,
         handle: async (body) => {
-          if (!isUpdate(body)) return false;
+          if (!isReadableUpdate(body)) return false;
           const event = this.handler ? toInboundEvent(body, this.me) : null;
           if (event) await this.handleEvent(event, body);
           return true;
@@ -175,6 +175,7 @@ export class TelegramChannel implements Channel {
   }
 
   private async dispatch(update: Update): Promise<void> {
+    if (!isReadableUpdate(update)) return void this.log.warn({ updateId: (update as { update_id?: unknown }).update_id }, 'malformed update passed over');
     const event = toInboundEvent(update, this.me);
     if (event) await this.handleEvent(event, update);
   }
@@ -193,8 +194,4 @@ export class TelegramChannel implements Channel {
       this.inFlight.delete(work);
     }
   }
-}
-
-function isUpdate(body: unknown): body is Update {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) && Number.isInteger((body as { update_id?: unknown }).update_id);
 }

@@ -5,6 +5,7 @@
  * the HTTP status is the fallback (a gateway's HTML 502 has no body code).
  */
 import { isAxiosError } from 'axios';
+import { redactText } from '../../redact.ts';
 import type { SendError } from '../channel.ts';
 
 /** One Zalo API call, read: its `result`, or the failure with Zalo's code (null when there was no answer). */
@@ -47,7 +48,9 @@ function retryHintMs(body: Record<string, unknown> | null, headers: Record<strin
 }
 
 /** The SendError for a Zalo error code (an HTTP status when the body had none). */
-export function errorForCode(code: number, description: string, retryAfterMs: number): SendError {
+export function errorForCode(code: number, text: string, retryAfterMs: number): SendError {
+  // Zalo's description may repeat what it was sent: never store a secret from it.
+  const description = redactText(text).slice(0, 300);
   if (code === 429) return { kind: 'throttled', retryAfterMs, reason: description };
   // Blocked, unfollowed, not allowed to message this person: never retry this chat.
   if (code === 403) return { kind: 'stopped', reason: description };
@@ -72,7 +75,7 @@ export function readAnswer(
   const code = bodyCode !== null && ((bodyCode >= 100 && bodyCode < 600) || httpOk) ? bodyCode : httpOk ? null : status;
   const description =
     typeof body?.description === 'string' && body.description !== '' ? body.description : `HTTP ${status}${bodyCode !== null ? `, error_code ${bodyCode}` : ''}`;
-  if (code === null) return { ok: false, code: null, error: { kind: 'transient', reason: `unreadable answer: ${description}` } };
+  if (code === null) return { ok: false, code: null, error: { kind: 'transient', reason: redactText(`unreadable answer: ${description}`).slice(0, 300) } };
   return { ok: false, code, error: errorForCode(code, description, retryHintMs(body, headers) ?? defaultRetryAfterMs) };
 }
 
@@ -87,5 +90,5 @@ export function requestFailure(error: unknown): ZaloOutcome {
     reason = error instanceof Error ? error.message : String(error);
   }
   // Never the axios error itself: its config holds the URL, and the URL holds the bot token.
-  return { ok: false, code: null, error: { kind: 'transient', reason } };
+  return { ok: false, code: null, error: { kind: 'transient', reason: redactText(reason).slice(0, 300) } };
 }
