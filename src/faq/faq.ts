@@ -39,15 +39,16 @@ export const answerOverDanger = 0.8;
 
 /**
  * Reads a message: danger first, then the best answer if the matcher is sure enough. A message
- * that speaks of danger gets its safety reply unless it is very surely (`answerOverDanger`) asking
- * what an entry not about danger answers (support for victims, prevention, counselling for a man
+ * that speaks of danger gets its safety reply unless it names no one and is very surely
+ * (`answerOverDanger`) asking what an entry not about danger answers (support for victims, prevention, counselling for a man
  * who hits); a category marked `beforeAnswers` (self-harm) gets its reply whatever else is asked.
  */
 export function readMessage(faq: Faq, text: string): Reading {
   const signal = faq.knowledge.safety.detect(text);
   const best = faq.matcher.best(text);
   const sure = best && best.confidence >= faq.matcher.threshold ? best : null;
-  const answerInstead = sure && !sure.entry.safety && sure.confidence >= answerOverDanger;
+  // Only a message that names no one: "con em bị lạm dụng" is a disclosure, whatever entry it resembles.
+  const answerInstead = signal?.general && sure && !sure.entry.safety && sure.confidence >= answerOverDanger;
   if (signal && (!answerInstead || faq.knowledge.safety.beforeAnswers.has(signal.category))) return { kind: 'safety', signal };
   if (sure) return signal ? { kind: 'answer', match: sure, signal } : { kind: 'answer', match: sure };
   return { kind: 'unknown', best };

@@ -129,7 +129,8 @@ export function safetyMessage(t: Translate, knowledge: Knowledge, kind: ChatKind
   if (kind === 'group') return { text: withinOneScreen(safetyReplyText(knowledge.safety, signal.category, 'group', language), near, '') };
   // The offer of a call back needs to know whose Women's Union to tell.
   const known = places.length > 0;
-  const text = withinOneScreen(safetyReplyText(knowledge.safety, signal.category, signal.atRisk, language), near, known ? t('safety.callBack') : '');
+  const audience = signal.writerIsChild ? 'childSelf' : signal.atRisk;
+  const text = withinOneScreen(safetyReplyText(knowledge.safety, signal.category, audience, language), near, known ? t('safety.callBack') : '');
   const callBack = known ? [[{ label: t('safety.alertButton'), data: faqData.alert }]] : [];
   return { text, buttons: [...callBack, [{ label: t('safety.moreButton'), data: faqData.safetyMore }]] };
 }

@@ -16,7 +16,7 @@ import { compilePattern, normalizePattern, PatternError, safetyDetector, type At
  * A safety reply must leave room on one phone screen (600 characters) for the area's emergency
  * lines and the call-back offer.
  */
-export const maxSafetyReplyChars = 360;
+export const maxSafetyReplyChars = 340;
 
 const text = z.string().trim().min(1);
 const pattern = text;
@@ -37,7 +37,7 @@ const commonSchema = z.strictObject({
     self: z.array(pattern).min(1),
   }),
   questions: z.array(pattern).default([]),
-  replies: z.strictObject({ child: localText, other: localText, group: localText }),
+  replies: z.strictObject({ child: localText, childSelf: localText, other: localText, group: localText }),
 });
 
 const categorySchema = z.strictObject({
@@ -45,7 +45,7 @@ const categorySchema = z.strictObject({
   beforeAnswers: z.boolean().default(false),
   signals: z.array(z.union([pattern, z.array(pattern).min(2)])).min(1),
   lookalikes: z.array(pattern).default([]),
-  replies: z.strictObject({ self: localText, child: localText.optional(), other: localText.optional(), group: localText.optional() }),
+  replies: z.strictObject({ self: localText, child: localText.optional(), childSelf: localText.optional(), other: localText.optional(), group: localText.optional() }),
   examples: z.array(text).min(3),
   counterExamples: z.array(text).min(1),
 });
@@ -53,8 +53,10 @@ const categorySchema = z.strictObject({
 export interface SafetyReplies {
   /** To the person at risk, in a private chat. */
   self: LocalText;
-  /** When a child is at risk (the writer may be the child): 111 first. */
+  /** When a child is at risk, to the adult who writes: 111 first. */
   child: LocalText;
+  /** When the writer is the child at risk: 111 first, spoken to her. */
+  childSelf: LocalText;
   /** To a bystander who writes about another adult. */
   other: LocalText;
   /** In a group chat: short, discreet, repeating nothing. */
@@ -70,7 +72,7 @@ export interface SafetyContent {
 }
 
 /** The reply for `category` and who is at risk (or the group's), in `language` or else Vietnamese. */
-export function safetyReplyText(content: SafetyContent, category: string, audience: AtRisk | 'group', language: string): string {
+export function safetyReplyText(content: SafetyContent, category: string, audience: AtRisk | 'childSelf' | 'group', language: string): string {
   const replies = content.replies.get(category);
   if (!replies) throw new Error(`no safety replies for the category "${category}"`);
   const reply = replies[audience];

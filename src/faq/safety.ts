@@ -13,6 +13,7 @@
  *   *              one to three words of anything: "ep * quan he" finds "ép con gái tôi quan hệ"
  *   (a|b c|)       one of the choices (choices may hold choices); an empty choice makes it optional
  *   {n<18}         a number under 18, in digits or words: "14", "mười bốn"; {d<18}: digits only
+ *   =tự =vẫn       "=" before a word: only that word with exactly these marks ("tu van" is "tư vấn" too)
  * A signal is one pattern, or a list of patterns that must all appear somewhere in the message.
  * Look-alikes ("đánh bài", "cười muốn chết") are cut out before signals are looked for.
  * A miss can cost a life and a false alarm costs a moment, so the signals lean towards answering.
@@ -31,6 +32,10 @@ export interface SafetySignal {
   /** The most urgent category the message speaks of (the id of its file in content/safety/). */
   category: string;
   atRisk: AtRisk;
+  /** The child at risk is the writer ("em mới 14 tuổi"): the reply speaks to her, not to a carer. */
+  writerIsChild?: true;
+  /** The message names no one ("phụ nữ bị bạo lực được hỗ trợ gì"): it may be a question the FAQ answers. */
+  general?: true;
 }
 
 /** Reads a message for danger: the most urgent category and who is at risk, or null. */
@@ -144,9 +149,9 @@ function wordsOf(text: string): string {
 /** A pattern as it is compiled: lower case, marks and syntax kept: "(Chồng|CK) đánh *" → "(chồng|ck) đánh *". */
 export function normalizePattern(pattern: string): string {
   return pattern
-    .split(/(\(|\)|\||\*|\{[^}]*\})/)
+    .split(/(\(|\)|\||\*|=|\{[^}]*\})/)
     .map((part) => {
-      if (/^(\(|\)|\||\*|\{[^}]*\})$/.test(part)) return part;
+      if (/^(\(|\)|\||\*|=|\{[^}]*\})$/.test(part)) return part;
       // Spaces around a run of words are kept, and only they: "{d<18}t" stays one word.
       const words = wordsOf(part);
       return words === '' ? (part === '' ? '' : ' ') : `${/^\s/.test(part) ? ' ' : ''}${words}${/\s$/.test(part) ? ' ' : ''}`;
@@ -191,6 +196,7 @@ function parseSequence(tokens: string[], at: { i: number }, numbers: ReadonlyMap
         const words = number[1] === 'n' && number[3] === '' ? numbers : new Map<string, number>();
         parts.push({ re: `${numberPattern(Number(number[2]), words)}${number[3]} `, empty: false });
       } else if (/[{}<>]/.test(token)) throw new PatternError(`"${token}" is not a number pattern: write {n<18} or {d<18}`);
+      else if (token.startsWith('=') && token.length > 1) parts.push({ re: `${escape(token.slice(1))} `, empty: false });
       else parts.push({ re: `${wordPattern(token)} `, empty: false });
     }
   }
@@ -242,14 +248,14 @@ function without(text: string, lookalikes: RegExp[]): string {
  * Who is at risk in `text` (padded, look-alikes cut), or null when the message names no one: see
  * AtRiskPatterns for the order.
  */
-function whoIsAtRisk(message: string, who: Record<keyof AtRiskPatterns, RegExp[]>): { atRisk: AtRisk; named: boolean } | null {
+function whoIsAtRisk(message: string, who: Record<keyof AtRiskPatterns, RegExp[]>): { atRisk: AtRisk; named: boolean; writerIsChild?: true } | null {
   const any = (patterns: RegExp[], t: string) => patterns.some((p) => p.test(t));
   const text = without(message, who.nobody);
   if (any(who.withChild, text)) return { atRisk: 'self', named: true };
   if (any(who.child, text)) return { atRisk: 'child', named: true };
   // "hàng xóm em", "chị gái tôi": the "em", "tôi" there is the writer's, not the one at risk.
   const others = without(text, who.other);
-  if (any(who.self, others)) return { atRisk: any(who.minorAge, text) ? 'child' : 'self', named: true };
+  if (any(who.self, others)) return any(who.minorAge, text) ? { atRisk: 'child', named: true, writerIsChild: true } : { atRisk: 'self', named: true };
   if (others !== text) return { atRisk: any(who.minorAge, text) ? 'child' : 'other', named: true };
   return any(who.minorAge, text) ? { atRisk: 'child', named: false } : null;
 }
@@ -280,7 +286,12 @@ export function safetyDetector(patterns: SafetyPatterns, spelling: ChatSpelling)
           const found = whoIsAtRisk(forms[0]!, who);
           // "chồng đánh vợ bị phạt thế nào", "cưới lúc 15 tuổi có hại gì": a question that names no one.
           if (!found?.named && questions.some((q) => q.test(forms[0]!))) return null;
-          return { category: category.id, atRisk: found?.atRisk ?? 'self' };
+          return {
+            category: category.id,
+            atRisk: found?.atRisk ?? 'self',
+            ...(found?.writerIsChild ? { writerIsChild: true as const } : {}),
+            ...(found?.named ? {} : { general: true as const }),
+          };
         }
       }
     }

@@ -4,8 +4,9 @@
  * unanswered, and the latency of reading one message with 500 entries loaded (the shipped ones plus
  * generated ones). On the safety test sets of test/fixtures/safety/ it measures, per category of
  * danger, recall (the message gets its category's reply) and detection (any safety reply), false
- * alarms on look-alikes, and how often who is at risk is read right. heldout-2.jsonl was written by
- * someone who had not seen the patterns; its figures before any tuning on it are in the README.
+ * alarms on look-alikes, and how often who is at risk is read right. heldout.jsonl and heldout-2.jsonl
+ * were written by people who had not seen the patterns, review.jsonl by a hostile reviewer; the
+ * figures before any tuning on them are in the README.
  * Misses go to stderr; the last line on stdout is one JSON object.
  */
 import { readFileSync } from 'node:fs';
@@ -144,7 +145,7 @@ function safetySet(files: string[]) {
     atRiskRight: round3(whoRight / Math.max(1, detected)),
   };
 }
-const safetyFiles = ['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl'];
+const safetyFiles = ['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl'];
 // The targets hold on all of them together; each is also reported on its own (misses on stderr once, from the whole).
 const safetyAll = safetySet(safetyFiles);
 const quiet = process.stderr.write.bind(process.stderr);

@@ -191,8 +191,11 @@ describe('Telegram by webhook', () => {
     expect(await bot.store.prisma.processedUpdate.count({ where: { platform: 'telegram', updateId: '990001' } })).toBe(0);
   });
 
-  it('answers 400 to a malformed, non-JSON, oversized or foreign body, and keeps serving', async () => {
-    for (const body of ['{"update_id": 1, ', 'not json at all', JSON.stringify([1, 2]), JSON.stringify({ hello: 'world' }), `{"update_id":5,"x":"${'a'.repeat(1_100_000)}"}`]) {
+  it('answers 400 to a malformed, non-JSON, oversized or foreign body, or an update with no chat or a text that is not text, and keeps serving', async () => {
+    const noChat = { update_id: 6, message: { message_id: 1, date: 1, from: { id: 7, first_name: 'X' }, text: 'hi' } };
+    const textNotString = { update_id: 7, message: { message_id: 1, date: 1, chat: { id: 7, type: 'private' }, text: 42 } };
+    const chatIdNotNumber = { update_id: 8, message: { message_id: 1, date: 1, chat: { id: { $gt: 0 }, type: 'private' }, text: 'hi' } };
+    for (const body of ['{"update_id": 1, ', 'not json at all', JSON.stringify([1, 2]), JSON.stringify({ hello: 'world' }), `{"update_id":5,"x":"${'a'.repeat(1_100_000)}"}`, JSON.stringify(noChat), JSON.stringify(textNotString), JSON.stringify(chatIdNotNumber)]) {
       expect((await bot.fake.postToWebhook(body)).status, body.slice(0, 30)).toBe(400);
     }
     bot.fake.textMessage({ chatId: 603, from: { id: 603, first_name: 'Sông' }, text: '/start' });

@@ -63,6 +63,12 @@ describe('the private safety reply', () => {
     expect(safetyMessage(t, knowledge, 'private', places, { category: 'sexual', atRisk: 'self' }, 'vi').text).toMatch(/72 giờ[\s\S]*|không phải lỗi của bạn/);
   });
 
+  it('a child who writes about herself is spoken to, not told what a carer should do', () => {
+    const text = safetyMessage(t, knowledge, 'private', places, { category: 'violence', atRisk: 'child', writerIsChild: true }, 'vi').text;
+    expect(text).toMatch(/^Em không có lỗi[\s\S]*111/);
+    expect(text).not.toContain('Đưa trẻ');
+  });
+
   it('where the asker\'s village is unknown: no call-back offer (nobody to tell), still the button to more places', () => {
     const reply = safetyMessage(t, knowledge, 'private', [], { category: 'violence', atRisk: 'self' }, 'vi');
     expect(labels(reply)).toEqual(['Xem thêm nơi giúp đỡ']);

@@ -36,7 +36,12 @@ describe('the messages the issue found unanswered get the reply of their kind', 
     ['con bé bị ông hàng xóm dâm ô', 'sexual', 'child'],
     ['hàng xóm em bị chồng đánh', 'violence', 'other'],
   ])('"%s" → %s, %s at risk', (message, category, atRisk) => {
-    expect(detect(message)).toEqual({ category, atRisk });
+    expect(detect(message)).toMatchObject({ category, atRisk });
+  });
+
+  it('a girl who says she is under 18 is answered as the child at risk herself', () => {
+    expect(detect('bố mẹ ép em lấy chồng mà em mới 14 tuổi')).toEqual({ category: 'marriage', atRisk: 'child', writerIsChild: true });
+    expect(detect('con bé 13 tuổi có bầu với ông hàng xóm')?.writerIsChild).toBeUndefined();
   });
 
   it.each([
@@ -102,7 +107,7 @@ describe('how people really write it', () => {
 });
 
 describe('the test set of villagers\' messages gets the safety reply of its kind (npm run bench:faq reports the same)', () => {
-  const sets = ['messages.jsonl', 'heldout.jsonl'].flatMap((file) =>
+  const sets = ['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl'].flatMap((file) =>
     readFileSync(path.join(projectRoot, 'test/fixtures/safety', file), 'utf8')
       .trim()
       .split('\n')
@@ -191,7 +196,7 @@ describe('a safety content mistake is named with its file and line', () => {
       expect(error).toBeInstanceOf(ContentError);
       message = (error as Error).message;
     }
-    expect(message).toMatch(/zz-test\.yaml:7: replies\.self\.vi: at most 360 characters/);
+    expect(message).toMatch(/zz-test\.yaml:7: replies\.self\.vi: at most 340 characters/);
     // Fixed the reply, the patterns and examples are checked.
     writeFileSync(path.join(dir, 'safety', 'zz-test.yaml'), readFileSync(path.join(dir, 'safety', 'zz-test.yaml'), 'utf8').replace('x'.repeat(400), 'Gọi 113.'));
     try {
