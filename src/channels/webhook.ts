@@ -35,7 +35,7 @@ const maxDelayMs = 5_000;
 const maxTracked = 10_000;
 
 /** Per address: how many wrong secrets lately; the delay its next 401 waits. */
-export class FailureBrake {
+class FailureBrake {
   private readonly failures = new Map<string, { count: number; since: number }>();
 
   constructor(private readonly now = () => Date.now()) {}

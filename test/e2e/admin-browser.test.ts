@@ -6,16 +6,15 @@
  * logs in, sees who has not reported, sends a message to one commune now, watches it arrive in
  * the villages' chats, and downloads the quarter's XLSX, which reads back.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
 import { startCli, type Running } from '../support/cli.ts';
 
-const chromiumPath = '/usr/bin/chromium';
-const haveChromium = existsSync(chromiumPath);
 
 const admin = { personaKey: 'demo-admin-hoa-ban', chatId: 'private:demo-admin-hoa-ban' };
 const districtAdmin = { personaKey: 'demo-admin-district', chatId: 'private:demo-admin-district' };
@@ -50,11 +49,10 @@ describe('the dashboard in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${chromiumPath} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+    browser = await launchChromium();
     // PUBLIC_URL empty: links point at this very server.
     // QUIET_HOURS off: "send now" must arrive whatever the hour the test runs at (quiet hours have their own tests).
     app = await startCli({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'loaban-admin-')), PUBLIC_URL: '', QUIET_HOURS: 'off' }, 120_000);
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   }, 180_000);
 
   afterAll(async () => {

@@ -3,14 +3,14 @@
  * Chromium through playwright-core) at 390 × 844 against the real `loaban start`. The reply to
  * "ck e dang danh e" fits one screen with its buttons; "Xem thêm nơi giúp đỡ" opens the rest.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
 import { startCli, type Running } from '../support/cli.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const phone = { width: 390, height: 844 };
 
 // A missing Chromium fails the run with how to install it (.ci/run installs it).
@@ -19,9 +19,8 @@ describe('the safety reply on a phone', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+    browser = await launchChromium();
     app = await startCli({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'loaban-safety-')), PUBLIC_URL: '' }, 120_000);
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   }, 180_000);
 
   afterAll(async () => {
