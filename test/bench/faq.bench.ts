@@ -5,7 +5,7 @@
  * generated ones). On the safety test sets of test/fixtures/safety/ it measures, per category of
  * danger, recall (the message gets its category's reply) and detection (any safety reply), false
  * alarms on look-alikes, and how often who is at risk is read right. heldout.jsonl and heldout-2.jsonl
- * were written by people who had not seen the patterns, review.jsonl by a hostile reviewer; the
+ * were written by people who had not seen the patterns, review.jsonl and review-2.jsonl by reviewers; the
  * figures before any tuning on them are in the README.
  * Misses go to stderr; the last line on stdout is one JSON object.
  */
@@ -145,7 +145,7 @@ function safetySet(files: string[]) {
     atRiskRight: round3(whoRight / Math.max(1, detected)),
   };
 }
-const safetyFiles = ['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl'];
+const safetyFiles = ['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl', 'review-2.jsonl'];
 // The targets hold on all of them together; each is also reported on its own (misses on stderr once, from the whole).
 const safetyAll = safetySet(safetyFiles);
 const quiet = process.stderr.write.bind(process.stderr);

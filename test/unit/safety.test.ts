@@ -107,7 +107,7 @@ describe('how people really write it', () => {
 });
 
 describe('the test set of villagers\' messages gets the safety reply of its kind (npm run bench:faq reports the same)', () => {
-  const sets = ['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl'].flatMap((file) =>
+  const sets = ['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl', 'review-2.jsonl'].flatMap((file) =>
     readFileSync(path.join(projectRoot, 'test/fixtures/safety', file), 'utf8')
       .trim()
       .split('\n')
