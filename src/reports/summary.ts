@@ -31,26 +31,30 @@ export function periodQuarters(p: Period): Quarter[] {
   return p.kind === 'quarter' ? [p.quarter] : ([1, 2, 3, 4] as const).map((quarter) => ({ year: p.year, quarter }));
 }
 
-export type DeadlineKind = 'progress' | 'fullYear';
+/**
+ * The reports a commune sends upward each year. Project 8 (plan 003, "Tổ chức thực hiện" 7):
+ * progress before 5 September, the year's figures before 20 January next year. Gender equality
+ * (plan 002 §IV.13): the six-month report before 5 June, the year's before 15 December (plan 004
+ * §IV asks the province's departments and districts for 10 June and 10 December).
+ */
+export type DeadlineKind = 'progress' | 'fullYear' | 'genderHalfYear' | 'genderFullYear';
 
 export interface Deadline {
   kind: DeadlineKind;
   /** The year the report is about. */
   year: number;
-  /** The day the report must reach the level above before (commune → district). */
+  /** The day the report must reach the level above before. */
   before: LocalDate;
 }
 
-/**
- * The commune's reports upward around `today`: last year's full-year figures before 20 January,
- * this year's progress (six/nine months) before 5 September, this year's full-year figures before
- * 20 January next year, those still ahead (`before` is after today), the next one first.
- */
+/** The reports upward whose day is still ahead of `today` (this year's, and last year's Project 8 figures in January), soonest first. */
 export function reportingDeadlines(today: LocalDate): Deadline[] {
   const y = today.year;
   const all: Deadline[] = [
     { kind: 'fullYear', year: y - 1, before: { year: y, month: 1, day: 20 } },
+    { kind: 'genderHalfYear', year: y, before: { year: y, month: 6, day: 5 } },
     { kind: 'progress', year: y, before: { year: y, month: 9, day: 5 } },
+    { kind: 'genderFullYear', year: y, before: { year: y, month: 12, day: 15 } },
     { kind: 'fullYear', year: y, before: { year: y + 1, month: 1, day: 20 } },
   ];
   return all.filter((d) => compareDates(d.before, today) > 0);

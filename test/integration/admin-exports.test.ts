@@ -125,11 +125,15 @@ describe('the exports page', () => {
     expect(page.body).toContain('value="summary" checked');
     expect(page.body).toContain('value="xlsx" checked');
     expect(page.body).toContain('Số liệu tách theo giới tính');
-    // 20 January for last year's full-year figures, 5 September for this year's progress, then 20 January next year.
+    // 20 January (Project 8, last year), 5 June (gender equality, six months), 5 September (Project 8 progress),
+    // 15 December (gender equality, the year), 20 January next year (Project 8, the year).
     const md = today.month * 100 + today.day;
-    const next = md < 120 ? `20/01/${today.year}` : md < 905 ? `05/09/${today.year}` : `20/01/${today.year + 1}`;
+    const next = md < 120 ? `20/01/${today.year}` : md < 605 ? `05/06/${today.year}` : md < 905 ? `05/09/${today.year}` : md < 1215 ? `15/12/${today.year}` : `20/01/${today.year + 1}`;
     expect(page.body).toMatch(new RegExp(`Hạn gần nhất: [^<]*, gửi trước ngày ${next}\\.`));
     expect(page.body).toContain('Gồm cả bốn quý năm');
+    // Each deadline says the plan it comes from.
+    if (md >= 905 && md < 1215) expect(page.body).toContain('Theo kế hoạch 002 (bình đẳng giới, Tam Đường): xã gửi trước 15/12; kế hoạch 004 (Quảng Ninh) hẹn trước 10/12.');
+    expect(page.body).toContain('Theo kế hoạch 003 (Dự án 8, Tuần Giáo)');
     expect(page.body).not.toMatch(/<script/i);
   });
 });
