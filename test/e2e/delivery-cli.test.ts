@@ -94,7 +94,7 @@ describe('loaban schedule and broadcast', () => {
       [['--content', 'tin-khong-co', ...at], 'Không có tin chiến dịch «tin-khong-co» trong content/campaigns/. Kiểm tra tên tệp (bỏ đuôi .md).'],
       [
         ['--calendar', 'tet'],
-        'Không có dịp «tet» trong content/calendar/calendar.yaml. Các dịp có: womens-day, housework-day, vietnam-womens-day, action-month, children-action-month, anti-trafficking-day.',
+        'Không có dịp «tet» trong content/calendar/calendar.yaml. Các dịp có: womens-day, housework-day, vietnam-womens-day, action-month, children-action-month, world-population-day, anti-trafficking-day, girl-child-day, vietnam-law-day, end-violence-women-day, vietnam-population-day.',
       ],
       [['--text', '   ', ...at], 'Lời nhắn trống: không có gì để gửi.'],
       [['--text', `Kính gửi bà con ${'a'.repeat(2_500)}`, ...at], 'Lời nhắn có một đoạn dài hơn 2000 ký tự mà không có chỗ xuống dòng hay dấu cách để chia: hãy chia đoạn đó ra.'],

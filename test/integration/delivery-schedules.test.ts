@@ -188,7 +188,7 @@ describe.each(backends)('schedules (%s)', (backend) => {
       const { key, line } = await refusal({ what: { calendar: 'tet' }, when: { calendarTime: '08:00' } });
       expect(key).toBe('unknownEvent');
       expect(line).toBe(
-        'Không có dịp «tet» trong content/calendar/calendar.yaml. Các dịp có: womens-day, housework-day, vietnam-womens-day, action-month, children-action-month, anti-trafficking-day.',
+        'Không có dịp «tet» trong content/calendar/calendar.yaml. Các dịp có: womens-day, housework-day, vietnam-womens-day, action-month, children-action-month, world-population-day, anti-trafficking-day, girl-child-day, vietnam-law-day, end-violence-women-day, vietnam-population-day.',
       );
     });
 
