@@ -100,6 +100,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       inviteTtlDays: config.inviteTtlDays,
       quietHours: config.quietHours,
       kick: () => delivery?.tick() ?? Promise.resolve(),
+      directory: faq.knowledge.directory,
     });
     if (config.telegram) {
       const { token, apiRoot, webhookUrl, webhookSecret } = config.telegram;

@@ -10,7 +10,8 @@ import { audienceSchema, type Audience } from '../delivery/audience.ts';
 import { formatQuarter, localDateOf, quarterOf, type Quarter } from '../reports/quarter.ts';
 import type { Db } from '../store/store.ts';
 import { subscriberCounts } from '../subscriptions/subscribers.ts';
-import { areasWhere, canSee, pathInScope, type AdminScope } from './scope.ts';
+import type { DirectoryFile } from '../faq/knowledge.ts';
+import { areasWhere, canSee, isTopLevelAdmin, pathInScope, type AdminScope } from './scope.ts';
 
 export type AudienceLabel = { kind: 'everyone' } | { kind: 'area'; name: string } | { kind: 'groups'; names: string[] };
 
@@ -125,4 +126,31 @@ export async function overview(db: Db, scope: AdminScope, now: Date, timeZone: s
     silentGroups: silentGroups.map((g) => ({ id: g.id, name: g.name, areaName: g.area.name })),
     upcoming,
   };
+}
+
+/** A number or address of the directory that villagers do not see until the province confirms it. */
+export interface PendingDirectoryEntry {
+  /** The area's name, or the file's area code when no area has it (e.g. "national", another province's). */
+  place: string;
+  name: string;
+  phone: string | null;
+}
+
+/**
+ * The directory's unconfirmed entries (`confirmed: false`) an admin should see: those of areas in
+ * their scope, and, for admins of a top-level area, those of files whose area code is no area here.
+ */
+export async function pendingDirectory(db: Db, scope: AdminScope, directory: ReadonlyMap<string, DirectoryFile>): Promise<PendingDirectoryEntry[]> {
+  const files = [...directory.values()]
+    .map((file) => ({ file, pending: [...file.hotlines, ...file.trustedAddresses].filter((e) => e.confirmed === false) }))
+    .filter((f) => f.pending.length > 0);
+  if (files.length === 0) return [];
+  const areas = await db.area.findMany({ where: { code: { in: files.map((f) => f.file.area) } }, select: { id: true, code: true, name: true } });
+  const byCode = new Map(areas.map((a) => [a.code, a]));
+  const topLevel = isTopLevelAdmin(scope);
+  return files.flatMap(({ file, pending }) => {
+    const area = byCode.get(file.area);
+    if (area ? !canSee(scope, area.id) : !topLevel) return [];
+    return pending.map((e) => ({ place: area?.name ?? file.area, name: e.name, phone: e.phone ?? null }));
+  });
 }

@@ -8,7 +8,7 @@ import type { Translate } from '../i18n.ts';
 import type { Quarter } from '../reports/quarter.ts';
 import type { ComplianceTable, QuarterStatus } from './compliance.ts';
 import { html, type Html } from './html.ts';
-import type { Overview, UpcomingBroadcast } from './overview.ts';
+import type { Overview, PendingDirectoryEntry, UpcomingBroadcast } from './overview.ts';
 
 export interface PageContext {
   t: Translate;
@@ -162,6 +162,8 @@ function whatLabel(t: Translate, b: UpcomingBroadcast): string {
 
 export interface OverviewView {
   data: Overview;
+  /** Numbers and addresses villagers do not see until the province confirms them. */
+  pending: PendingDirectoryEntry[];
   scopeAreas: string[];
   timeZone: string;
 }
@@ -200,7 +202,14 @@ ${
 <tbody>${data.upcoming.map((b) => html`<tr><td class="s">${localTime(b.at, view.timeZone)}</td><td>${whatLabel(t, b)}</td><td>${audienceLabel(t, b)}</td></tr>`)}</tbody>
 </table></div>`
 }
-<p class="muted">${t('admin:overview.upcomingNote')}</p>`;
+<p class="muted">${t('admin:overview.upcomingNote')}</p>
+${
+  view.pending.length > 0
+    ? html`<h2>${t('admin:overview.pendingTitle')} (${num(view.pending.length)})</h2>
+<ul class="plain" id="pending-directory">${view.pending.map((e) => html`<li>${e.name}${e.phone ? html`: <strong>${e.phone}</strong>` : ''} <span class="muted">— ${e.place}</span></li>`)}</ul>
+<p class="muted">${t('admin:overview.pendingNote')}</p>`
+    : ''
+}`;
   return layout({ ...ctx, current: 'overview' }, t('admin:overview.title'), body);
 }
 

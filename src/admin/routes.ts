@@ -19,11 +19,11 @@ import type { Logger } from '../log.ts';
 import type { QuietHours } from '../config.ts';
 import type { CampaignLibrary } from '../content/campaigns.ts';
 import type { Format } from '../reports/parse.ts';
-import type { Topic } from '../faq/knowledge.ts';
+import type { DirectoryFile, Topic } from '../faq/knowledge.ts';
 import type { Db } from '../store/store.ts';
 import { actorName, auditAdmin, createSession, endSession, inspectLoginLink, loginLinkTtlMs, redeemLoginLink, resolveSession, sessionMaxMs, type Actor } from './auth.ts';
 import { complianceTable, filterAreas } from './compliance.ts';
-import { overview } from './overview.ts';
+import { overview, pendingDirectory } from './overview.ts';
 import { compliancePage, confirmLoginPage, loginPage, messagePage, overviewPage, stylesheet, type PageContext } from './pages.ts';
 import { registerExportPages } from './export-pages.ts';
 import { registerReportPages } from './report-pages.ts';
@@ -52,6 +52,8 @@ export interface AdminRouteDeps {
   kick?: () => Promise<void>;
   /** The most rows one export may have (default 50 000; tests lower it). */
   exportRowLimit?: number;
+  /** The directory files by area code: the overview lists their numbers awaiting the province's confirmation. */
+  directory?: ReadonlyMap<string, DirectoryFile>;
 }
 
 export const sessionCookie = 'loaban_admin';
@@ -253,8 +255,8 @@ function registerDashboardPages(admin: FastifyInstance, kit: AdminKit): void {
   admin.get('/', async (req, reply) => {
     const who = await kit.signedIn(req, reply);
     if (!who) return reply;
-    const data = await overview(db, who.scope, new Date(), timeZone);
-    return kit.send(reply, 200, overviewPage(who.ctx, { data, scopeAreas: who.scope.grants.map((g) => g.areaName), timeZone }));
+    const [data, pending] = await Promise.all([overview(db, who.scope, new Date(), timeZone), pendingDirectory(db, who.scope, kit.deps.directory ?? new Map())]);
+    return kit.send(reply, 200, overviewPage(who.ctx, { data, pending, scopeAreas: who.scope.grants.map((g) => g.areaName), timeZone }));
   });
 
   admin.get('/compliance', async (req, reply) => {

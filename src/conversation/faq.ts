@@ -7,7 +7,7 @@
 import type { InboundEvent } from '../channels/channel.ts';
 import { entryById, readMessage, type Faq } from '../faq/faq.ts';
 import { foldText } from '../faq/normalize.ts';
-import { answerMessage, directoryText, faqData, safetyMessage, safetyMoreMessage, topicMessage, topicsMessage, unknownMessage } from '../faq/replies.ts';
+import { answerMessage, answerMoreMessage, directoryText, faqData, safetyMessage, safetyMoreMessage, topicMessage, topicsMessage, unknownMessage } from '../faq/replies.ts';
 import { placesOfChat, type Place } from '../groups/areas.ts';
 import type { Middleware, Turn } from './turn.ts';
 
@@ -110,6 +110,11 @@ export function faqButtons(faq: Faq): Middleware {
     if (data.startsWith('faq:')) {
       const entry = entryById(k, data.slice('faq:'.length));
       return void (await turn.reply(entry ? answerMessage(t, k, entry, turn.language, await places(turn), turn.event.chat.kind) : topicsMessage(t, k, t('faq.gone'))));
+    }
+    if (data.startsWith('faqmore:')) {
+      const entry = entryById(k, data.slice('faqmore:'.length));
+      const more = entry ? answerMoreMessage(t, entry, turn.language) : null;
+      return void (await turn.reply(more ?? topicsMessage(t, k, t('faq.gone'))));
     }
     if (data === faqData.safetyMore) return void (await turn.reply(safetyMoreMessage(t, k, await places(turn))));
     if (data === faqData.alert) return alertWomensUnion(turn);

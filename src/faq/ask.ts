@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { uiLanguages, translator } from '../i18n.ts';
 import { readMessage, type Faq } from './faq.ts';
 import type { AtRisk } from './safety.ts';
-import { answerMessage, safetyMessage, unknownMessage } from './replies.ts';
+import { answerMessage, answerMoreMessage, safetyMessage, unknownMessage } from './replies.ts';
 
 export interface FaqLine {
   q: string;
@@ -16,6 +16,8 @@ export interface FaqLine {
   /** How sure the match was, 0–1, rounded to 3 places; null for a safety reply. */
   confidence: number | null;
   safety: boolean;
+  /** The rest of the answer, behind "Xem thêm" in a chat; null when there is none. */
+  more: string | null;
   /** For a safety reply: the category of danger and who is at risk; otherwise null. */
   category: string | null;
   atRisk: AtRisk | null;
@@ -29,7 +31,7 @@ export function askFaq(faq: Faq, q: string, language = 'vi'): FaqLine {
     case 'safety': {
       const { category, atRisk } = reading.signal;
       const answer = safetyMessage(t, faq.knowledge, 'private', [], reading.signal, language).text;
-      return { q, answer, faqId: null, confidence: null, safety: true, category, atRisk };
+      return { q, answer, faqId: null, confidence: null, safety: true, more: null, category, atRisk };
     }
     case 'answer':
       return {
@@ -38,11 +40,12 @@ export function askFaq(faq: Faq, q: string, language = 'vi'): FaqLine {
         faqId: reading.match.entry.id,
         confidence: round(reading.match.confidence),
         safety: false,
+        more: answerMoreMessage(t, reading.match.entry, language)?.text ?? null,
         category: null,
         atRisk: null,
       };
     case 'unknown':
-      return { q, answer: unknownMessage(t, faq).text, faqId: null, confidence: round(reading.best?.confidence ?? 0), safety: false, category: null, atRisk: null };
+      return { q, answer: unknownMessage(t, faq).text, faqId: null, confidence: round(reading.best?.confidence ?? 0), safety: false, more: null, category: null, atRisk: null };
   }
 }
 
@@ -81,7 +84,8 @@ export async function answerStream(faq: Faq, input: NodeJS.ReadableStream, outpu
       continue;
     }
     const answer = askFaq(faq, read.q, read.lang);
-    output.write(jsonl ? `${JSON.stringify(answer)}\n` : `${answer.answer}\n\n`);
+    // Plain text shows what "Xem thêm" opens too, after a "▸" line, so the whole answer can be read.
+    output.write(jsonl ? `${JSON.stringify(answer)}\n` : `${[answer.answer, answer.more && `▸\n${answer.more}`].filter(Boolean).join('\n')}\n\n`);
   }
   return bad;
 }

@@ -14,11 +14,19 @@ import { readSafety, type SafetyContent } from './safety-content.ts';
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a-z, 0-9 and -');
 const text = z.string().trim().min(1);
 
+/** What a phone shows at once: an answer's first screen says the answer; details go to `more`. */
+export const firstScreenChars = 500;
+/** The most a "Xem thêm" part may hold (a second screen and a half). */
+export const moreChars = 900;
+
+const language = z.string().regex(/^[a-z]{2,3}$/);
 const entrySchema = z.strictObject({
   id,
   topic: id,
   questions: z.array(text).min(2),
-  answer: z.record(z.string().regex(/^[a-z]{2,3}$/), text).refine((a) => 'vi' in a, 'an answer in Vietnamese (vi) is required'),
+  answer: z.record(language, text.max(firstScreenChars, `the first screen of an answer is at most ${firstScreenChars} characters: move the details to \`more\``)).refine((a) => 'vi' in a, 'an answer in Vietnamese (vi) is required'),
+  /** The rest of the answer, behind a "Xem thêm" button, per language. */
+  more: z.record(language, text.max(moreChars, `"more" is at most ${moreChars} characters: shorten it or split the entry`)).optional(),
   source: text,
   directory: z.enum(['hotlines', 'trusted-addresses']).optional(),
   safety: z.boolean().optional(),
@@ -31,6 +39,9 @@ function faqFileSchema(topicIds: Set<string>, seen: Map<string, string>, file: s
     data.entries.forEach((entry, i) => {
       if (topicIds.size > 0 && !topicIds.has(entry.topic)) {
         ctx.addIssue({ code: 'custom', path: ['entries', i, 'topic'], message: `"${entry.topic}" is not a topic of topics.yaml (nor general, help)` });
+      }
+      for (const lang of Object.keys(entry.more ?? {})) {
+        if (!(lang in entry.answer)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'more', lang], message: `"more" in ${lang} needs an answer in ${lang} too` });
       }
       const other = seen.get(entry.id);
       if (other) ctx.addIssue({ code: 'custom', path: ['entries', i, 'id'], message: `"${entry.id}" is already used${other === file ? '' : ` in ${other}`}` });
@@ -47,6 +58,11 @@ const hotlineSchema = z.strictObject({
   free: z.boolean().optional(),
   /** Shown on the first screen of every safety reply to people of this area (the police, the hotline). */
   emergency: z.boolean().optional(),
+  /**
+   * false: a number the plans announce but the province has not confirmed yet. Villagers never see
+   * it; admins see it on the dashboard until `loaban directory confirm` (or this file) says true.
+   */
+  confirmed: z.boolean().optional(),
   note: text.optional(),
   source: text,
 });
@@ -55,6 +71,8 @@ const trustedSchema = z.strictObject({
   place: text,
   phone: phone.optional(),
   note: text.optional(),
+  /** As for a hotline: false keeps it from villagers until confirmed. */
+  confirmed: z.boolean().optional(),
   source: text,
 });
 const directorySchema = z.strictObject({

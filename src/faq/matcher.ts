@@ -58,7 +58,8 @@ export class FaqMatcher {
     const docs: Doc[] = [];
     for (const entry of knowledge.entries) {
       this.entries.set(entry.id, entry);
-      const answers = Object.values(entry.answer);
+      // The whole answer: its first screen and what "Xem thêm" opens.
+      const answers = [...Object.values(entry.answer), ...Object.values(entry.more ?? {})];
       docs.push({ id: entry.id, questions: entry.questions.join('\n'), answers: answers.join('\n') });
       const words = [...entry.questions, ...answers].map((t) => this.words(t));
       this.vocabulary.set(entry.id, new Set(words.flatMap((w) => termsOf(w, fillers))));

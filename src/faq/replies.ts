@@ -18,6 +18,8 @@ export const faqData = {
   topics: 'faq:topics',
   topic: (id: string) => `topic:${id}`,
   entry: (id: string) => `faq:${id}`,
+  /** "Xem thêm" under an answer that has more (not `faq:`: that prefix answers the entry). */
+  more: (id: string) => `faqmore:${id}`,
   alert: 'safety:alert',
   safetyMore: 'safety:more',
 };
@@ -52,6 +54,11 @@ function trustedLine(a: TrustedAddress): string {
 
 type Section = 'hotlines' | 'trustedAddresses';
 
+/** What villagers may see: a number or address the province has not confirmed (`confirmed: false`) is left out. */
+export function confirmedOnly<T extends { confirmed?: boolean }>(items: readonly T[]): T[] {
+  return items.filter((item) => item.confirmed !== false);
+}
+
 /** The hotlines or trusted addresses of the asker's area and the country, one block per area. */
 export function directoryText(
   t: Translate,
@@ -64,7 +71,7 @@ export function directoryText(
   for (const { file, place } of directoryFor(knowledge, places)) {
     if ((localOnly || nearestOnly) && place === null) continue;
     if (nearestOnly && blocks.length > 0) break;
-    const lines = section === 'hotlines' ? file.hotlines.map((h) => hotlineLine(t, h, compact)) : file.trustedAddresses.map(trustedLine);
+    const lines = section === 'hotlines' ? confirmedOnly(file.hotlines).map((h) => hotlineLine(t, h, compact)) : confirmedOnly(file.trustedAddresses).map(trustedLine);
     if (lines.length === 0) continue;
     const marked = file.demo && !place?.includes(t('directory.demo'));
     const title = place === null ? t('directory.national') : `${place}${marked ? ` ${t('directory.demo')}` : ''}:`;
@@ -73,9 +80,12 @@ export function directoryText(
   return blocks.join('\n\n');
 }
 
+/** The language an entry is answered in: the asker's when the entry has it, else Vietnamese. */
+const answerLanguage = (entry: FaqEntry, language: string) => (entry.answer[language] ? language : 'vi');
+
 /**
- * The answer in `language` (Vietnamese when the entry has none), with the asker's directory
- * appended. An entry about danger (`safety: true`), or a message that spoke of danger
+ * The answer's first screen in `language` (Vietnamese when the entry has none), with the asker's
+ * directory appended and, when the entry has more, a "Xem thêm" button for the rest. An entry about danger (`safety: true`), or a message that spoke of danger
  * (`dangerMentioned`), offers a private asker the Women's Union's call back, as the safety reply
  * does; after a mention of danger, the places of help too.
  */
@@ -88,7 +98,8 @@ export function answerMessage(
   kind: ChatKind = 'group',
   dangerMentioned = false,
 ): OutboundMessage {
-  const answer = (entry.answer[language] ?? entry.answer.vi!).trim();
+  const lang = answerLanguage(entry, language);
+  const answer = entry.answer[lang]!.trim();
   const section: Section | null = entry.directory === 'hotlines' ? 'hotlines' : entry.directory === 'trusted-addresses' ? 'trustedAddresses' : null;
   const directory = section ? directoryText(t, knowledge, places, section) : '';
   const unknownPlace = section && places.length === 0 ? t('directory.whereUnknown') : '';
@@ -98,14 +109,22 @@ export function answerMessage(
     if (places.length > 0) help.push([{ label: t('safety.alertButton'), data: faqData.alert }]);
     if (dangerMentioned) help.push([{ label: t('safety.moreButton'), data: faqData.safetyMore }]);
   }
-  return { text, buttons: [...help, [{ label: t('faq.more'), data: faqData.topics }]] };
+  const more = entry.more?.[lang] ? [[{ label: t('faq.readMore'), data: faqData.more(entry.id) }]] : [];
+  return { text, buttons: [...more, ...help, [{ label: t('faq.more'), data: faqData.topics }]] };
+}
+
+/** Behind "Xem thêm": the rest of an answer (null when the entry has none in that language or Vietnamese). */
+export function answerMoreMessage(t: Translate, entry: FaqEntry, language: string): OutboundMessage | null {
+  const more = entry.more?.[answerLanguage(entry, language)];
+  if (!more) return null;
+  return { text: more.trim(), buttons: [[{ label: t('faq.more'), data: faqData.topics }]] };
 }
 
 /** The emergency lines (`emergency: true`) of the asker's own areas, nearest first, at most three. */
 function emergencyLines(knowledge: Knowledge, places: Place[]): string[] {
   const lines = directoryFor(knowledge, places)
     .filter(({ place }) => place !== null)
-    .flatMap(({ file }) => file.hotlines.filter((h) => h.emergency).map((h) => `• ${h.name}: ${h.phone}`));
+    .flatMap(({ file }) => confirmedOnly(file.hotlines).filter((h) => h.emergency).map((h) => `• ${h.name}: ${h.phone}`));
   return lines.slice(0, maxEmergencyLines);
 }
 

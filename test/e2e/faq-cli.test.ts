@@ -12,7 +12,7 @@ describe('loaban faq --jsonl', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const [known, unknown, danger, english] = lines(result.stdout);
-    expect(Object.keys(known!)).toEqual(['q', 'answer', 'faqId', 'confidence', 'safety', 'category', 'atRisk']);
+    expect(Object.keys(known!)).toEqual(['q', 'answer', 'faqId', 'confidence', 'safety', 'more', 'category', 'atRisk']);
     expect(known).toMatchObject({ q: 'tao hon la gi', faqId: expect.any(String), safety: false });
     expect(known!.answer).toMatch(/Tảo hôn là/);
     expect(known!.confidence).toBeGreaterThanOrEqual(0.45);

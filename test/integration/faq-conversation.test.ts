@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupChat, sandboxHarness, villager, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';
+import { loadKnowledge } from '../../src/faq/knowledge.ts';
+import { defaultContentDir } from '../../src/paths.ts';
 
 describe.each(backends)('questions and answers in the sandbox (%s)', (backend) => {
   let h: SandboxHarness;
@@ -73,6 +75,20 @@ describe.each(backends)('questions and answers in the sandbox (%s)', (backend) =
   it('an old button whose question was removed gets the topics, not an error', async () => {
     const [answer] = await h.tap('faq:no-longer-there');
     expect(answer).toContain('không còn');
+    const [more] = await h.tap('faqmore:no-longer-there');
+    expect(more).toContain('không còn');
+  });
+
+  it('a long answer: the first screen says the answer, "Xem thêm" opens the rest', async () => {
+    const entry = loadKnowledge(defaultContentDir).entries.find((e) => e.id === 'motherhood-packages')!;
+    expect(entry.more?.vi).toBeTruthy();
+    const [first] = await h.say('4 gói chính sách làm mẹ an toàn là gì?');
+    expect(first).toBe(entry.answer.vi!.trim());
+    expect(first!.length).toBeLessThanOrEqual(500);
+    expect(lastButtons().map((b) => b.label)).toEqual(['Xem thêm', 'Câu hỏi khác']);
+    const [rest] = await h.tap(lastButtons()[0]!.data);
+    expect(rest).toBe(entry.more!.vi!.trim());
+    expect(lastButtons().map((b) => b.label)).toEqual(['Câu hỏi khác']);
   });
 
   describe('a sign of danger', () => {

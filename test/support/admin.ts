@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { createLoginLink } from '../../src/admin/auth.ts';
 import { registerAdminRoutes, type AdminRouteDeps } from '../../src/admin/routes.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
-import { readTopics } from '../../src/faq/knowledge.ts';
+import { loadKnowledge, readTopics } from '../../src/faq/knowledge.ts';
 import { createHttpServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/log.ts';
 import { defaultContentDir } from '../../src/paths.ts';
@@ -33,6 +33,7 @@ export async function dashboard(db: Db, options: { sandbox?: boolean; publicUrl?
     exportRowLimit: options.exportRowLimit,
     inviteTtlDays: options.inviteTtlDays,
     quietHours: options.quietHours,
+    directory: options.directory ?? loadKnowledge(defaultContentDir).directory,
   });
   await http.ready();
   return http;

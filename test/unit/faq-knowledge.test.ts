@@ -90,4 +90,27 @@ describe('a content mistake is named with its file and line', () => {
     expect(message).toMatch(/zz-broken\.yaml:\d+: /);
     expect(message).toMatch(/zz-area\.yaml:4: hotlines\.0\.phone/);
   });
+
+  it('an answer longer than one phone screen, and a "Xem thêm" part in a language the answer lacks', () => {
+    const dir = contentWith({
+      'faq/zz-long.yaml': [
+        'entries:',
+        '  - id: long-one',
+        '    topic: help',
+        '    questions: [a, b]',
+        `    answer: { vi: "${'Một câu rất dài. '.repeat(40)}" }`,
+        '    source: test',
+        '  - id: more-one',
+        '    topic: help',
+        '    questions: [a, b]',
+        '    answer: { vi: ngắn }',
+        '    more: { en: longer }',
+        '    source: test',
+        '',
+      ].join('\n'),
+    });
+    const message = problems(dir);
+    expect(message).toMatch(/zz-long\.yaml:5: entries\.0\.answer\.vi: the first screen of an answer is at most 500 characters: move the details to `more`/);
+    expect(message).toMatch(/zz-long\.yaml:11: entries\.1\.more\.en: "more" in en needs an answer in en too/);
+  });
 });
