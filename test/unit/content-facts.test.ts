@@ -171,3 +171,37 @@ describe('each fix, in the answer to a question that asks it', () => {
     }
   });
 });
+
+describe('the topics villagers asked about that had no answer', () => {
+  // Issue 15's additions: legal help, registration, health, children's safety, inclusion, men.
+  const added = [
+    'legal-aid-who', 'legal-aid-where', 'legal-divorce', 'legal-child-custody', 'legal-child-support', 'legal-property-land',
+    'legal-property-divorce', 'legal-no-contact', 'registration-marriage', 'registration-cohabiting', 'registration-birth',
+    'health-adolescent', 'health-contraception', 'health-breastfeeding', 'health-child-nutrition', 'health-vaccination', 'health-mental',
+    'child-school-violence', 'child-online-safety', 'online-scams', 'disability-women', 'men-honorary-member', 'men-join-group',
+    'group-follow-loaban', 'motherhood-third-child',
+  ];
+
+  it('at least 20 new entries, each with a source and at least four sample questions', () => {
+    expect(added.length).toBeGreaterThanOrEqual(20);
+    for (const id of added) {
+      const entry = faq.knowledge.entries.find((e) => e.id === id);
+      expect(entry, id).toBeDefined();
+      expect(entry!.questions.length, id).toBeGreaterThanOrEqual(4);
+      expect(entry!.source, id).toMatch(/\S/);
+    }
+  });
+
+  it.each(added)('%s answers its own sample questions', (id) => {
+    const entry = faq.knowledge.entries.find((e) => e.id === id)!;
+    const wrong = entry.questions.map((q) => ({ q, got: askFaq(faq, q).faqId })).filter((r) => r.got !== id);
+    expect(wrong).toEqual([]);
+  });
+
+  it('the no-contact order: who decides, for how long, under the 2022 law', () => {
+    const { id, text } = answer('lệnh cấm tiếp xúc là gì, ai ra lệnh');
+    expect(id).toBe('legal-no-contact');
+    expect(text).toMatch(/Chủ tịch UBND xã/i);
+    expect(text).toMatch(/3 ngày/);
+  });
+});
