@@ -16,7 +16,7 @@ import { ConfigError, platformsOf, type Config } from './config.ts';
 import { loadCampaigns, type CampaignLibrary } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
-import { choiceMemory } from './conversation/choices.ts';
+import { choiceMemory } from './channels/zalo/choices.ts';
 import { contentLanguages, createInboundHandler, reportDeps } from './conversation/inbound.ts';
 import { pacedChannel, startDelivery, type DeliveryService } from './delivery/service.ts';
 import { loadFaq } from './faq/faq.ts';

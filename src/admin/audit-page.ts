@@ -10,7 +10,7 @@ import type { Translate } from '../i18n.ts';
 import { html } from './html.ts';
 import { badRequest, pageCount, pager, parsePage, queryText, refuse, withQuery } from './listing.ts';
 import { layout, localTime } from './pages.ts';
-import type { AdminKit } from './routes.ts';
+import type { AdminKit } from './kit.ts';
 import { isProvinceAdmin, isTopLevelAdmin, type AdminScope } from './scope.ts';
 
 export const auditPageSize = 100;

@@ -13,7 +13,7 @@ import { auditAdmin } from './auth.ts';
 import { filterAreas } from './compliance.ts';
 import { html } from './html.ts';
 import { layout, messagePage, type PageContext } from './pages.ts';
-import type { AdminKit } from './routes.ts';
+import type { AdminKit } from './kit.ts';
 
 /** The most rows one export may have (report rows, or groups for a summary); over it, choose a smaller area or period. */
 export const defaultExportRowLimit = 50_000;

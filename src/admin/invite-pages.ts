@@ -11,7 +11,7 @@ import { actorName, auditAdmin } from './auth.ts';
 import { html } from './html.ts';
 import { badRequest, parseId, queryText } from './listing.ts';
 import { layout, localTime } from './pages.ts';
-import type { AdminKit } from './routes.ts';
+import type { AdminKit } from './kit.ts';
 import { areasWhere, canSee } from './scope.ts';
 
 /** INVITE_TTL_DAYS's default, used while the dashboard's deps do not carry the setting. */

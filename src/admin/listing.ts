@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorName, auditAdmin } from './auth.ts';
 import { html, type Html } from './html.ts';
 import { messagePage, type PageContext } from './pages.ts';
-import type { AdminKit, SignedIn } from './routes.ts';
+import type { AdminKit, SignedIn } from './kit.ts';
 
 /** A query value as one trimmed string: '' when absent, null when repeated or not text. */
 export function queryText(value: unknown): string | null {

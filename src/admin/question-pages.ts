@@ -10,7 +10,7 @@ import { actorName } from './auth.ts';
 import { html } from './html.ts';
 import { badRequest, notFound, pageCount, pager, parseId, parsePage, refuse, withQuery } from './listing.ts';
 import { layout, localTime } from './pages.ts';
-import type { AdminKit, SignedIn } from './routes.ts';
+import type { AdminKit, SignedIn } from './kit.ts';
 import { canSee, isProvinceAdmin } from './scope.ts';
 
 export const questionsPageSize = 50;

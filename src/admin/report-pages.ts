@@ -16,7 +16,7 @@ import { registerInvitePages } from './invite-pages.ts';
 import { badRequest, notFound, pageCount, pager, parseId, parsePage, queryText, withQuery } from './listing.ts';
 import { layout, localTime, type PageContext } from './pages.ts';
 import { registerQuestionPages } from './question-pages.ts';
-import type { AdminKit } from './routes.ts';
+import type { AdminKit } from './kit.ts';
 import { areasWhere, canSee } from './scope.ts';
 
 export const reportsPageSize = 50;

@@ -15,12 +15,6 @@ import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultLanguage, translator } from '../i18n.ts';
-import type { Logger } from '../log.ts';
-import type { QuietHours } from '../config.ts';
-import type { CampaignLibrary } from '../content/campaigns.ts';
-import type { Format } from '../reports/parse.ts';
-import type { DirectoryFile, Topic } from '../faq/knowledge.ts';
-import type { Db } from '../store/store.ts';
 import { actorName, auditAdmin, createSession, endSession, inspectLoginLink, loginLinkTtlMs, redeemLoginLink, resolveSession, sessionMaxMs, type Actor } from './auth.ts';
 import { complianceTable, filterAreas } from './compliance.ts';
 import { overview, pendingDirectory } from './overview.ts';
@@ -28,43 +22,15 @@ import { compliancePage, confirmLoginPage, loginPage, messagePage, overviewPage,
 import { registerExportPages } from './export-pages.ts';
 import { registerReportPages } from './report-pages.ts';
 import { registerSchedulePages } from './schedule-pages.ts';
-import { canSee, isProvinceAdmin, loadScope, type AdminScope } from './scope.ts';
+import { canSee, isProvinceAdmin, loadScope } from './scope.ts';
+import type { AdminKit, AdminRouteDeps, SignedIn } from './kit.ts';
+import type { Db } from '../store/store.ts';
 
-export interface AdminRouteDeps {
-  db: Db;
-  log: Logger;
-  /** Sandbox mode: the login page also lists the demo admins to log in as. */
-  sandbox: boolean;
-  /** PUBLIC_URL; an https one marks the cookies Secure. */
-  publicUrl: string | null;
-  timeZone: string;
-  /** The campaign library: messages and calendar events a schedule can pick. */
-  campaigns: CampaignLibrary;
-  /** Platforms this deployment sends on (a schedule's audience is resolved on them). */
-  platforms: readonly string[];
-  /** Report formats and topics with their labels (report pages and exports). */
-  report: { formats: Format[]; topics: Topic[] };
-  /** QUIET_HOURS: the schedule pages say when a message waits for the morning; absent: none. */
-  quietHours?: QuietHours;
-  /** How long an invite code made on the dashboard lasts (INVITE_TTL_DAYS); absent: 14 days. */
-  inviteTtlDays?: number;
-  /** Runs due schedules now instead of at the next minute tick (after "send now"); absent: the tick does it. */
-  kick?: () => Promise<void>;
-  /** The most rows one export may have (default 50 000; tests lower it). */
-  exportRowLimit?: number;
-  /** The directory files by area code: the overview lists their numbers awaiting the province's confirmation. */
-  directory?: ReadonlyMap<string, DirectoryFile>;
-}
+export type { AdminKit, AdminRouteDeps, SignedIn } from './kit.ts';
 
 export const sessionCookie = 'loaban_admin';
 export const csrfCookie = 'loaban_csrf';
 
-export interface SignedIn {
-  actor: Actor;
-  name: string;
-  scope: AdminScope;
-  ctx: PageContext;
-}
 
 const minutes = loginLinkTtlMs / 60_000;
 
@@ -239,15 +205,6 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps): Promis
   });
 }
 
-/** What a page of the dashboard needs: who is signed in (or the answer already sent), the 403 guard, the sender. */
-export interface AdminKit {
-  deps: AdminRouteDeps;
-  /** The signed-in admin with their scope and page context; null when the request was already answered. */
-  signedIn(req: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null>;
-  /** Answers 403 for an area outside the admin's scope and writes `admin.forbidden` to the audit log. */
-  forbidden(req: FastifyRequest, reply: FastifyReply, who: SignedIn, areaId: number): Promise<void>;
-  send(reply: FastifyReply, status: number, page: string): FastifyReply;
-}
 
 /** The overview (/admin) and compliance (/admin/compliance?area=<id>). */
 function registerDashboardPages(admin: FastifyInstance, kit: AdminKit): void {

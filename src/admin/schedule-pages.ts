@@ -19,7 +19,7 @@ import { auditAdmin } from './auth.ts';
 import { html, type Html } from './html.ts';
 import { reachesScope } from './overview.ts';
 import { layout, localTime, messagePage, type PageContext } from './pages.ts';
-import type { AdminKit, SignedIn } from './routes.ts';
+import type { AdminKit, SignedIn } from './kit.ts';
 import {
   areaOutsideScope,
   areasInScope,

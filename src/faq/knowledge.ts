@@ -10,6 +10,9 @@ import { z } from 'zod';
 import { ContentError, readYamlFile, type ContentProblem } from '../content/yaml.ts';
 import { foldText } from './normalize.ts';
 import { readSafety, type SafetyContent } from './safety-content.ts';
+import { readSpelling, type ChatSpelling } from './spelling.ts';
+
+export type { ChatSpelling } from './spelling.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a-z, 0-9 and -');
 const text = z.string().trim().min(1);
@@ -97,22 +100,10 @@ export function readTopics(contentDir: string): Topic[] {
   return readYamlFile(path.join(contentDir, 'topics.yaml'), topicsSchema).topics;
 }
 
-const languageSchema = z.strictObject({
-  abbreviations: z.record(z.string(), z.string()).default({}),
-  fillers: z.array(z.string()).default([]),
-  numbers: z.record(z.string(), z.number().int().min(0)).default({}),
-});
-export interface ChatSpelling {
-  /** Folded abbreviation → folded full form ("ko" → "khong"). */
-  abbreviations: Map<string, string>;
-  /** Folded words that say nothing about which question is asked. */
-  fillers: Set<string>;
-  /** Folded number words → their value ("muoi bon" → 14), read where a pattern wants a number. */
-  numbers: Map<string, number>;
-}
-
-/** Topics that are not campaign topics but group FAQ entries. */
-export const extraTopics = ['general', 'help'] as const;
+/** Topics that are not campaign topics but group FAQ entries: the first two open the topic menu, the others close it. */
+export const extraTopics = ['general', 'help', 'legal', 'health'] as const;
+/** The extra topics shown before the campaign topics in the menu. */
+export const leadingTopics: readonly string[] = ['general', 'help'];
 
 export interface Knowledge {
   entries: FaqEntry[];
@@ -143,22 +134,6 @@ function readAll<T>(files: string[], read: (file: string) => T, problems: Conten
     }
   }
   return out;
-}
-
-function foldMap(record: Record<string, string>): Map<string, string> {
-  return new Map(Object.entries(record).map(([k, v]) => [foldText(k), foldText(v)]));
-}
-
-/** The chat spellings for `language` (none when the file is missing: matching still works). */
-export function readSpelling(contentDir: string, language: string, problems: ContentProblem[]): ChatSpelling {
-  const file = path.join(contentDir, 'language', `${language}.yaml`);
-  if (!existsSync(file)) return { abbreviations: new Map(), fillers: new Set(), numbers: new Map() };
-  const [data] = readAll([file], (f) => readYamlFile(f, languageSchema), problems);
-  return {
-    abbreviations: foldMap(data?.abbreviations ?? {}),
-    fillers: new Set((data?.fillers ?? []).map(foldText)),
-    numbers: new Map(Object.entries(data?.numbers ?? {}).map(([words, n]) => [foldText(words), n])),
-  };
 }
 
 /** Loads and checks the FAQ knowledge under `contentDir`. Throws a ContentError listing every problem. */

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { readYamlFileWithLines, type ContentProblem, type YamlWithLines } from '../content/yaml.ts';
-import type { ChatSpelling } from './knowledge.ts';
+import type { ChatSpelling } from './spelling.ts';
 import { compilePattern, normalizePattern, PatternError, safetyDetector, type AtRisk, type SafetyDetector, type SafetyPatterns } from './safety.ts';
 
 /**

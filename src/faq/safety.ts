@@ -18,7 +18,7 @@
  * Look-alikes ("đánh bài", "cười muốn chết") are cut out before signals are looked for.
  * A miss can cost a life and a false alarm costs a moment, so the signals lean towards answering.
  */
-import type { ChatSpelling } from './knowledge.ts';
+import type { ChatSpelling } from './spelling.ts';
 import { foldText } from './normalize.ts';
 
 /** A cry for help is read in full, however long the message (it is only string search). */

@@ -4,7 +4,7 @@
  * a content syllable or a pair of neighbouring syllables. Chat spellings ("ko", "sdt", "ck") are
  * expanded first; fillers ("cho em hỏi", "với ạ") count only inside pairs.
  */
-import type { ChatSpelling } from './knowledge.ts';
+import type { ChatSpelling } from './spelling.ts';
 import { foldText } from './normalize.ts';
 
 /** Longest text looked at for matching: a question is short; a pasted essay is cut, not slow. */

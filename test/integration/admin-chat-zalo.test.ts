@@ -11,7 +11,7 @@ import { ZaloChannel } from '../../src/channels/zalo/zalo.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { syncCampaigns } from '../../src/content/sync.ts';
-import { choiceMemory } from '../../src/conversation/choices.ts';
+import { choiceMemory } from '../../src/channels/zalo/choices.ts';
 import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';

@@ -6,7 +6,7 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ZaloChannel } from '../../src/channels/zalo/zalo.ts';
-import { choiceMemory } from '../../src/conversation/choices.ts';
+import { choiceMemory } from '../../src/channels/zalo/choices.ts';
 import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
 import { createInvite } from '../../src/groups/invites.ts';

@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZaloChannel } from '../../src/channels/zalo/zalo.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { loadConfig } from '../../src/config.ts';
-import { choiceMemory } from '../../src/conversation/choices.ts';
+import { choiceMemory } from '../../src/channels/zalo/choices.ts';
 import { createInboundHandler, defaultFaq } from '../../src/conversation/inbound.ts';
 import { broadcastProgress, expandBroadcast } from '../../src/delivery/broadcasts.ts';
 import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';

@@ -7,7 +7,7 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import type { FastifyInstance } from 'fastify';
-import type { ChoiceMemory } from '../../conversation/choices.ts';
+import type { ChoiceMemory } from './choices.ts';
 import { translator } from '../../i18n.ts';
 import type { Logger } from '../../log.ts';
 import type { Channel, InboundEvent, InboundHandler, OutboundMessage, SendResult, SendTarget } from '../channel.ts';

@@ -2,8 +2,8 @@
  * Numbered choices for platforms without buttons (Zalo): the buttons last offered in a chat
  * are remembered in the database, so a reply "2" means the second one, also after a restart.
  */
-import type { Button } from '../channels/channel.ts';
-import type { Db } from '../store/store.ts';
+import type { Button } from '../channel.ts';
+import type { Db } from '../../store/store.ts';
 
 export interface ChoiceMemory {
   remember(chatId: string, buttons: Button[]): Promise<void>;

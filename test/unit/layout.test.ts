@@ -1,0 +1,22 @@
+/** Rules of the code's layout that the import checker (.dependency-cruiser.cjs) cannot see. */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/paths.ts';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const full = path.join(dir, d.name);
+    if (d.isDirectory()) return d.name === 'generated' ? [] : sources(full);
+    return /\.ts$/.test(d.name) ? [full] : [];
+  });
+}
+
+describe('the layout of src/', () => {
+  it('only config.ts reads the environment', () => {
+    const readers = sources(path.join(projectRoot, 'src'))
+      .filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => path.relative(projectRoot, file));
+    expect(readers).toEqual(['src/config.ts']);
+  });
+});
