@@ -9,7 +9,7 @@ import type { Button, ChatKind, OutboundMessage } from '../channels/channel.ts';
 import type { Place } from '../groups/areas.ts';
 import type { Translate } from '../i18n.ts';
 import { entriesOf, topicsWithEntries, type Faq } from './faq.ts';
-import { extraTopics, nationalArea, type DirectoryFile, type FaqEntry, type Hotline, type Knowledge, type TrustedAddress } from './knowledge.ts';
+import { extraTopics, leadingTopics, nationalArea, type DirectoryFile, type FaqEntry, type Hotline, type Knowledge, type TrustedAddress } from './knowledge.ts';
 import { safetyReplyText } from './safety-content.ts';
 import type { SafetySignal } from './safety.ts';
 
@@ -173,7 +173,12 @@ export function safetyMoreMessage(t: Translate, knowledge: Knowledge, places: Pl
 function topicButtons(t: Translate, knowledge: Knowledge): Button[][] {
   const labelled = topicsWithEntries(knowledge).map((topic) => ({ label: topic.label, data: faqData.topic(topic.id) }));
   const used = new Set(knowledge.entries.map((e) => e.topic));
-  for (const extra of extraTopics) if (used.has(extra)) labelled.unshift({ label: t(`faq.topic.${extra}`), data: faqData.topic(extra) });
+  for (const extra of extraTopics) {
+    if (!used.has(extra)) continue;
+    const button = { label: t(`faq.topic.${extra}`), data: faqData.topic(extra) };
+    if (leadingTopics.includes(extra)) labelled.unshift(button);
+    else labelled.push(button);
+  }
   return labelled.map((button) => [button]);
 }
 

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent, InboundHandler } from '../../src/channels/channel.ts';
 import { ZaloChannel, type ZaloOptions } from '../../src/channels/zalo/zalo.ts';
-import { choiceMemory } from '../../src/conversation/choices.ts';
+import { choiceMemory } from '../../src/channels/zalo/choices.ts';
 import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
 import { createLogger } from '../../src/log.ts';
@@ -219,10 +219,15 @@ describe('Zalo payload variants', () => {
     const [questions] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: childMarriage! }));
     expect(questions).toMatch(/^Tảo hôn: chọn một câu hỏi\.\n\n1\. /);
     const [answer] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: '1' }));
-    expect(answer).toContain('1. Câu hỏi khác');
+    expect(answer).toMatch(/^\d\. Câu hỏi khác$/m);
     expect(answer!.length).toBeLessThanOrEqual(2000);
     const [typed] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: 'con gai may tuoi thi dc lay chong' }));
     expect(typed).toContain('18');
+    // A long answer's "Xem thêm" is a numbered choice too.
+    const [packages] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: '4 goi chinh sach lam me an toan la gi' }));
+    expect(packages).toMatch(/^1\. Xem thêm\n2\. Câu hỏi khác$/m);
+    const [rest] = await answers(fake, chat, 1, () => fake.textMessage({ chatId: chat, text: '1' }));
+    expect(rest).toMatch(/^Gói 1 và gói 4 là tuyên truyền, vận động/);
   });
 
   it('maps text, photos, stickers, unsupported messages and group mentions to events', async () => {
