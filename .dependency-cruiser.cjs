@@ -12,6 +12,13 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'core-imports-no-feature',
+      comment: 'The core (text handling today; config, store and the rest as they move in) serves every feature and knows none.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: '^src/(conversation|faq|reports|delivery|subscriptions|groups|admin|content|channels)/' },
+    },
+    {
       name: 'channels-import-no-feature',
       comment: 'The channels speak the platforms; what the bot says and stores lives in the features.',
       severity: 'error',

@@ -21,7 +21,8 @@ import { resolveAudience } from '../delivery/audience.ts';
 import type { QuietHours } from '../config.ts';
 import { addSchedule, ScheduleError } from '../delivery/schedules.ts';
 import { quietUntil } from '../delivery/time.ts';
-import { foldText } from '../faq/normalize.ts';
+import { foldText } from '../core/text/fold.ts';
+import { matchByName, type Named } from '../core/text/names.ts';
 import { createInvite } from '../groups/invites.ts';
 import type { Translate } from '../i18n.ts';
 import type { Quarter } from '../reports/quarter.ts';
@@ -64,30 +65,7 @@ const askAction = 'admin.chat.sendNow.ask';
 
 // ——— matching (pure) ———
 
-export interface Named {
-  id: number;
-  name: string;
-  code?: string;
-}
-
-/**
- * Items named by `query`: its id (digits), its code exactly, its name (tone marks, case and
- * punctuation aside), else those whose name contains the query as whole words.
- */
-export function matchByName<T extends Named>(items: readonly T[], query: string): T[] {
-  const trimmed = query.trim();
-  const wanted = foldText(trimmed);
-  if (wanted === '') return [];
-  if (/^\d+$/.test(trimmed)) {
-    const byId = items.filter((i) => i.id === Number(trimmed));
-    if (byId.length > 0) return byId;
-  }
-  const byCode = items.filter((i) => i.code !== undefined && i.code.toLowerCase() === trimmed.toLowerCase());
-  if (byCode.length > 0) return byCode;
-  const exact = items.filter((i) => foldText(i.name) === wanted);
-  if (exact.length > 0) return exact;
-  return items.filter((i) => ` ${foldText(i.name)} `.includes(` ${wanted} `));
-}
+export { matchByName, type Named } from '../core/text/names.ts';
 
 export interface Titled {
   id: string;

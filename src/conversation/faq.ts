@@ -6,7 +6,7 @@
  */
 import type { InboundEvent } from '../channels/channel.ts';
 import { entryById, readMessage, type Faq } from '../faq/faq.ts';
-import { foldText } from '../faq/normalize.ts';
+import { foldText } from '../core/text/fold.ts';
 import { answerMessage, answerMoreMessage, directoryText, faqData, safetyMessage, safetyMoreMessage, topicMessage, topicsMessage, unknownMessage } from '../faq/replies.ts';
 import { placesOfChat, type Place } from '../groups/areas.ts';
 import type { Middleware, Turn } from './turn.ts';

@@ -5,7 +5,7 @@
  */
 import type { Faq } from '../faq/faq.ts';
 import { adminCommands, type AdminChatDeps } from './admin.ts';
-import { foldText } from '../faq/normalize.ts';
+import { foldText } from '../core/text/fold.ts';
 import { answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from './faq.ts';
 import { reportFlow, type ReportDeps } from './report.ts';
 import { mainMenu } from './menu.ts';

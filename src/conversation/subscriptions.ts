@@ -7,7 +7,7 @@
  * group's code with /mathamgia.
  */
 import type { Button } from '../channels/channel.ts';
-import { foldText } from '../faq/normalize.ts';
+import { foldText } from '../core/text/fold.ts';
 import { joinCodeOf, lookupJoinCode, normaliseJoinCode, rotateJoinCode } from '../subscriptions/join-codes.ts';
 import { deletePersonData, joinGroup, personData, resumeBroadcasts, setLanguage, stopBroadcasts, type Who } from '../subscriptions/subscribers.ts';
 import type { Middleware, Turn } from './turn.ts';

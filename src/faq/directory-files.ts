@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
-import { foldText } from './normalize.ts';
+import { foldText } from '../core/text/fold.ts';
 
 export interface DirectoryLine {
   file: string;

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ContentError, readYamlFile, type ContentProblem } from '../content/yaml.ts';
-import { foldText } from './normalize.ts';
+import { foldText } from '../core/text/fold.ts';
 import { readSafety, type SafetyContent } from './safety-content.ts';
 import { readSpelling, type ChatSpelling } from './spelling.ts';
 

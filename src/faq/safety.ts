@@ -19,7 +19,7 @@
  * A miss can cost a life and a false alarm costs a moment, so the signals lean towards answering.
  */
 import type { ChatSpelling } from './spelling.ts';
-import { foldText } from './normalize.ts';
+import { foldText } from '../core/text/fold.ts';
 
 /** A cry for help is read in full, however long the message (it is only string search). */
 const maxSafetyChars = 20_000;

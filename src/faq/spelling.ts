@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ContentError, readYamlFile, type ContentProblem } from '../content/yaml.ts';
-import { foldText } from './normalize.ts';
+import { foldText } from '../core/text/fold.ts';
 
 const languageSchema = z.strictObject({
   abbreviations: z.record(z.string(), z.string()).default({}),

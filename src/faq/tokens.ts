@@ -5,7 +5,7 @@
  * expanded first; fillers ("cho em hỏi", "với ạ") count only inside pairs.
  */
 import type { ChatSpelling } from './spelling.ts';
-import { foldText } from './normalize.ts';
+import { foldText } from '../core/text/fold.ts';
 
 /** Longest text looked at for matching: a question is short; a pasted essay is cut, not slow. */
 export const maxMatchedChars = 1000;

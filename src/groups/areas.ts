@@ -2,7 +2,7 @@
  * The area tree (province → … → village, any depth). Each area keeps `path`, the chain of its
  * ancestors' ids ("/1/4/9/"), so "everything under this commune" is one indexed prefix query.
  */
-import { foldText } from '../faq/normalize.ts';
+import { matchByName } from '../core/text/names.ts';
 import { subscriberCounts } from '../subscriptions/subscribers.ts';
 import type { Db } from '../store/store.ts';
 
@@ -133,18 +133,14 @@ export class AreaNotFound extends Error {
   }
 }
 
-/** An area by id, or by name (tone marks and case optional); none or several → AreaNotFound listing the candidates. */
+/** An area by id, or by name as everywhere else (`matchByName`: code, whole name, whole words); none or several → AreaNotFound listing the candidates. */
 export async function findArea(db: Db, idOrName: string) {
   const trimmed = idOrName.trim();
   if (/^\d+$/.test(trimmed)) {
     const area = await db.area.findUnique({ where: { id: Number(trimmed) } });
     if (area) return area;
-    throw new AreaNotFound(trimmed, []);
   }
-  const wanted = foldText(trimmed);
-  const areas = await db.area.findMany({ orderBy: { id: 'asc' } });
-  const exact = areas.filter((a) => foldText(a.name) === wanted);
-  const matches = exact.length > 0 ? exact : areas.filter((a) => foldText(a.name).includes(wanted));
+  const matches = matchByName(await db.area.findMany({ orderBy: { id: 'asc' } }), trimmed);
   if (matches.length === 1) return matches[0]!;
   throw new AreaNotFound(trimmed, matches.map((a) => ({ id: a.id, name: a.name })));
 }

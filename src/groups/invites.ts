@@ -5,7 +5,7 @@
  * wrong is made to wait.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { foldText } from '../faq/normalize.ts';
+import { matchByName } from '../core/text/names.ts';
 import { withLock, type Db } from '../store/store.ts';
 
 const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -37,18 +37,14 @@ export class GroupNotFound extends Error {
   }
 }
 
-/** A group by id, or by name (tone marks and case optional); several matching names → GroupNotFound listing them. */
+/** A group by id, or by name as everywhere else (`matchByName`: whole name, else whole words); none or several → GroupNotFound listing them. */
 export async function findGroup(db: Db, idOrName: string) {
   const trimmed = idOrName.trim();
   if (/^\d+$/.test(trimmed)) {
     const group = await db.communicationGroup.findUnique({ where: { id: Number(trimmed) }, include: { area: true } });
     if (group) return group;
-    throw new GroupNotFound(trimmed, []);
   }
-  const wanted = foldText(trimmed);
-  const groups = await db.communicationGroup.findMany({ include: { area: true }, orderBy: { id: 'asc' } });
-  const exact = groups.filter((g) => foldText(g.name) === wanted);
-  const matches = exact.length > 0 ? exact : groups.filter((g) => foldText(g.name).includes(wanted));
+  const matches = matchByName(await db.communicationGroup.findMany({ include: { area: true }, orderBy: { id: 'asc' } }), trimmed);
   if (matches.length === 1) return matches[0]!;
   throw new GroupNotFound(trimmed, matches.map((g) => ({ id: g.id, name: g.name })));
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { readYamlFile } from '../content/yaml.ts';
-import { foldText, stripMarks } from '../faq/normalize.ts';
+import { foldText, stripMarks } from '../core/text/fold.ts';
 import { addDays, compareDates, daysBetween, isValidDate, previousQuarter, quarterEnd, quarterOf, quarterStart, type LocalDate } from './quarter.ts';
 
 /**

@@ -2,7 +2,7 @@
  * Calendar dates and quarters as the Women's Union counts them: in Vietnam's time zone,
  * Q1 = January–March … Q4 = October–December. Plain functions, no clock: callers pass "now".
  */
-import { stripMarks } from '../faq/normalize.ts';
+import { stripMarks } from '../core/text/fold.ts';
 
 /** A calendar date in Vietnam (no time, no zone). `month` and `day` count from 1. */
 export interface LocalDate {

@@ -11,7 +11,7 @@
  * aliases. What is left is read as topics. "ghi chú: …" takes the rest of the message as notes.
  * One number without a word is the total; several are not guessed at.
  */
-import { stripMarks } from '../faq/normalize.ts';
+import { stripMarks } from '../core/text/fold.ts';
 import {
   checkCounts,
   parseCount,

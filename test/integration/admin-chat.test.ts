@@ -19,7 +19,8 @@ import type { AdminChatDeps } from '../../src/conversation/admin.ts';
 import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
-import { redeemInvite } from '../../src/groups/invites.ts';
+import { findGroup, redeemInvite } from '../../src/groups/invites.ts';
+import { findArea } from '../../src/groups/areas.ts';
 import { createLogger } from '../../src/log.ts';
 import { defaultContentDir } from '../../src/paths.ts';
 import { formatQuarter, localDateOf, quarterEnd, quarterOf, quartersBack, toUtcDate, type Quarter } from '../../src/reports/quarter.ts';
@@ -179,6 +180,28 @@ describe('/guingay: reading the request (pure)', () => {
     expect(matchByName(areas, 'demo-suoi-may').map((a) => a.id)).toEqual([4]);
     // Tone marks are optional both ways: "Bản" (village) is also the "Ban" of Hoa Ban.
     expect(matchByName(areas, 'Bản').map((a) => a.id)).toEqual([1, 2, 3]);
+  });
+
+  it('the command line resolves a name as the chat does: by id, code, whole name, else whole words', async () => {
+    const areaRows = await db.area.findMany({ orderBy: { id: 'asc' } });
+    const groupRows = await db.communicationGroup.findMany({ orderBy: { id: 'asc' } });
+    const resolve = async <T extends { id: number }>(find: () => Promise<T>) => {
+      try {
+        return { found: [(await find()).id] };
+      } catch (error) {
+        return { found: (error as { candidates: Array<{ id: number }> }).candidates.map((c) => c.id) };
+      }
+    };
+    for (const q of ['Hoa Ban', 'hoa ban', 'Bản', 'Nà Hìn', 'demo-suoi-may', 'Hoa Ba', 'Suối', String(areaRows[1]!.id)]) {
+      const chat = matchByName(areaRows, q).map((a) => a.id);
+      expect((await resolve(() => findArea(db, q))).found, q).toEqual(chat);
+    }
+    for (const q of ['Nà Hìn', 'na hin', 'Tổ', 'Hìn', String(groupRows[0]!.id)]) {
+      const chat = matchByName(groupRows, q).map((g) => g.id);
+      expect((await resolve(() => findGroup(db, q))).found, q).toEqual(chat);
+    }
+    // A piece of a word names nothing, on the command line as in the chat (it used to match "Hoa Ban" there).
+    expect((await resolve(() => findArea(db, 'Hoa Ba'))).found).toEqual([]);
   });
 
   it('cuts the words where the message and the area both make sense', () => {

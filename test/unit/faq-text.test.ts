@@ -1,7 +1,7 @@
 /** How Loa Bản reads Vietnamese as people type it, and what it treats as a sign of danger. */
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/faq/knowledge.ts';
-import { foldText } from '../../src/faq/normalize.ts';
+import { foldText } from '../../src/core/text/fold.ts';
 import { syllables, termsOf } from '../../src/faq/tokens.ts';
 import { defaultContentDir } from '../../src/paths.ts';
 
