@@ -10,7 +10,7 @@ import type { Button, OutboundMessage } from '../channels/channel.ts';
 import type { Topic } from '../faq/knowledge.ts';
 import { redeemInvite } from '../groups/invites.ts';
 import type { Translate } from '../i18n.ts';
-import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, type Format } from '../reports/parse.ts';
+import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, reportDateDaysBack, type Format } from '../reports/parse.ts';
 import { formatDate, formatQuarter, fromUtcDate, localDateOf, quarterOf, type LocalDate } from '../reports/quarter.ts';
 import { parseQuickReport, type QuickProblem, type ReportDraft } from '../reports/quick.ts';
 import { correctReport, recentReports, reportKey, saveReport } from '../reports/store.ts';
@@ -391,7 +391,7 @@ export function reportFlow(deps: ReportDeps): Middleware {
         await clearState(turn);
         return void (await turn.reply({ text: t('report.cancelled') }));
       case 'date': {
-        const parsed = parseReportDate(tapped.value === 'yesterday' ? 'hôm qua' : 'hôm nay', today(), deps.graceDays);
+        const parsed = reportDateDaysBack(tapped.value === 'yesterday' ? 1 : 0, today(), deps.graceDays);
         if (!parsed.ok) return ask(turn, state, 'heldOn', t(`report.bad.date.${parsed.problem}`, { text: '', today: formatDate(today()) }));
         return advance(turn, { ...state, draft: { ...d, heldOn: parsed.date } }, 'heldOn');
       }

@@ -6,18 +6,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { readYamlFile } from '../content/yaml.ts';
-import { foldText, stripMarks } from '../core/text/fold.ts';
+import { foldText, plainText } from '../core/text/fold.ts';
 import { addDays, compareDates, daysBetween, isValidDate, previousQuarter, quarterEnd, quarterOf, quarterStart, type LocalDate } from './quarter.ts';
-
-/**
- * Lower case, tone marks and the đ stroke removed, control characters as spaces, invisible
- * format characters dropped; punctuation kept: "Ngày 12/3" → "ngay 12/3".
- */
-function plainText(text: string): string {
-  return stripMarks(String(text).normalize('NFC').toLowerCase())
-    .replace(/\p{Cf}/gu, '')
-    .replace(/\p{Cc}/gu, ' ');
-}
 
 /** Whether folded `text` holds folded `phrase` as whole words. */
 function containsWords(text: string, phrase: string): boolean {
@@ -58,7 +48,7 @@ export function parseReportDate(
   let date: LocalDate;
   const relative = relativeDays.get(plain.replace(/\s+/g, ' '));
   if (relative !== undefined) {
-    date = addDays(today, -relative);
+    return reportDateDaysBack(relative, today, graceDays);
   } else {
     const m = /^(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d+))?$/.exec(plain);
     if (!m) return { ok: false, problem: 'format' };
@@ -69,13 +59,19 @@ export function parseReportDate(
     if (!isValidDate(year, month, day)) return { ok: false, problem: 'invalid' };
     date = { year, month, day };
   }
-  const yearless = relative === undefined && !/^\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]/.test(plain);
+  const yearless = !/^\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]/.test(plain);
   if (compareDates(date, today) > 0) {
     // "28/12" typed on 3 January means last December, when that session can still be reported.
     const lastYear = { ...date, year: date.year - 1 };
     if (yearless && isValidDate(lastYear.year, lastYear.month, lastYear.day) && reportable(lastYear, today, graceDays)) return { ok: true, date: lastYear };
     return { ok: false, problem: 'future' };
   }
+  return reportable(date, today, graceDays) ? { ok: true, date } : { ok: false, problem: 'tooOld' };
+}
+
+/** The day `daysBack` days before today ("hôm qua" typed, or the "Hôm qua" button), checked as a typed date is. */
+export function reportDateDaysBack(daysBack: number, today: LocalDate, graceDays: number): { ok: true; date: LocalDate } | { ok: false; problem: DateProblem } {
+  const date = addDays(today, -daysBack);
   return reportable(date, today, graceDays) ? { ok: true, date } : { ok: false, problem: 'tooOld' };
 }
 

@@ -2,7 +2,7 @@
  * Calendar dates and quarters as the Women's Union counts them: in Vietnam's time zone,
  * Q1 = January–March … Q4 = October–December. Plain functions, no clock: callers pass "now".
  */
-import { stripMarks } from '../core/text/fold.ts';
+import { plainText } from '../core/text/fold.ts';
 
 /** A calendar date in Vietnam (no time, no zone). `month` and `day` count from 1. */
 export interface LocalDate {
@@ -75,7 +75,7 @@ export function formatQuarter(q: Quarter): string {
  * Null for anything else, for a quarter outside 1–4 and for a year before 2000.
  */
 export function parseQuarter(text: string): Quarter | null {
-  const plain = stripMarks(String(text).normalize('NFC').toLowerCase()).trim();
+  const plain = plainText(text).trim();
   const m = /^(\d{4})\s*[-/ ]?\s*(?:q|quy)\s*(\d)$/.exec(plain) ?? /^(?:q|quy)\s*(\d)\s*[-/ ]?\s*(\d{4})$/.exec(plain);
   if (!m) return null;
   const [year, quarter] = /^\d{4}$/.test(m[1]!) ? [Number(m[1]), Number(m[2])] : [Number(m[2]), Number(m[1])];

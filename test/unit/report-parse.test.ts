@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ContentError } from '../../src/content/yaml.ts';
 import { loadKnowledge } from '../../src/faq/knowledge.ts';
 import { defaultContentDir } from '../../src/paths.ts';
-import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, readFormats } from '../../src/reports/parse.ts';
+import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, readFormats, reportDateDaysBack } from '../../src/reports/parse.ts';
 import { formatDate, type LocalDate } from '../../src/reports/quarter.ts';
 
 /** "20/05/2026" → a LocalDate. */
@@ -124,6 +124,15 @@ describe('the date a session was held', () => {
     ])('on %s with %i grace days, "%s" is %s', (today, grace, text, answer) => {
       expect(dateAnswer(text, today, grace)).toBe(answer);
     });
+  });
+
+  it('the "Hôm nay" and "Hôm qua" buttons give what typing those words gives, without passing words around', () => {
+    for (const [today, grace] of [['01/04/2026', 10], ['01/04/2026', 0], ['20/05/2026', 10]] as const) {
+      const [day, month, year] = today.split('/').map(Number) as [number, number, number];
+      const on = { year, month, day };
+      expect(reportDateDaysBack(1, on, grace), today).toEqual(parseReportDate('hôm qua', on, grace));
+      expect(reportDateDaysBack(0, on, grace), today).toEqual(parseReportDate('hôm nay', on, grace));
+    }
   });
 });
 

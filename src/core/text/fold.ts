@@ -14,3 +14,13 @@ export function foldText(text: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
+
+/**
+ * Lower case, tone marks and the đ stroke removed, control characters as spaces, invisible
+ * format characters dropped; punctuation kept, for reading dates and quarters: "Ngày 12/3" → "ngay 12/3".
+ */
+export function plainText(text: string): string {
+  return stripMarks(String(text).normalize('NFC').toLowerCase())
+    .replace(/\p{Cf}/gu, '')
+    .replace(/\p{Cc}/gu, ' ');
+}
