@@ -286,6 +286,7 @@ program
   .action(
     action(async () => {
       const { config, t } = environment();
+      checkContentDir(config);
       const { problems, summary } = validateContent(config.contentDir);
       if (problems.length === 0) {
         const { campaigns, languages, calendarEvents: events, faqEntries: faq } = summary;

@@ -3,7 +3,7 @@
  * messages and calendar, report formats, demo data — and collects every problem instead of
  * stopping at the first loader that fails (`loaban content validate`).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadFaq } from '../faq/faq.ts';
 import { readDemoData } from '../groups/demo.ts';
@@ -31,12 +31,9 @@ function collect<T>(problems: ContentProblem[], read: () => T): T | undefined {
   }
 }
 
-/** Every problem of the content under `contentDir` (file:line: message), and what it holds. */
+/** Every problem of the content under `contentDir` (file:line: message), and what it holds. The folder itself is checked by the caller (`checkContentDir`, in the operator's language). */
 export function validateContent(contentDir: string): { problems: ContentProblem[]; summary: ContentSummary } {
   const summary: ContentSummary = { campaigns: 0, languages: [], calendarEvents: 0, faqEntries: 0 };
-  if (!existsSync(contentDir) || !statSync(contentDir).isDirectory()) {
-    return { problems: [{ file: contentDir, line: 0, message: 'the content folder is missing' }], summary };
-  }
   const problems: ContentProblem[] = [];
   const faq = collect(problems, () => loadFaq(contentDir));
   const library = collect(problems, () => loadCampaigns(contentDir));

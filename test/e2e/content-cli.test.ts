@@ -38,6 +38,14 @@ describe('loaban content validate', () => {
     expect(english.stdout.trim().split('\n').at(-1)).toBe('The content has 2 problems. Fix each one above, then run again: loaban content validate');
   });
 
+  it('a content folder that is not there: one line in the operator\'s language, exit code 1', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'loaban-content-cli-'));
+    const result = await runCli(['content', 'validate'], { LOG_LEVEL: 'silent', CONTENT_DIR: path.join(root, 'nowhere') });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`Không thấy thư mục nội dung ${path.join(root, 'nowhere')}`);
+  });
+
   it('start refuses the broken copy with the same file:line lines, before opening the database', async () => {
     const root = brokenCopy();
     const result = await runCli(['start'], { CONTENT_DIR: path.join(root, 'content'), DATA_DIR: path.join(root, 'data'), PORT: '0' });
