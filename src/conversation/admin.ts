@@ -9,48 +9,45 @@ import { adminByIdentity } from '../admin/admins.ts';
 import { createLoginLink, loginLinkTtlMs, type Actor } from '../admin/auth.ts';
 import { loadScope, type AdminScope } from '../admin/scope.ts';
 import type { QuietHours } from '../config.ts';
-import { loadCampaigns, type CampaignLibrary } from '../content/campaigns.ts';
-import { defaultContentDir } from '../paths.ts';
-import { reportTimeZone } from '../reports/quarter.ts';
+import type { CampaignLibrary } from '../content/campaigns.ts';
 import { adminCommandNames, confirmButton, onConfirmButton, runAdminCommand, type AdminCommandDeps, type AdminCommandName } from './admin-commands.ts';
 import type { Middleware, Turn } from './turn.ts';
 
 export interface AdminChatDeps {
-  /** Where the dashboard is reached, without a trailing slash: PUBLIC_URL or the server's own URL. */
-  baseUrl: string;
-  /** The campaign library /guingay sends from (default: the shipped content/, loaded once). */
-  campaigns?: CampaignLibrary;
-  /** Platforms this deployment sends on (default: the sandbox only). */
-  platforms?: readonly string[];
-  /** The area's time zone for times and quarters (default: Vietnam's). */
-  timeZone?: string;
-  /** Days an invite code from /moi works (default 14, as INVITE_TTL_DAYS). */
-  inviteTtlDays?: number;
-  /** QUIET_HOURS, to tell an admin when a message sent in them will go (default: none). */
-  quietHours?: QuietHours;
-  /** Runs due schedules now, so a confirmed /guingay goes at once (default: the next minute's tick takes it). */
-  kick?: () => Promise<void>;
-  /** How far ahead a confirmed /guingay is scheduled (default 2 s; a schedule must lie in the future). */
+  /** Where the dashboard is reached, without a trailing slash (PUBLIC_URL or the server's own URL); null: no dashboard runs in this process (/dangnhap says so). */
+  baseUrl: string | null;
+  /** The campaign library /guingay sends from (CONTENT_DIR's). */
+  campaigns: CampaignLibrary;
+  /** Platforms this deployment sends on. */
+  platforms: readonly string[];
+  /** The area's time zone for times and quarters (TZ_AREA). */
+  timeZone: string;
+  /** Days an invite code from /moi works (INVITE_TTL_DAYS). */
+  inviteTtlDays: number;
+  /** QUIET_HOURS, to tell an admin when a message sent in them will go. */
+  quietHours: QuietHours;
+  /** Runs due schedules now, so a confirmed /guingay goes at once. */
+  kick: () => Promise<void>;
+  /** How far ahead a confirmed /guingay is scheduled (default `confirmedSendDelayMs`). */
   sendDelayMs?: number;
   now?: () => Date;
 }
 
+/** A schedule must lie in the future: a confirmed /guingay is scheduled this far ahead, then run at once by `kick`. */
+export const confirmedSendDelayMs = 2000;
+
 /** The dashboard login link for `token`. */
 export const loginUrl = (baseUrl: string, token: string) => `${baseUrl}/admin/login/${token}`;
 
-let shippedCampaigns: CampaignLibrary | undefined;
-
-function commandDeps(deps: Omit<AdminChatDeps, 'baseUrl'>): AdminCommandDeps {
+function commandDeps(deps: AdminChatDeps): AdminCommandDeps {
   return {
-    get campaigns() {
-      return deps.campaigns ?? (shippedCampaigns ??= loadCampaigns(defaultContentDir));
-    },
-    platforms: deps.platforms ?? ['sandbox'],
-    timeZone: deps.timeZone ?? reportTimeZone,
-    inviteTtlDays: deps.inviteTtlDays ?? 14,
-    quietHours: deps.quietHours ?? null,
-    kick: deps.kick ?? (async () => {}),
-    sendDelayMs: deps.sendDelayMs ?? 2000,
+    campaigns: deps.campaigns,
+    platforms: deps.platforms,
+    timeZone: deps.timeZone,
+    inviteTtlDays: deps.inviteTtlDays,
+    quietHours: deps.quietHours,
+    kick: deps.kick,
+    sendDelayMs: deps.sendDelayMs ?? confirmedSendDelayMs,
     now: deps.now ?? (() => new Date()),
   };
 }
@@ -64,10 +61,9 @@ export async function adminOf(turn: Turn): Promise<{ actor: Actor; scope: AdminS
   return { actor: { personId: person.id, platform: person.platform, platformUserId: person.platformUserId }, scope, displayName: person.displayName };
 }
 
-/** Handles the admin commands and their buttons; `deps` absent: no dashboard runs in this process (/dangnhap says so). */
-export function adminCommands(deps: AdminChatDeps | undefined): Middleware {
-  // The other commands need no dashboard: without `deps` they use the shipped content and defaults.
-  const commands = commandDeps(deps ?? {});
+/** Handles the admin commands and their buttons. */
+export function adminCommands(deps: AdminChatDeps): Middleware {
+  const commands = commandDeps(deps);
   return async (turn, next) => {
     const { event, t, db } = turn;
     const name = event.command?.name;
@@ -75,7 +71,7 @@ export function adminCommands(deps: AdminChatDeps | undefined): Middleware {
       if (event.chat.kind !== 'private') return void (await turn.reply({ text: t('admin.login.privateOnly') }));
       const person = await adminByIdentity(db, event.platform, event.sender.id);
       if (!person) return void (await turn.reply({ text: t('admin.login.notAdmin') }));
-      if (!deps) return void (await turn.reply({ text: t('admin.login.unavailable') }));
+      if (deps.baseUrl === null) return void (await turn.reply({ text: t('admin.login.unavailable') }));
       const { token } = await createLoginLink(db, { personId: person.id, platform: person.platform, platformUserId: person.platformUserId });
       const link = t('admin.login.link', { url: loginUrl(deps.baseUrl, token), minutes: loginLinkTtlMs / 60_000 });
       return void (await turn.reply({ text: `${link}\n\n${t('admin.commands')}` }));

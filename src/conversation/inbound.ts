@@ -7,13 +7,10 @@
  */
 import type { Channel, InboundEvent, InboundHandler } from '../channels/channel.ts';
 import { cleanInboundText } from '../channels/text.ts';
-import { loadFaq, type Faq } from '../faq/faq.ts';
+import type { Faq } from '../faq/faq.ts';
 import { defaultLanguage, translator } from '../i18n.ts';
-import { defaultContentDir } from '../paths.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/store.ts';
-import { readFormats } from '../reports/parse.ts';
-import { reportTimeZone } from '../reports/quarter.ts';
 import type { AdminChatDeps } from './admin.ts';
 import type { ReportDeps } from './report.ts';
 import type { PersonBudget } from './budget.ts';
@@ -24,14 +21,14 @@ export interface InboundDeps {
   db: Db;
   log: Logger;
   channel: Channel;
-  /** The FAQ knowledge (the app loads it from CONTENT_DIR; default: the shipped content/). */
-  faq?: Faq;
-  /** Session reports' formats, topics and rules (default: the shipped content/, Vietnam's time, 15 days' grace). */
-  report?: ReportDeps;
+  /** The FAQ knowledge (from CONTENT_DIR). */
+  faq: Faq;
+  /** Session reports' formats, topics and rules (from CONTENT_DIR, TZ_AREA and REPORT_GRACE_DAYS). */
+  report: ReportDeps;
   /** Languages that have content (default: those of the FAQ's answers). */
   languages?: string[];
-  /** The dashboard's address for admins' /dangnhap links (default: no dashboard). */
-  admin?: AdminChatDeps;
+  /** The admins' chat commands: the dashboard's address for /dangnhap, the campaigns, the settings. */
+  admin: AdminChatDeps;
   /** Messages a minute one person gets answers to (default: no limit). */
   personBudget?: PersonBudget;
   now?: () => number;
@@ -43,17 +40,6 @@ export function contentLanguages(faq: Faq, campaignVariants: Iterable<Record<str
   for (const entry of faq.knowledge.entries) for (const lang of Object.keys(entry.answer)) found.add(lang);
   for (const variants of campaignVariants) for (const lang of Object.keys(variants)) found.add(lang);
   return [...found];
-}
-
-let shippedFaq: Faq | undefined;
-/** The FAQ of the shipped content/, loaded once. */
-export function defaultFaq(): Faq {
-  return (shippedFaq ??= loadFaq(defaultContentDir));
-}
-
-/** What reports need from content and configuration. */
-export function reportDeps(contentDir: string, faq: Faq, timeZone: string, graceDays: number): ReportDeps {
-  return { formats: readFormats(contentDir), topics: faq.knowledge.topics, timeZone, graceDays };
 }
 
 /** Failures after which an update is acknowledged and no longer retried. */
@@ -109,10 +95,10 @@ async function languageOf(db: Db, event: InboundEvent): Promise<string> {
 /** Events a person causes (messages, taps), as opposed to the platform's news (bot added, chat moved). */
 const personal = new Set(['message', 'button']);
 
-export function createInboundHandler({ db, log, channel, faq = defaultFaq(), report, languages, admin, personBudget, now = Date.now }: InboundDeps): InboundHandler {
+export function createInboundHandler({ db, log, channel, faq, report, languages, admin, personBudget, now = Date.now }: InboundDeps): InboundHandler {
   const router = createRouter({
     faq,
-    report: report ?? reportDeps(defaultContentDir, faq, reportTimeZone, 15),
+    report,
     subscription: { languages: languages ?? contentLanguages(faq) },
     admin,
   });

@@ -91,8 +91,8 @@ export interface RouterDeps {
   faq: Faq;
   report: ReportDeps;
   subscription: SubscriptionDeps;
-  /** The dashboard's address for /dangnhap links; absent when no dashboard runs. */
-  admin?: AdminChatDeps;
+  /** The admins' chat commands and the dashboard's address for /dangnhap links. */
+  admin: AdminChatDeps;
 }
 
 /** The whole conversation, as one middleware. A sign of danger is answered first, even in group chatter. */

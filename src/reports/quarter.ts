@@ -16,14 +16,11 @@ export interface Quarter {
   quarter: 1 | 2 | 3 | 4;
 }
 
-/** The time zone report dates and quarters are counted in. */
-export const reportTimeZone = 'Asia/Ho_Chi_Minh';
-
 const dayMs = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The calendar date of `instant` in `timeZone`: 23:30 UTC on 31/03 is 01/04 in Vietnam. Throws a RangeError for an invalid Date. */
-export function localDateOf(instant: Date, timeZone: string = reportTimeZone): LocalDate {
+/** The calendar date of `instant` in `timeZone` (TZ_AREA): 23:30 UTC on 31/03 is 01/04 in Vietnam. Throws a RangeError for an invalid Date. */
+export function localDateOf(instant: Date, timeZone: string): LocalDate {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });

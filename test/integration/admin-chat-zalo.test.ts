@@ -21,6 +21,7 @@ import type { Db, Store } from '../../src/store/store.ts';
 import { startFakeZalo, type FakeZalo, type ZaloUpdate } from '../fakes/zalo-fake.ts';
 import { freshStore } from '../support/stores.ts';
 import { until } from '../support/wait.ts';
+import { adminChat, chatDeps } from '../support/inbound.ts';
 
 const log = createLogger('silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -68,11 +69,11 @@ beforeAll(async () => {
   fake = await startFakeZalo();
   channel = new ZaloChannel({ token: fake.token, apiRoot: fake.apiRoot, webhook: null, http: Fastify(), choices: choiceMemory(db, 'zalo'), log, pollTimeoutSeconds: 1 });
   await channel.start(
-    createInboundHandler({
+    createInboundHandler({ ...chatDeps(),
       db,
       log,
       channel,
-      admin: { baseUrl: 'https://loaban.example.vn', campaigns: library, platforms: ['zalo'], timeZone, kick: () => delivery?.tick() ?? Promise.resolve(), sendDelayMs: 100 },
+      admin: adminChat({ baseUrl: 'https://loaban.example.vn', campaigns: library, platforms: ['zalo'], timeZone, kick: () => delivery?.tick() ?? Promise.resolve(), sendDelayMs: 100 }),
     }),
   );
   delivery = await startDelivery({ db, channels: [channel], config, library, soleProcess: true, log });

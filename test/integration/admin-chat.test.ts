@@ -28,6 +28,7 @@ import type { Db, Store } from '../../src/store/store.ts';
 import { startFakeTelegram } from '../fakes/telegram-fake.ts';
 import { freshStore } from '../support/stores.ts';
 import { until } from '../support/wait.ts';
+import { adminChat, chatDeps } from '../support/inbound.ts';
 
 const log = createLogger('silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -45,7 +46,7 @@ let db: Db;
 let channel: SandboxChannel;
 let delivery: DeliveryService | undefined;
 
-const adminDeps = (): AdminChatDeps => ({
+const adminDeps = (): Partial<AdminChatDeps> => ({
   baseUrl: 'https://loaban.example.vn',
   campaigns: library,
   platforms: ['sandbox'],
@@ -61,7 +62,7 @@ beforeAll(async () => {
   await seedDemo(db, readDemoData(defaultContentDir));
   await syncCampaigns(db, library);
   channel = new SandboxChannel();
-  await channel.start(createInboundHandler({ db, log, channel, admin: adminDeps() }));
+  await channel.start(createInboundHandler({ ...chatDeps(), db, log, channel, admin: adminChat(adminDeps()) }));
   delivery = await startDelivery({ db, channels: [channel], config, library, soleProcess: true, log });
 });
 afterAll(async () => {
@@ -446,7 +447,7 @@ describe('/thongke over Telegram', () => {
     const tg = new TelegramChannel({ token: fake.token, apiRoot: fake.apiRoot, webhook: null, http: Fastify(), log, requestTimeoutMs: 2000, retryStartMs: 50 });
     try {
       await addAdmin(db, { platform: 'telegram', userId: '7001', displayName: 'Chị Hoa', areaId: await areaId('demo-hoa-ban'), level: 'commune', actor: 'test' });
-      await tg.start(createInboundHandler({ db, log, channel: tg, admin: { ...adminDeps(), platforms: ['telegram'] } }));
+      await tg.start(createInboundHandler({ ...chatDeps(), db, log, channel: tg, admin: adminChat({ ...adminDeps(), platforms: ['telegram'] }) }));
       fake.textMessage({ chatId: 7001, from: { id: 7001, first_name: 'Hoa' }, text: '/thongke' });
       await until(() => fake.sentTo(7001).length > 0, 'the answer on Telegram');
       const [photo] = fake.sentTo(7001);
@@ -470,7 +471,7 @@ describe('/guingay in quiet hours', () => {
     const quietHours = { startMinute: (minute + 1440 - 60) % 1440, endMinute: (minute + 120) % 1440 };
     const end = local.startOf('day').plus({ minutes: minute + 120 });
     const quiet = new SandboxChannel();
-    await quiet.start(createInboundHandler({ db, log, channel: quiet, admin: { ...adminDeps(), quietHours, kick: async () => {} } }));
+    await quiet.start(createInboundHandler({ ...chatDeps(), db, log, channel: quiet, admin: adminChat({ ...adminDeps(), quietHours, kick: async () => {} }) }));
     try {
       const chat = privateChat(communeAdmin);
       const said = async (input: { text: string } | { buttonData: string }) => {

@@ -14,6 +14,7 @@ import { formatQuarter, localDateOf, previousQuarter, quarterEnd, quarterOf, qua
 import type { Db, Store } from '../../src/store/store.ts';
 import { browser, communeAdmin, csrfOf, dashboard, linkFor, log, logIn, personOf, provinceAdmin, timeZone } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';
+import { adminChat, chatDeps } from '../support/inbound.ts';
 
 let store: Store;
 let db: Db;
@@ -399,7 +400,7 @@ describe('the figures', () => {
 describe('/dangnhap in chat', () => {
   async function chat() {
     const channel = new SandboxChannel();
-    await channel.start(createInboundHandler({ db, log, channel, admin: { baseUrl: 'https://loaban.example.vn' } }));
+    await channel.start(createInboundHandler({ ...chatDeps(), db, log, channel, admin: adminChat({ baseUrl: 'https://loaban.example.vn' }) }));
     return async (sender: { id: string; displayName: string }, text: string, chat: { id: string; kind: 'private' | 'group' } = { id: `private:${sender.id}`, kind: 'private' }) => {
       const before = channel.transcript(chat.id).length;
       await channel.receive({ chatId: chat.id, chatKind: chat.kind, sender, text });

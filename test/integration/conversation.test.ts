@@ -4,6 +4,7 @@ import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { createLogger } from '../../src/log.ts';
 import { groupChat, sandboxHarness, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';
+import { chatDeps } from '../support/inbound.ts';
 
 describe.each(backends)('talking to Loa Bản in the sandbox (%s)', (backend) => {
   let h: SandboxHarness;
@@ -56,7 +57,7 @@ describe.each(backends)('talking to Loa Bản in the sandbox (%s)', (backend) =>
 
   it('an update the platform sends twice is answered once', async () => {
     const sent: string[] = [];
-    const handler = createInboundHandler({
+    const handler = createInboundHandler({ ...chatDeps(),
       db: h.store.prisma,
       log: createLogger('silent', false),
       channel: {
@@ -76,7 +77,7 @@ describe.each(backends)('talking to Loa Bản in the sandbox (%s)', (backend) =>
   it('when answering fails, the update is not marked handled, so the re-send is answered', async () => {
     let fail = true;
     const sent: string[] = [];
-    const handler = createInboundHandler({
+    const handler = createInboundHandler({ ...chatDeps(),
       db: h.store.prisma,
       log: createLogger('silent', false),
       channel: {

@@ -15,7 +15,7 @@ import { TelegramChannel } from '../../src/channels/telegram/telegram.ts';
 import { registerWebhook } from '../../src/channels/webhook.ts';
 import { errorForCode } from '../../src/channels/zalo/errors.ts';
 import { PersonBudget } from '../../src/conversation/budget.ts';
-import { createInboundHandler, defaultFaq, maxUpdateFailures } from '../../src/conversation/inbound.ts';
+import { createInboundHandler, maxUpdateFailures } from '../../src/conversation/inbound.ts';
 import { pacedChannel } from '../../src/delivery/service.ts';
 import { redeemInvite, createInvite } from '../../src/groups/invites.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
@@ -30,6 +30,7 @@ import { startFakeTelegram } from '../fakes/telegram-fake.ts';
 import { browser, csrfOf, dashboard } from '../support/admin.ts';
 import { sandboxHarness, villager, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends, freshStore } from '../support/stores.ts';
+import { chatDeps, shippedFaq } from '../support/inbound.ts';
 
 /** A logger whose lines are kept in `lines`. */
 function capturedLogger(level = 'debug') {
@@ -152,12 +153,12 @@ describe('no message breaks a reply', () => {
 
   it(`a handler that throws: one short apology, retried by the platform, acknowledged after ${maxUpdateFailures} failures`, async () => {
     const db = h.store.prisma;
-    const faq = defaultFaq();
+    const faq = shippedFaq();
     const broken = { ...faq, knowledge: { ...faq.knowledge, safety: { ...faq.knowledge.safety, detect: () => { throw new Error('detector broke'); } } } };
     const sent: OutboundMessage[] = [];
     const channel = { platform: 'sandbox', maxTextLength: 4096, start: async () => {}, stop: async () => {}, send: async (_t: unknown, m: OutboundMessage) => (sent.push(m), { ok: true as const, messageIds: ['1'] }) };
     const { log, lines } = capturedLogger('info');
-    const handle = createInboundHandler({ db, log, channel: channel as never, faq: broken as never });
+    const handle = createInboundHandler({ ...chatDeps(), db, log, channel: channel as never, faq: broken as never });
     const event: InboundEvent = { type: 'message', platform: 'sandbox', updateId: `u-${randomBytes(4).toString('hex')}`, chat: villagerChat, sender: villager, text: 'tảo hôn là gì', at: new Date() };
     await expect(handle(event)).rejects.toThrow('detector broke');
     await expect(handle(event)).rejects.toThrow('detector broke');
@@ -262,7 +263,7 @@ describe('one person cannot crowd out the rest', () => {
     const telegram = new TelegramChannel({ token: fake.token, apiRoot: fake.apiRoot, webhook: null, http, log, requestTimeoutMs: 5000, retryStartMs: 50 });
     const rates = { telegram: { perSecond: 30, perGroupPerMinute: 20, perChatPerSecond: 1 }, zalo: { perSecond: 10, perGroupPerMinute: null, perChatPerSecond: 1 }, sandbox: { perSecond: 1000, perGroupPerMinute: null, perChatPerSecond: 100 } };
     const channel = pacedChannel(telegram, store.prisma, { delivery: { rates, graceMinutes: 0, maxAttempts: 3, concurrency: 4 } }, log);
-    const handle = createInboundHandler({ db: store.prisma, log, channel, personBudget: new PersonBudget(5) });
+    const handle = createInboundHandler({ ...chatDeps(), db: store.prisma, log, channel, personBudget: new PersonBudget(5) });
     try {
       const flooder = { id: '5001', displayName: 'Người gửi dồn dập' };
       const other = { id: '5002', displayName: 'Chị hỏi' };

@@ -14,11 +14,11 @@ import { exportRows, toCsv } from '../../src/reports/export.ts';
 import { readFormats } from '../../src/reports/parse.ts';
 import { expireReportDrafts } from '../../src/reports/reminders.ts';
 import { formatDate, formatQuarter, localDateOf, quarterOf } from '../../src/reports/quarter.ts';
-import { defaultFaq } from '../../src/conversation/inbound.ts';
 import { leader, leaderChat, sandboxHarness, villager, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';
+import { chatDeps, shippedFaq } from '../support/inbound.ts';
 
-const today = localDateOf(new Date());
+const today = localDateOf(new Date(), 'Asia/Ho_Chi_Minh');
 const todayText = formatDate(today).slice(0, 5);
 const quarter = formatQuarter(quarterOf(today));
 
@@ -135,7 +135,7 @@ describe.each(backends)('session reports in the sandbox (%s)', (backend) => {
   });
 
   it('the export shows exactly what was confirmed', async () => {
-    const faq = defaultFaq();
+    const faq = shippedFaq();
     const rows = await exportRows(h.store.prisma, { quarter, formats: readFormats(defaultContentDir), topics: faq.knowledge.topics });
     const mine = rows.filter((r) => r.group === 'Tổ truyền thông bản Nà Hìn');
     expect(mine.map((r) => [r.heldOn, r.format, r.topics, r.participantsTotal, r.participantsWomen, r.participantsEthnicMinority, r.place])).toEqual([
@@ -152,7 +152,7 @@ describe.each(backends)('session reports in the sandbox (%s)', (backend) => {
     await tap(button('Hôm nay'));
     // A new process: another channel and handler on the same database.
     const channel = new SandboxChannel();
-    await channel.start(createInboundHandler({ db: h.store.prisma, log: createLogger('silent', false), channel }));
+    await channel.start(createInboundHandler({ ...chatDeps(), db: h.store.prisma, log: createLogger('silent', false), channel }));
     await channel.receive({ chatId: leaderChat.id, chatKind: 'private', sender: leader, text: 'truyền thông trực tiếp' });
     expect(channel.transcript(leaderChat.id).filter((m) => m.from === 'bot').at(-1)?.text).toContain('chủ đề nào');
     await channel.stop();

@@ -6,7 +6,7 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { TelegramChannel } from '../../src/channels/telegram/telegram.ts';
-import { createInboundHandler, defaultFaq } from '../../src/conversation/inbound.ts';
+import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
 import { createInvite } from '../../src/groups/invites.ts';
 import { createLogger } from '../../src/log.ts';
@@ -17,10 +17,11 @@ import { formatDate, formatQuarter, localDateOf, quarterOf } from '../../src/rep
 import type { Store } from '../../src/store/store.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';
 import { freshStore } from '../support/stores.ts';
+import { chatDeps, shippedFaq } from '../support/inbound.ts';
 
 const leader = { id: 777, first_name: 'Giàng Thị', last_name: 'Dua' };
 const groupChat = -5001;
-const today = localDateOf(new Date());
+const today = localDateOf(new Date(), 'Asia/Ho_Chi_Minh');
 const quarter = formatQuarter(quarterOf(today));
 
 let store: Store;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   await seedDemo(store.prisma, readDemoData(defaultContentDir));
   fake = await startFakeTelegram({ limits: false });
   channel = new TelegramChannel({ token: fake.token, apiRoot: fake.apiRoot, webhook: null, http, log: createLogger('silent', false), requestTimeoutMs: 2000, retryStartMs: 50 });
-  await channel.start(createInboundHandler({ db: store.prisma, log: createLogger('silent', false), channel }));
+  await channel.start(createInboundHandler({ ...chatDeps(), db: store.prisma, log: createLogger('silent', false), channel }));
 });
 afterAll(async () => {
   await channel?.stop();
@@ -99,7 +100,7 @@ it('registers, reports quickly in the group and step by step in private, correct
   m = await say(chat, '32');
   expect((await tap(chat, data(m, '✅ Xác nhận'))).text).toContain('Đã sửa báo cáo');
 
-  const rows = await exportRows(store.prisma, { quarter, formats: readFormats(defaultContentDir), topics: defaultFaq().knowledge.topics });
+  const rows = await exportRows(store.prisma, { quarter, formats: readFormats(defaultContentDir), topics: shippedFaq().knowledge.topics });
   expect(rows.map((r) => [r.group, r.heldOn, r.format, r.topics, r.participantsTotal, r.participantsWomen, r.participantsEthnicMinority, r.place])).toEqual([
     ['Tổ truyền thông bản Co Mị', formatDate(today), 'Sân khấu hóa', 'Tảo hôn', 32, 20, 25, 'nha van hoa'],
     ['Tổ truyền thông bản Co Mị', formatDate(today), 'Truyền thông trực tiếp', 'Bạo lực gia đình và bạo lực trên cơ sở giới', 52, 40, 51, 'sân trường'],

@@ -15,6 +15,7 @@ import { defaultContentDir } from '../../src/paths.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeZalo, type FakeZalo } from '../fakes/zalo-fake.ts';
 import { freshStore } from '../support/stores.ts';
+import { chatDeps } from '../support/inbound.ts';
 
 const log = createLogger('silent', false);
 let store: Store;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   await seedDemo(store.prisma, readDemoData(defaultContentDir));
   fake = await startFakeZalo();
   channel = new ZaloChannel({ token: fake.token, apiRoot: fake.apiRoot, webhook: null, http: Fastify(), choices: choiceMemory(store.prisma, 'zalo'), log, pollTimeoutSeconds: 1 });
-  await channel.start(createInboundHandler({ db: store.prisma, log, channel }));
+  await channel.start(createInboundHandler({ ...chatDeps(), db: store.prisma, log, channel }));
 });
 afterAll(async () => {
   await channel?.stop();

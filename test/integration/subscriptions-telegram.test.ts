@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TelegramChannel } from '../../src/channels/telegram/telegram.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createInboundHandler, defaultFaq } from '../../src/conversation/inbound.ts';
+import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { broadcastProgress, expandBroadcast } from '../../src/delivery/broadcasts.ts';
 import { startDelivery } from '../../src/delivery/service.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
@@ -22,6 +22,7 @@ import { joinCodeOf } from '../../src/subscriptions/join-codes.ts';
 import { startFakeTelegram, type FakeTelegram, type TelegramSent, type TgUser } from '../fakes/telegram-fake.ts';
 import { backends, freshStore, type Backend } from '../support/stores.ts';
 import { waitFor } from '../support/wait.ts';
+import { chatDeps, shippedFaq } from '../support/inbound.ts';
 
 const log = createLogger(process.env.TEST_LOG ?? 'silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -30,7 +31,7 @@ const config = loadConfig({ QUIET_HOURS: 'off' });
 // The first migrated database and the FAQ take seconds to build: once, here, not in a test's time.
 beforeAll(async () => {
   await (await freshStore('pglite')).close();
-  defaultFaq();
+  shippedFaq();
 });
 
 type Person = Pick<TgUser, 'id' | 'first_name' | 'last_name'>;
@@ -60,7 +61,7 @@ describe.each(backends)('villagers follow their village on Telegram (%s)', (back
     fake = await startFakeTelegram({ limits: false });
     cleanups.push(() => fake.close());
     channel = new TelegramChannel({ token: fake.token, apiRoot: fake.apiRoot, webhook: null, http: Fastify(), log, requestTimeoutMs: 2000, retryStartMs: 50 });
-    await channel.start(createInboundHandler({ db, log, channel }));
+    await channel.start(createInboundHandler({ ...chatDeps(), db, log, channel }));
     cleanups.push(() => channel.stop());
   }
 

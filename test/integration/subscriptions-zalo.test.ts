@@ -12,7 +12,7 @@ import { ZaloChannel } from '../../src/channels/zalo/zalo.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { loadConfig } from '../../src/config.ts';
 import { choiceMemory } from '../../src/channels/zalo/choices.ts';
-import { createInboundHandler, defaultFaq } from '../../src/conversation/inbound.ts';
+import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { broadcastProgress, expandBroadcast } from '../../src/delivery/broadcasts.ts';
 import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
 import { createArea } from '../../src/groups/areas.ts';
@@ -24,6 +24,7 @@ import { joinCodeOf } from '../../src/subscriptions/join-codes.ts';
 import { startFakeZalo, type FakeZalo, type ZaloUpdate } from '../fakes/zalo-fake.ts';
 import { backends, freshStore, type Backend } from '../support/stores.ts';
 import { waitFor } from '../support/wait.ts';
+import { chatDeps, shippedFaq } from '../support/inbound.ts';
 
 const log = createLogger(process.env.TEST_LOG ?? 'silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -32,7 +33,7 @@ const config = loadConfig({ QUIET_HOURS: 'off' });
 // The first migrated database and the FAQ take seconds to build: once, here, not in a test's time.
 beforeAll(async () => {
   await (await freshStore('pglite')).close();
-  defaultFaq();
+  shippedFaq();
 });
 
 /** The number a numbered choice has in the bot's message, e.g. "3" for "3. Xã Nà Sang (DEMO)". */
@@ -69,7 +70,7 @@ describe.each(backends)('villagers follow their village on Zalo (%s)', (backend:
     fake = await startFakeZalo();
     cleanups.push(() => fake.close());
     channel = new ZaloChannel({ token: fake.token, apiRoot: fake.apiRoot, webhook: null, http: Fastify(), choices: choiceMemory(db, 'zalo'), log, pollTimeoutSeconds: 1 });
-    await channel.start(createInboundHandler({ db, log, channel }));
+    await channel.start(createInboundHandler({ ...chatDeps(), db, log, channel }));
     cleanups.push(() => channel.stop());
   }
 

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/log.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';
 import { freshStore } from '../support/stores.ts';
+import { chatDeps } from '../support/inbound.ts';
 
 const log = createLogger(process.env.TEST_LOG ?? 'silent', false);
 const publicUrl = 'https://bot.example.org';
@@ -49,7 +50,7 @@ async function startBot(options: BotOptions = {}): Promise<Bot> {
   await http.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(http.server.address() as { port: number }).port}`;
   options.beforeStart?.(fake);
-  await channel.start(createInboundHandler({ db: store.prisma, log, channel }));
+  await channel.start(createInboundHandler({ ...chatDeps(), db: store.prisma, log, channel }));
   return {
     fake,
     store,

@@ -16,6 +16,7 @@ import type { Store } from '../../src/store/store.ts';
 import { startFakeZalo, type FakeZalo, type FakeZaloOptions, type ZaloUpdate } from '../fakes/zalo-fake.ts';
 import { freshStore } from '../support/stores.ts';
 import { waitFor } from '../support/wait.ts';
+import { chatDeps } from '../support/inbound.ts';
 
 const log = createLogger('silent', false);
 
@@ -84,7 +85,7 @@ function zaloChannel(fake: FakeZalo, options: Partial<ZaloOptions> = {}): ZaloCh
 
 /** Starts `channel` with the real conversation (or `handler`); stopped after the test. */
 async function started(channel: ZaloChannel, handler?: InboundHandler): Promise<ZaloChannel> {
-  await channel.start(handler ?? createInboundHandler({ db: store.prisma, log, channel }));
+  await channel.start(handler ?? createInboundHandler({ ...chatDeps(), db: store.prisma, log, channel }));
   cleanups.push(() => channel.stop());
   return channel;
 }
@@ -148,7 +149,7 @@ describe('a villager talks to Loa Bản on Zalo (long polling)', () => {
   it('a handler that fails is logged and the next update is still handled', async () => {
     const fake = await fakeZalo();
     const channel = zaloChannel(fake);
-    const inbound = createInboundHandler({ db: store.prisma, log, channel });
+    const inbound = createInboundHandler({ ...chatDeps(), db: store.prisma, log, channel });
     let failures = 1;
     await started(channel, async (event) => {
       if (failures-- > 0) throw new Error('database went away');
@@ -163,7 +164,7 @@ describe('a villager talks to Loa Bản on Zalo (long polling)', () => {
   it('stop() returns in under a second while a poll is pending, and loses no update', async () => {
     const fake = await fakeZalo();
     const channel = zaloChannel(fake);
-    await channel.start(createInboundHandler({ db: store.prisma, log, channel }));
+    await channel.start(createInboundHandler({ ...chatDeps(), db: store.prisma, log, channel }));
     await new Promise((r) => setTimeout(r, 100)); // the poll is now waiting at the fake
     const began = Date.now();
     await channel.stop();
@@ -273,7 +274,7 @@ describe('the Zalo webhook', () => {
     http = Fastify();
     channel = zaloChannel(fake, { http, webhook: { url: publicUrl, secret } });
     base = await http.listen({ host: '127.0.0.1', port: 0 });
-    const inbound = createInboundHandler({ db: store.prisma, log, channel });
+    const inbound = createInboundHandler({ ...chatDeps(), db: store.prisma, log, channel });
     await channel.start(async (event) => {
       if (failNextHandling-- > 0) throw new Error('database went away');
       await inbound(event);

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/log.ts';
 import { defaultContentDir } from '../../src/paths.ts';
 import type { Store } from '../../src/store/store.ts';
 import { freshStore, type Backend } from './stores.ts';
+import { chatDeps } from './inbound.ts';
 
 export interface SandboxHarness {
   store: Store;
@@ -32,7 +33,7 @@ export async function sandboxHarness(backend: Backend): Promise<SandboxHarness> 
   const store = await freshStore(backend);
   await seedDemo(store.prisma, readDemoData(defaultContentDir));
   const channel = new SandboxChannel();
-  await channel.start(createInboundHandler({ db: store.prisma, log: createLogger('silent', false), channel }));
+  await channel.start(createInboundHandler({ ...chatDeps(), db: store.prisma, log: createLogger('silent', false), channel }));
   const botAnswers = async (chatId: string, act: () => Promise<void>) => {
     const before = channel.transcript(chatId).length;
     await act();

@@ -19,4 +19,10 @@ describe('the layout of src/', () => {
       .map((file) => path.relative(projectRoot, file));
     expect(readers).toEqual(['src/config.ts']);
   });
+
+  it('the conversation loads no content and keeps no setting of its own: the app gives it both', () => {
+    const conversation = sources(path.join(projectRoot, 'src', 'conversation'));
+    const loading = conversation.filter((file) => /\b(loadFaq|loadCampaigns|readFormats|defaultContentDir)\(|paths\.ts'/.test(readFileSync(file, 'utf8').replace(/^import type .*$/gm, '')));
+    expect(loading.map((file) => path.relative(projectRoot, file))).toEqual([]);
+  });
 });
