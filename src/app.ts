@@ -27,7 +27,7 @@ import { PersonBudget } from './conversation/budget.ts';
 import { translator } from './i18n.ts';
 import type { Logger } from './log.ts';
 import { createHttpServer, listen } from './http/server.ts';
-import { scheduleReportJobs, type Send } from './reports/reminders.ts';
+import { reportReminderJob, scheduleReportJobs, type Send } from './reports/reminders.ts';
 import { applyMigrations } from './store/migrations.ts';
 import { openStore, type Store } from './store/store.ts';
 
@@ -116,7 +116,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
     const synced = await syncCampaigns(store.prisma, campaigns);
     if (synced.created + synced.updated > 0) log.info(synced, 'campaign messages stored');
-    // Replies and reminders take slots of the same per-platform clock as broadcasts.
+    // Replies take slots of the same per-platform clock as broadcasts.
     const paced = channels.map((c) => pacedChannel(c, store.prisma, config, log));
     const personBudget = new PersonBudget(config.personMessagesPerMinute);
     const languages = contentLanguages(faq, [...campaigns.messages.values()].map((m) => m.variants));
@@ -139,10 +139,12 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       if (!channel) return { ok: false, error: { kind: 'invalid', reason: `no ${platform} channel` }, sentMessageIds: [] };
       return channel.send({ chatId }, message);
     };
-    const stopReportJobs = scheduleReportJobs(store.prisma, send, { timeZone: config.timeZone, quietHours: config.quietHours, platforms: [...byPlatform.keys()] }, log);
+    const stopReportJobs = scheduleReportJobs(store.prisma, send, log);
     const stopHousekeeping = scheduleHousekeeping(store.prisma, config.timeZone, log);
     const stopJobs = () => (stopReportJobs(), stopHousekeeping());
-    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log });
+    // Report reminders go through the outbox: queued on the delivery tick, sent by the dispatchers.
+    const reminders = reportReminderJob(store.prisma, { timeZone: config.timeZone, platforms: [...byPlatform.keys()] }, log);
+    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log, jobs: [reminders] });
     let stopping: Promise<void> | undefined;
     return {
       store,

@@ -12,7 +12,7 @@ import { ConfigError, keepSecrets, loadConfig, loadDotEnv, operatorSettings, pla
 import { campaignTextLimit, loadCampaigns } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { validateContent } from './content/validate.ts';
-import { broadcastProgress } from './delivery/broadcasts.ts';
+import { broadcastProgress, listedGroups, type Progress } from './delivery/broadcasts.ts';
 import { addSchedule, listSchedules, ScheduleError, setScheduleStatus, type What, type When } from './delivery/schedules.ts';
 import { formatLocalDateTime, parseLocalDateTime } from './delivery/time.ts';
 import { ContentError } from './content/yaml.ts';
@@ -556,7 +556,16 @@ for (const verb of ['pause', 'resume', 'remove'] as const) {
     );
 }
 
-const broadcast = program.command('broadcast').description('runs of schedules and their deliveries');
+const broadcast = program.command('broadcast').description('runs of schedules, report reminders, and their deliveries');
+
+/** A broadcast's line: where it stands, and what it is when it is not a campaign's (a report reminder and its group). */
+async function broadcastLine(store: Store, t: ReturnType<typeof translator>, p: Progress, timeZone: string): Promise<string> {
+  const at = formatLocalDateTime(p.scheduledFor, timeZone);
+  const line = t('ops:broadcast.status', { ...p, at, state: t(`ops:broadcast.state.${p.status}`) });
+  if (p.kind === 'campaign') return line;
+  const what = t(`ops:broadcast.kind.${p.kind}`, { groups: (await listedGroups(store.prisma, p.broadcastId)).join(', '), defaultValue: p.kind });
+  return `${line} — ${what}`;
+}
 
 broadcast
   .command('status <id>')
@@ -573,10 +582,9 @@ broadcast
           process.stdout.write(`${JSON.stringify(progress)}\n`);
           return;
         }
-        const at = formatLocalDateTime(progress.scheduledFor, config.timeZone);
-        process.stdout.write(`${t('ops:broadcast.status', { ...progress, at, state: t(`ops:broadcast.state.${progress.status}`) })}\n`);
+        process.stdout.write(`${await broadcastLine(store, t, progress, config.timeZone)}\n`);
         if (progress.reason) process.stdout.write(`${progress.reason}\n`);
-        for (const f of progress.failures) process.stdout.write(`  ${f.count} × ${f.reason}\n`);
+        for (const f of progress.failures) process.stdout.write(`  ${t('ops:broadcast.failure', { count: f.count, kind: t(`ops:broadcast.reasonKind.${f.kind}`), reason: f.reason })}\n`);
       });
     }),
   );
@@ -593,8 +601,7 @@ broadcast
         if (rows.length === 0) process.stdout.write(`${t('ops:broadcast.none')}\n`);
         for (const { id } of rows) {
           const p = (await broadcastProgress(store.prisma, id))!;
-          const at = formatLocalDateTime(p.scheduledFor, config.timeZone);
-          process.stdout.write(`${t('ops:broadcast.status', { ...p, at, state: t(`ops:broadcast.state.${p.status}`) })}\n`);
+          process.stdout.write(`${await broadcastLine(store, t, p, config.timeZone)}\n`);
         }
       });
     }),

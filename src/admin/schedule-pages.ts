@@ -553,7 +553,7 @@ ${card(p.total, 'total')}${card(p.queued, 'queued')}${card(p.sending, 'sending')
 ${view.wider ? html`<p class="muted" id="wider">${t('admin:schedules.progress.wider')}</p>` : ''}
 ${
   p.failures.length > 0
-    ? html`<h2>${t('admin:schedules.progress.failures')}</h2><ul class="plain">${p.failures.map((f) => html`<li>${f.reason ? html`${t(`admin:schedules.reasonKind.${reasonKind(f.reason)}`)} ${detail(f.reason)}` : t('admin:schedules.progress.noReason')} <span class="muted">(${f.count})</span></li>`)}</ul>`
+    ? html`<h2>${t('admin:schedules.progress.failures')}</h2><ul class="plain">${p.failures.map((f) => html`<li>${f.reason ? html`${t(`admin:schedules.reasonKind.${f.kind}`)} ${detail(f.reason)}` : t('admin:schedules.progress.noReason')} <span class="muted">(${f.count})</span></li>`)}</ul>`
     : ''
 }
 <p><a href="/admin/schedules">${t('admin:schedules.back')}</a></p>`;

@@ -1,13 +1,14 @@
 /**
- * A broadcast is one run of a schedule: its audience expands into the outbox, one Delivery per
- * chat, created with `skipDuplicates` on the broadcast × chat key, so expanding again (after a
- * crash half-way, or by a second process) adds only what is missing.
+ * A broadcast is one run of a schedule (or a one-off message): its audience expands into the
+ * outbox, one Delivery per chat, created with `skipDuplicates` on the broadcast × chat key, so
+ * expanding again (after a crash half-way, or by a second process) adds only what is missing.
+ * A report reminder is a broadcast too, queued with its deliveries at once (reports/reminders.ts).
  */
 import type { OutboundMessage } from '../channels/channel.ts';
 import type { Db } from '../store/store.ts';
 import { audienceSchema, resolveAudience } from './audience.ts';
 import type { MessageFor } from './dispatcher.ts';
-import { reasons } from './reasons.ts';
+import { kindOf, reasons, type ReasonKind } from './reasons.ts';
 
 const chunk = 1_000;
 
@@ -23,7 +24,7 @@ export async function expandBroadcast(db: Db, broadcastId: number, platforms: re
   if (broadcast.status !== 'pending') return { broadcastId, queued: 0, status: broadcast.status };
   const targets = await resolveAudience(db, audienceSchema.parse(broadcast.audience), platforms);
   if (targets.length === 0) {
-    await db.broadcast.update({ where: { id: broadcastId }, data: { status: 'empty', reason: reasons.empty, expandedAt: now } });
+    await db.broadcast.update({ where: { id: broadcastId }, data: { status: 'empty', reason: reasons.empty.text, expandedAt: now } });
     return { broadcastId, queued: 0, status: 'empty' };
   }
   const due = broadcast.scheduledFor > now ? broadcast.scheduledFor : now;
@@ -60,14 +61,15 @@ interface ContentBody {
 
 /**
  * What each broadcast says, per language: the content item's variant for the chat's language,
- * else its Vietnamese; or the broadcast's own text. Read once per broadcast and kept.
+ * else its Vietnamese; or the broadcast's own text (with its `variants`, likewise). Read once per
+ * broadcast and kept.
  */
 export function messageSource(db: Db): MessageFor {
   const cache = new Map<number, Promise<{ variants: Record<string, string>; image: string | null } | null>>();
   const load = async (broadcastId: number) => {
-    const broadcast = await db.broadcast.findUnique({ where: { id: broadcastId }, select: { text: true, contentId: true } });
+    const broadcast = await db.broadcast.findUnique({ where: { id: broadcastId }, select: { text: true, variants: true, contentId: true } });
     if (!broadcast) return null;
-    if (broadcast.text) return { variants: { vi: broadcast.text }, image: null };
+    if (broadcast.text) return { variants: { ...((broadcast.variants ?? {}) as Record<string, string>), vi: broadcast.text }, image: null };
     if (!broadcast.contentId) return null;
     const item = await db.contentItem.findUnique({ where: { id: broadcast.contentId } });
     const body = (item?.body ?? {}) as ContentBody;
@@ -90,6 +92,8 @@ export function messageSource(db: Db): MessageFor {
 
 export interface Progress {
   broadcastId: number;
+  /** 'campaign', 'reportReminder' (see the Broadcast model). */
+  kind: string;
   status: string;
   reason: string | null;
   scheduledFor: Date;
@@ -100,8 +104,18 @@ export interface Progress {
   sent: number;
   failed: number;
   skipped: number;
-  /** The most common failure reasons, with how many deliveries each. */
-  failures: { reason: string; count: number }[];
+  /** The most common reasons deliveries failed or were skipped: the kind, the stored text, how many deliveries each. */
+  failures: { kind: ReasonKind; reason: string; count: number }[];
+}
+
+/** The names of the groups a broadcast's audience lists (a reminder's group), in id order; [] when it names none. */
+export async function listedGroups(db: Db, broadcastId: number): Promise<string[]> {
+  const broadcast = await db.broadcast.findUnique({ where: { id: broadcastId }, select: { audience: true } });
+  const audience = audienceSchema.safeParse(broadcast?.audience);
+  const ids = audience.success ? (audience.data.groupIds ?? []) : [];
+  if (ids.length === 0) return [];
+  const groups = await db.communicationGroup.findMany({ where: { id: { in: ids } }, select: { name: true }, orderBy: { id: 'asc' } });
+  return groups.map((g) => g.name);
 }
 
 /** Where a broadcast stands, counted from its deliveries. Null when there is no such broadcast. */
@@ -111,7 +125,7 @@ export async function broadcastProgress(db: Db, broadcastId: number): Promise<Pr
   const counts = await db.delivery.groupBy({ by: ['status'], where: { broadcastId }, _count: { _all: true } });
   const of = (...statuses: string[]) => counts.filter((c) => statuses.includes(c.status)).reduce((n, c) => n + c._count._all, 0);
   const failures = await db.delivery.groupBy({
-    by: ['lastError'],
+    by: ['failureKind', 'lastError'],
     where: { broadcastId, status: { in: ['failed', 'skipped'] } },
     _count: { _all: true },
     orderBy: { _count: { lastError: 'desc' } },
@@ -119,6 +133,7 @@ export async function broadcastProgress(db: Db, broadcastId: number): Promise<Pr
   });
   return {
     broadcastId,
+    kind: broadcast.kind,
     status: broadcast.status,
     reason: broadcast.reason,
     scheduledFor: broadcast.scheduledFor,
@@ -129,6 +144,6 @@ export async function broadcastProgress(db: Db, broadcastId: number): Promise<Pr
     sent: of('sent'),
     failed: of('failed'),
     skipped: of('skipped'),
-    failures: failures.map((f) => ({ reason: f.lastError ?? '', count: f._count._all })),
+    failures: failures.map((f) => ({ kind: kindOf(f) ?? 'other', reason: f.lastError ?? '', count: f._count._all })),
   };
 }

@@ -1,6 +1,6 @@
 /** What the outbox learns about chats from failed sends: a chat that stopped, a group that moved. */
 import type { Db } from '../store/store.ts';
-import { reasons } from './reasons.ts';
+import { reasons, stored } from './reasons.ts';
 
 /** The chat blocked or removed the bot: inactive from now on, and its other queued messages skipped. */
 export async function stopChat(db: Db, chatLinkId: number, reason: string): Promise<void> {
@@ -8,7 +8,7 @@ export async function stopChat(db: Db, chatLinkId: number, reason: string): Prom
     db.chatLink.update({ where: { id: chatLinkId }, data: { active: false, inactiveReason: reason } }),
     db.delivery.updateMany({
       where: { chatLinkId, status: 'queued' },
-      data: { status: 'skipped', lastError: reasons.stopped(reason) },
+      data: { status: 'skipped', ...stored(reasons.stopped(reason)) },
     }),
   ]);
 }
@@ -31,7 +31,7 @@ export async function moveChat(db: Db, platform: string, chatLinkId: number, new
     const delivery = await tx.delivery.findUniqueOrThrow({ where: { id: deliveryId } });
     const twin = await tx.delivery.findUnique({ where: { broadcastId_chatLinkId: { broadcastId: delivery.broadcastId, chatLinkId: existing.id } } });
     if (twin) {
-      await tx.delivery.update({ where: { id: deliveryId }, data: { status: 'skipped', lastError: reasons.moved(newChatId), leaseUntil: null, leasedBy: null } });
+      await tx.delivery.update({ where: { id: deliveryId }, data: { status: 'skipped', ...stored(reasons.moved(newChatId)), leaseUntil: null, leasedBy: null } });
       return 'skipped' as const;
     }
     await tx.delivery.update({ where: { id: deliveryId }, data: { chatLinkId: existing.id } });

@@ -9,6 +9,7 @@
  *   stopped    failed, and the chat is marked inactive so later audiences leave it out;
  *   chatMoved  the chat's id is updated and the message goes again at once;
  *   invalid    failed with the platform's reason.
+ * Every reason it stores (a kind and text) is built by reasons.ts.
  * Nothing is sent to villagers in quiet hours: lanes sleep until morning.
  *
  * The unavoidable window: between the platform accepting a message and `markSent` (one
@@ -21,7 +22,7 @@ import type { QuietHours, RateLimits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/store.ts';
 import { ChatGate } from './chat-gate.ts';
-import { claimDue, markFailed, markSending, markSent, pauseClock, recordPart, recoverLeases, release, requeue, reserveSlot, type Claimed } from './outbox.ts';
+import { claimDue, markFailed, markSending, markSent, markSkipped, pauseClock, recordPart, recoverLeases, release, requeue, reserveSlot, stoppedByUnsubscribe, type Claimed } from './outbox.ts';
 import { backoffMs, quietUntil } from './time.ts';
 import { moveChat, stopChat } from './chats.ts';
 import { reasons } from './reasons.ts';
@@ -182,15 +183,16 @@ export class Dispatcher {
       where: { id: claimed.chatLinkId },
       select: { id: true, chatId: true, kind: true, active: true, subscribed: true, inactiveReason: true, language: true, person: { select: { language: true } } },
     });
-    if (!link || !link.active || !link.subscribed) {
-      const reason = link && !link.subscribed && link.active ? reasons.unsubscribed : reasons.inactive(link?.inactiveReason ?? null);
-      await db.delivery.update({ where: { id: claimed.id }, data: { status: 'skipped', lastError: reason, leaseUntil: null, leasedBy: null } });
+    const needsSubscription = stoppedByUnsubscribe.includes(claimed.broadcastKind);
+    if (!link || !link.active || (needsSubscription && !link.subscribed)) {
+      const reason = link?.active ? reasons.unsubscribed : reasons.inactive(link?.inactiveReason ?? null);
+      await markSkipped(db, claimed.id, reason);
       return;
     }
     const message = await this.options.messageFor(claimed.broadcastId, link.language ?? link.person?.language ?? 'vi');
     const parts = message ? splitText(message.text, this.options.channel.maxTextLength) : null;
     if (!message || !parts || parts.length === 0) {
-      await markFailed(db, claimed.id, message ? 'the text has no place to split under the platform limit' : 'the message content is missing');
+      await markFailed(db, claimed.id, message ? reasons.unsplittable : reasons.noContent);
       this.stats.failed++;
       return;
     }
@@ -201,7 +203,7 @@ export class Dispatcher {
       await release(db, claimed.id, quietEnd);
       return;
     }
-    if (!(await markSending(db, claimed.id, this.options.worker, new Date(this.now())))) return;
+    if (!(await markSending(db, claimed.id, this.options.worker, new Date(this.now()), needsSubscription))) return;
 
     const ids: string[] = [];
     for (let part = claimed.partsSent; part < parts.length; part++) {
@@ -243,33 +245,33 @@ export class Dispatcher {
         this.recentThrottles = this.recentThrottles.filter((t) => t.at > now - 1_000);
         this.recentThrottles.push({ chatId: link.chatId, at: now });
         if (new Set(this.recentThrottles.map((t) => t.chatId)).size >= platformThrottleChats) await pauseClock(db, this.platform, until);
-        await requeue(db, claimed.id, new Date(until), `throttled: ${error.reason}`, false);
+        await requeue(db, claimed.id, new Date(until), reasons.throttled(error.reason), false);
         return;
       }
       case 'transient': {
         const tries = claimed.attempts + 1;
         if (tries >= this.options.maxAttempts) {
-          await markFailed(db, claimed.id, `${error.reason} (after ${tries} tries)`);
+          await markFailed(db, claimed.id, reasons.gaveUp(error.reason, tries));
           this.stats.failed++;
           return;
         }
         this.stats.retried++;
-        await requeue(db, claimed.id, new Date(now + backoffMs(tries, this.options.random)), error.reason, true);
+        await requeue(db, claimed.id, new Date(now + backoffMs(tries, this.options.random)), reasons.outage(error.reason), true);
         return;
       }
       case 'stopped':
-        await markFailed(db, claimed.id, `stopped: ${error.reason}`);
+        await markFailed(db, claimed.id, reasons.stopped(error.reason));
         await stopChat(db, link.id, error.reason);
         this.stats.failed++;
         log.info({ platform: this.platform, chatId: link.chatId, reason: error.reason }, 'outbox: chat stopped receiving; left out from now on');
         return;
       case 'chatMoved': {
         const moved = await moveChat(db, this.platform, link.id, error.newChatId, claimed.id);
-        if (moved === 'resend') await requeue(db, claimed.id, new Date(now), `moved to ${error.newChatId}`, false);
+        if (moved === 'resend') await requeue(db, claimed.id, new Date(now), reasons.followed(error.newChatId), false);
         return;
       }
       case 'invalid':
-        await markFailed(db, claimed.id, error.reason);
+        await markFailed(db, claimed.id, reasons.refused(error.reason));
         this.stats.failed++;
         return;
     }

@@ -10,7 +10,7 @@
  */
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../store/store.ts';
-import { reasons } from './reasons.ts';
+import { noReason, reasons, stored, type Reason } from './reasons.ts';
 
 /** SQL for a timestamp(3) column (stored in UTC, as Prisma writes them) holding `date`. */
 const at = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
@@ -18,11 +18,19 @@ const at = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIM
 export interface Claimed {
   id: number;
   broadcastId: number;
+  /** Its broadcast's kind: 'campaign', 'reportReminder'. */
+  broadcastKind: string;
   chatLinkId: number;
   attempts: number;
   partsSent: number;
   priority: number;
 }
+
+/**
+ * Broadcast kinds a person's /dunglai stops: the group's messages. A report reminder reaches a
+ * leader in that role, so only a chat that stopped receiving (blocked the bot) stops it.
+ */
+export const stoppedByUnsubscribe: readonly string[] = ['campaign'];
 
 /** How long a claim holds before another dispatcher may take the row back. */
 export const claimLeaseMs = 60_000;
@@ -44,16 +52,18 @@ export async function claimDue(db: Db, platform: string, worker: string, limit: 
              LIMIT ${limit}
              FOR UPDATE SKIP LOCKED) AS due
      WHERE d.id = due.id
- RETURNING d.id, d."broadcastId", d."chatLinkId", d.attempts, d."partsSent", d.priority`;
+ RETURNING d.id, d."broadcastId", d."chatLinkId", d.attempts, d."partsSent", d.priority,
+           (SELECT b.kind FROM "Broadcast" AS b WHERE b.id = d."broadcastId") AS "broadcastKind"`;
 }
 
 /**
  * Marks the send of a claimed delivery as started; false when the claim was lost or the chat
- * stopped receiving meanwhile (a stop skips the row: see subscribers.ts).
+ * stopped receiving meanwhile (a stop skips the row: see subscribers.ts). `needsSubscription`:
+ * the person's /dunglai stops it (see `stoppedByUnsubscribe`).
  */
-export async function markSending(db: Db, id: number, worker: string, now: Date): Promise<boolean> {
+export async function markSending(db: Db, id: number, worker: string, now: Date, needsSubscription = true): Promise<boolean> {
   const { count } = await db.delivery.updateMany({
-    where: { id, leasedBy: worker, status: 'leased', chatLink: { is: { active: true, subscribed: true } } },
+    where: { id, leasedBy: worker, status: 'leased', chatLink: { is: needsSubscription ? { active: true, subscribed: true } : { active: true } } },
     data: { status: 'sending', attemptStartedAt: now, leaseUntil: new Date(now.getTime() + sendLeaseMs), attempts: { increment: 1 } },
   });
   return count === 1;
@@ -67,12 +77,12 @@ export async function recordPart(db: Db, id: number, partsSent: number, messageI
 export async function markSent(db: Db, id: number, now: Date, partsSent: number, messageIds: string[]): Promise<void> {
   await db.delivery.update({
     where: { id },
-    data: { status: 'sent', sentAt: now, partsSent, platformMessageId: messageIds.join(','), leaseUntil: null, leasedBy: null, lastError: null },
+    data: { status: 'sent', sentAt: now, partsSent, platformMessageId: messageIds.join(','), leaseUntil: null, leasedBy: null, ...noReason },
   });
 }
 
 /** Back to the queue until `when`. `countAttempt` false: this try does not count (throttled, moved, quiet hours). */
-export async function requeue(db: Db, id: number, when: Date, reason: string | null, countAttempt: boolean): Promise<void> {
+export async function requeue(db: Db, id: number, when: Date, reason: Reason | null, countAttempt: boolean): Promise<void> {
   await db.delivery.update({
     where: { id },
     data: {
@@ -81,7 +91,7 @@ export async function requeue(db: Db, id: number, when: Date, reason: string | n
       leaseUntil: null,
       leasedBy: null,
       attemptStartedAt: null,
-      ...(reason === null ? {} : { lastError: reason }),
+      ...(reason === null ? {} : stored(reason)),
       ...(countAttempt ? {} : { attempts: { decrement: 1 } }),
     },
   });
@@ -92,8 +102,13 @@ export async function release(db: Db, id: number, when: Date): Promise<void> {
   await db.delivery.updateMany({ where: { id, status: 'leased' }, data: { status: 'queued', nextAttemptAt: when, leaseUntil: null, leasedBy: null } });
 }
 
-export async function markFailed(db: Db, id: number, reason: string): Promise<void> {
-  await db.delivery.update({ where: { id }, data: { status: 'failed', lastError: reason, leaseUntil: null, leasedBy: null } });
+export async function markFailed(db: Db, id: number, reason: Reason): Promise<void> {
+  await db.delivery.update({ where: { id }, data: { status: 'failed', ...stored(reason), leaseUntil: null, leasedBy: null } });
+}
+
+/** Not sent, and never will be: the chat stopped receiving before its turn. */
+export async function markSkipped(db: Db, id: number, reason: Reason): Promise<void> {
+  await db.delivery.update({ where: { id }, data: { status: 'skipped', ...stored(reason), leaseUntil: null, leasedBy: null } });
 }
 
 /**
@@ -110,7 +125,7 @@ export async function recoverLeases(db: Db, platform: string, now: Date, all = f
   });
   const inDoubt = await db.delivery.updateMany({
     where: { status: 'sending', ...expired },
-    data: { status: 'failed', lastError: reasons.inDoubt, leaseUntil: null, leasedBy: null },
+    data: { status: 'failed', ...stored(reasons.inDoubt), leaseUntil: null, leasedBy: null },
   });
   return { requeued: requeued.count, inDoubt: inDoubt.count };
 }

@@ -200,7 +200,7 @@ export async function runDueSchedules(deps: Pick<ScheduleDeps, 'db' | 'library' 
         audience: schedule.audience ?? {},
         priority: schedule.priority,
         status: send ? 'pending' : 'skipped',
-        reason: send ? null : reasons.missed(graceMinutes),
+        reason: send ? null : reasons.missed(graceMinutes).text,
       };
     });
     await db.broadcast.createMany({ data: rows, skipDuplicates: true });

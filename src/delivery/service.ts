@@ -1,9 +1,9 @@
 /**
- * Delivery put together: every minute (and at start) due schedules become broadcasts,
- * broadcasts expand into the outbox, and one dispatcher per platform drains it. Direct sends
- * (replies, reminders, alerts) are paced through the same per-platform slot clock, so they
- * share one budget with broadcasts and never wait behind them: a reply takes the next slot,
- * at most a few lanes' worth (a fraction of a second) after the ones already reserved.
+ * Delivery put together: every minute (and at start) due schedules become broadcasts, other jobs
+ * queue theirs (the report reminders), broadcasts expand into the outbox, and one dispatcher per
+ * platform drains it. Direct sends (replies, alerts) are paced through the same per-platform slot
+ * clock, so they share one budget with broadcasts and never wait behind them: a reply takes the
+ * next slot, at most a few lanes' worth (a fraction of a second) after the ones already reserved.
  */
 import { hostname } from 'node:os';
 import cron from 'node-cron';
@@ -17,9 +17,12 @@ import { Dispatcher } from './dispatcher.ts';
 import { reserveSlot } from './outbox.ts';
 import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
 
+/** Work that queues broadcasts of its own on each tick (the report reminders); returns how many it queued. */
+export type DeliveryJob = (now: Date) => Promise<number>;
+
 export interface DeliveryService {
   dispatchers: Dispatcher[];
-  /** Runs due schedules and expands due broadcasts now (the minute tick does the same). */
+  /** Runs due schedules and jobs and expands due broadcasts now (the minute tick does the same). */
   tick(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -33,6 +36,8 @@ export interface DeliveryOptions {
   soleProcess: boolean;
   log: Logger;
   now?: () => Date;
+  /** Run on each tick after the schedules; one that fails is logged and runs again next minute. */
+  jobs?: DeliveryJob[];
 }
 
 export function workerName(): string {
@@ -72,9 +77,16 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
         const at = now();
         const runs = await runDueSchedules({ db, library: options.library, timeZone: config.timeZone }, at, config.delivery.graceMinutes);
         if (runs.broadcasts.length > 0 || runs.skipped > 0) log.info(runs, 'schedules ran');
+        let queued = 0;
+        for (const job of options.jobs ?? []) {
+          queued += await job(at).catch((error: unknown) => {
+            log.error({ err: error }, 'delivery job failed; it runs again next minute');
+            return 0;
+          });
+        }
         const expanded = await expandDue(db, platforms, at);
         for (const e of expanded) log.info(e, 'broadcast queued');
-        if (expanded.length > 0) for (const d of dispatchers) d.wake();
+        if (expanded.length > 0 || queued > 0) for (const d of dispatchers) d.wake();
       } catch (error) {
         log.error({ err: error }, 'schedule tick failed; it runs again next minute');
       } finally {
@@ -100,7 +112,7 @@ const throttledRetries = 2;
 
 /**
  * `channel` with each send first taking a slot of its platform's clock, for sends outside the
- * outbox (replies, reminders), and keeping to the per-chat limits (ChatGate): replies to one chat
+ * outbox (replies, alerts), and keeping to the per-chat limits (ChatGate): replies to one chat
  * queue behind each other, never faster than the platform allows, and one the platform still
  * throttles is sent again after the wait it was told — never dropped. If the clock cannot be read
  * the message still goes: a reply matters more than the budget. A chat id starting with "-" is a

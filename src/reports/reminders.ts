@@ -1,71 +1,147 @@
 /**
- * Jobs around reports: from two weeks before a quarter ends, a reminder to the leaders (only them,
- * in their private chats) of each group with no report yet, at most once a week and never in quiet
- * hours; and a notice when a half-filled report expires.
+ * Jobs around reports: reminders to the leaders of groups that have not reported, and a notice
+ * when a half-filled report expires.
  *
- * Sent directly through the channels: the delivery outbox (issue 4) does not exist yet; when it
- * does, reminders should go through it.
+ * From two weeks before a quarter ends, each day from 09:00, the leaders and deputies of each group
+ * with no report for the quarter are reminded in their private chats, at most once a week. A
+ * reminder goes through the delivery outbox like every other message: one broadcast of kind
+ * 'reportReminder' per group and day (unique by its idempotency key), one delivery per leader
+ * chat, sent by the dispatcher at the platform's pace, waiting out quiet hours, surviving a
+ * restart without being sent twice, its progress on the dashboard and in `loaban broadcast list`.
+ * A leader's /dunglai stops the group's messages, not this one (see delivery/outbox.ts).
  */
-import cron from 'node-cron';
 import type { OutboundMessage, SendResult } from '../channels/channel.ts';
-import type { QuietHours } from '../config.ts';
-import { inQuietHours } from '../delivery/time.ts';
+import { localInstant } from '../delivery/time.ts';
 import { translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/store.ts';
-import { daysBetween, formatDate, formatQuarter, localDateOf, quarterEnd, quarterOf } from './quarter.ts';
+import { addDays, daysBetween, formatDate, formatQuarter, localDateOf, quarterEnd, quarterOf, type LocalDate } from './quarter.ts';
 
 export type Send = (platform: string, chatId: string, message: OutboundMessage) => Promise<SendResult>;
 
+/** Reminders start this many days before the quarter's last day. */
 const remindFromDays = 14;
-const remindEveryMs = 7 * 24 * 60 * 60 * 1000;
+/** A group is reminded at most once in this many days. */
+const remindEveryDays = 7;
+/** The local time of day reminders are due from. */
+const remindAt = '09:00';
+
+export const reminderAction = 'report.reminder';
+export const reminderKind = 'reportReminder';
 
 export interface ReminderOptions {
   now: Date;
   timeZone: string;
-  quietHours: QuietHours;
-  /** Platforms there is a channel for. */
-  platforms: string[];
+  /** Platforms there is a channel (and a dispatcher) for. */
+  platforms: readonly string[];
 }
 
-/** Sends the due reminders; returns how many groups were reminded. */
-export async function sendReportReminders(db: Db, send: Send, options: ReminderOptions): Promise<number> {
+export interface Queued {
+  /** False when no reminder is due at this time of the quarter or the day: nothing was looked at. */
+  due: boolean;
+  /** The reminder broadcasts queued now, one per group. */
+  broadcastIds: number[];
+}
+
+const isoDate = (d: LocalDate) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+const startOf = (d: LocalDate, timeZone: string) => localInstant(d.year, d.month, d.day, '00:00', timeZone)!;
+
+/**
+ * Queues the reminders due at `now` in the outbox: a broadcast for each group without a report this
+ * quarter that was not reminded in the last week and has a leader to reach, with its deliveries,
+ * and an audit line, in one transaction. Safe to run again, after a crash or from a second process.
+ */
+export async function queueReportReminders(db: Db, options: ReminderOptions): Promise<Queued> {
   const { now, timeZone } = options;
-  if (inQuietHours(now, timeZone, options.quietHours)) return 0;
   const today = localDateOf(now, timeZone);
   const quarter = quarterOf(today);
   const end = quarterEnd(quarter);
-  if (daysBetween(today, end) > remindFromDays) return 0;
+  const dueFrom = localInstant(today.year, today.month, today.day, remindAt, timeZone);
+  if (daysBetween(today, end) > remindFromDays || !dueFrom || now < dueFrom) return { due: false, broadcastIds: [] };
   const name = formatQuarter(quarter);
   const groups = await db.communicationGroup.findMany({
     where: { reports: { none: { quarter: name } } },
-    include: {
+    select: {
+      id: true,
+      name: true,
+      areaId: true,
       memberships: {
         where: { role: { in: ['leader', 'deputy'] } },
-        include: { person: { include: { chatLinks: { where: { kind: 'private', active: true, platform: { in: options.platforms } } } } } },
+        orderBy: { id: 'asc' },
+        select: {
+          person: {
+            select: {
+              language: true,
+              chatLinks: { where: { kind: 'private', active: true, platform: { in: [...options.platforms] } }, orderBy: { id: 'asc' }, select: { id: true, platform: true, language: true } },
+            },
+          },
+        },
       },
     },
     orderBy: { id: 'asc' },
   });
-  let reminded = 0;
+  // Reminded on one of the last days of the week (by the old direct sends too: they wrote the same audit line).
+  const since = startOf(addDays(today, -(remindEveryDays - 1)), timeZone);
+  const recent = await db.auditLog.findMany({ where: { action: reminderAction, entity: 'CommunicationGroup', at: { gte: since } }, select: { entityId: true } });
+  const reminded = new Set(recent.map((r) => r.entityId));
+  const broadcastIds: number[] = [];
   for (const group of groups) {
-    const recent = await db.auditLog.findFirst({
-      where: { action: 'report.reminder', entity: 'CommunicationGroup', entityId: String(group.id), at: { gte: new Date(now.getTime() - remindEveryMs) } },
-    });
-    if (recent) continue;
-    let delivered = 0;
+    if (reminded.has(String(group.id))) continue;
+    const targets = new Map<number, { platform: string; language: string }>();
     for (const { person } of group.memberships) {
-      const t = translator(person.language);
-      const text = t('report.reminder', { group: group.name, quarter: `${quarter.quarter}/${quarter.year}`, end: formatDate(end) });
-      for (const link of person.chatLinks) if ((await send(link.platform, link.chatId, { text })).ok) delivered++;
+      for (const link of person.chatLinks) targets.set(link.id, { platform: link.platform, language: link.language ?? person.language });
     }
-    if (delivered === 0) continue;
-    await db.auditLog.create({
-      data: { at: now, actor: 'system', action: 'report.reminder', entity: 'CommunicationGroup', entityId: String(group.id), areaId: group.areaId, after: { quarter: name, delivered } },
+    if (targets.size === 0) continue;
+    const say = (language: string) => translator(language)('report.reminder', { group: group.name, quarter: `${quarter.quarter}/${quarter.year}`, end: formatDate(end) });
+    const text = say('vi');
+    const variants = Object.fromEntries([...new Set([...targets.values()].map((t) => t.language))].map((l) => [l, say(l)]).filter(([, said]) => said !== text));
+    const id = await db.$transaction(async (tx) => {
+      const [broadcast] = await tx.broadcast.createManyAndReturn({
+        data: [
+          {
+            kind: reminderKind,
+            idempotencyKey: `report-reminder:${name}:group-${group.id}:${isoDate(today)}`,
+            text,
+            ...(Object.keys(variants).length > 0 ? { variants } : {}),
+            audience: { groupIds: [group.id] },
+            scheduledFor: now,
+            status: 'queued',
+            expandedAt: now,
+          },
+        ],
+        skipDuplicates: true,
+        select: { id: true },
+      });
+      // Another process queued it first.
+      if (!broadcast) return null;
+      await tx.delivery.createMany({
+        data: [...targets].map(([chatLinkId, t]) => ({ broadcastId: broadcast.id, chatLinkId, platform: t.platform, nextAttemptAt: now })),
+      });
+      await tx.auditLog.create({
+        data: { at: now, actor: 'system', action: reminderAction, entity: 'CommunicationGroup', entityId: String(group.id), areaId: group.areaId, after: { quarter: name, broadcastId: broadcast.id, chats: targets.size } },
+      });
+      return broadcast.id;
     });
-    reminded++;
+    if (id !== null) broadcastIds.push(id);
   }
-  return reminded;
+  return { due: true, broadcastIds };
+}
+
+/**
+ * The reminders as a job of the delivery service's minute tick (see `startDelivery`): once a day
+ * from 09:00, again after a failure or a restart (which queue nothing twice). Returns how many
+ * broadcasts it queued, so the dispatchers are woken.
+ */
+export function reportReminderJob(db: Db, options: Omit<ReminderOptions, 'now'>, log: Logger): (now: Date) => Promise<number> {
+  let doneOn: string | null = null;
+  return async (now) => {
+    const today = isoDate(localDateOf(now, options.timeZone));
+    if (doneOn === today) return 0;
+    const queued = await queueReportReminders(db, { ...options, now });
+    if (queued.due) doneOn = today;
+    if (queued.broadcastIds.length > 0) log.info({ groups: queued.broadcastIds.length, broadcasts: queued.broadcastIds }, 'report reminders queued');
+    return queued.broadcastIds.length;
+  };
 }
 
 /** Tells the people whose half-filled report expired, once; returns how many were told. */
@@ -83,25 +159,15 @@ export async function expireReportDrafts(db: Db, send: Send, now: Date): Promise
   return told;
 }
 
-/** Runs the reminders every day at 09:00 and the expiry check every ten minutes; returns the stop function. */
-export function scheduleReportJobs(db: Db, send: Send, options: Omit<ReminderOptions, 'now'>, log: Logger): () => void {
-  const reminders = cron.schedule(
-    '0 9 * * *',
-    async () => {
-      const reminded = await sendReportReminders(db, send, { ...options, now: new Date() }).catch((err: unknown) => {
-        log.error({ err }, 'report reminders failed');
-        return 0;
-      });
-      if (reminded > 0) log.info({ reminded }, 'report reminders sent');
-    },
-    { timezone: options.timeZone },
-  );
+/**
+ * Checks for expired half-filled reports every ten minutes and tells their writers directly (a
+ * reply to a conversation, not a broadcast); returns the stop function. Reminders run on the
+ * delivery service's tick instead: `reportReminderJob`.
+ */
+export function scheduleReportJobs(db: Db, send: Send, log: Logger): () => void {
   const expiry = setInterval(() => {
     expireReportDrafts(db, send, new Date()).catch((err: unknown) => log.error({ err }, 'report draft expiry failed'));
   }, 10 * 60 * 1000);
   expiry.unref();
-  return () => {
-    void reminders.stop();
-    clearInterval(expiry);
-  };
+  return () => clearInterval(expiry);
 }

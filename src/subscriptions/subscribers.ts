@@ -5,6 +5,8 @@
  * message says: the platform id, the display name, the language and the village (through the
  * group membership); nothing before the person joins or chooses a language.
  */
+import { stoppedByUnsubscribe } from '../delivery/outbox.ts';
+import { reasons, stored } from '../delivery/reasons.ts';
 import type { Db } from '../store/store.ts';
 
 export interface Who {
@@ -57,8 +59,9 @@ export async function joinGroup(db: Db, who: Who, groupId: number): Promise<Join
 export type Stopped = 'stopped' | 'alreadyStopped' | 'notSubscribed';
 
 /**
- * Stops every broadcast to the person at once: their private chats stop receiving, and what is
- * queued for them is skipped (a message already being handed to the platform cannot be recalled).
+ * Stops every broadcast of the group's messages to the person at once: their private chats stop
+ * receiving them, and what is queued for them is skipped (a message already being handed to the
+ * platform cannot be recalled). A leader's report reminders still come.
  */
 export async function stopBroadcasts(db: Db, who: Pick<Who, 'platform' | 'userId'>): Promise<Stopped> {
   const person = await db.person.findUnique({ where: personKey(who), select: { id: true } });
@@ -70,7 +73,8 @@ export async function stopBroadcasts(db: Db, who: Pick<Who, 'platform' | 'userId
     // Only what is still subscribed: of two stops at once (a double tap), the second finds nothing to change.
     const { count } = await tx.chatLink.updateMany({ where: { id: { in: ids }, subscribed: true }, data: { subscribed: false } });
     if (count === 0) return 'alreadyStopped' as const;
-    await tx.delivery.updateMany({ where: { chatLinkId: { in: ids }, status: { in: ['queued', 'leased'] } }, data: { status: 'skipped', lastError: 'the person stopped receiving messages', leaseUntil: null, leasedBy: null } });
+    // The group's messages; not a leader's report reminder (see stoppedByUnsubscribe).
+    await tx.delivery.updateMany({ where: { chatLinkId: { in: ids }, status: { in: ['queued', 'leased'] }, broadcast: { kind: { in: [...stoppedByUnsubscribe] } } }, data: { status: 'skipped', ...stored(reasons.unsubscribed), leaseUntil: null, leasedBy: null } });
     await tx.auditLog.create({ data: { actorId: person!.id, actor: `${who.platform}:${who.userId}`, action: 'subscription.stop', entity: 'Person', entityId: String(person!.id) } });
     return 'stopped' as const;
   });

@@ -273,7 +273,7 @@ try {
   const store = await database.open();
   const db = store.prisma;
   const rows = await db.delivery.findMany({
-    select: { status: true, lastError: true, attemptStartedAt: true, sentAt: true, chatLink: { select: { chatId: true } } },
+    select: { status: true, lastError: true, failureKind: true, attemptStartedAt: true, sentAt: true, chatLink: { select: { chatId: true } } },
   });
   const markSentMs: number[] = [];
   const probe = rows.length > 0 ? await db.delivery.findFirstOrThrow({ select: { id: true } }) : null;
@@ -306,7 +306,7 @@ try {
     const got = received.has(row.chatLink.chatId);
     const recordedFailure = (row.status === 'failed' || row.status === 'skipped') && !!row.lastError;
     if (recordedFailure) failures[row.lastError!] = (failures[row.lastError!] ?? 0) + 1;
-    if (row.lastError === reasons.inDoubt) {
+    if (row.failureKind === reasons.inDoubt.kind) {
       inDoubt++;
       if (got) inDoubtArrived++;
     }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { queueReportReminders } from '../../src/reports/reminders.ts';
 import { openStore } from '../../src/store/store.ts';
 import { runCli, type Finished } from '../support/cli.ts';
 
@@ -143,9 +144,28 @@ describe('loaban schedule and broadcast', () => {
     expect(status.code, status.stderr).toBe(0);
     expect(lines(status.stdout)).toEqual([
       'Đợt gửi 1 (2099-12-01 08:00, đã xếp hàng): 4 cuộc trò chuyện — đã gửi 2, đang chờ 1, đang gửi 0, lỗi 1, bỏ qua 0.',
-      '  1 × stopped: 403 Forbidden: bot was blocked by the user',
+      // Stored before reasons had kinds: still read as a chat that stopped receiving.
+      '  1 × đã chặn hoặc xoá Loa Bản — stopped: 403 Forbidden: bot was blocked by the user',
     ]);
     expect(lines((await loaban('broadcast', 'list')).stdout)).toEqual(['Đợt gửi 1 (2099-12-01 08:00, đã xếp hàng): 4 cuộc trò chuyện — đã gửi 2, đang chờ 1, đang gửi 0, lỗi 1, bỏ qua 0.']);
+  }, 300_000);
+
+  it('broadcast list: the report reminders queued in the outbox are listed, each with its group', async () => {
+    const store = await openStore({ databaseUrl: null, dataDir });
+    let queued: number[];
+    try {
+      // 09:00 eleven days before the quarter ends: every demo group is due (none has reported).
+      queued = (await queueReportReminders(store.prisma, { timeZone: 'Asia/Ho_Chi_Minh', platforms: ['sandbox'], now: new Date('2026-12-20T02:00:00Z') })).broadcastIds;
+    } finally {
+      await store.close();
+    }
+    expect(queued).toHaveLength(12);
+    const list = await loaban('broadcast', 'list', '--limit', '2');
+    expect(list.code, list.stderr).toBe(0);
+    expect(lines(list.stdout)).toEqual([
+      `Đợt gửi ${queued[11]} (2026-12-20 09:00, đã xếp hàng): 1 cuộc trò chuyện — đã gửi 0, đang chờ 1, đang gửi 0, lỗi 0, bỏ qua 0. — nhắc tổ trưởng báo cáo: Tổ truyền thông thôn Tống Sinh`,
+      `Đợt gửi ${queued[10]} (2026-12-20 09:00, đã xếp hàng): 1 cuộc trò chuyện — đã gửi 0, đang chờ 1, đang gửi 0, lỗi 0, bỏ qua 0. — nhắc tổ trưởng báo cáo: Tổ truyền thông bản Nậm Ty`,
+    ]);
   }, 300_000);
 
   it('with OPERATOR_LANG=en the refusal is in English', async () => {

@@ -14,8 +14,9 @@ import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { syncCampaigns } from '../../src/content/sync.ts';
 import { loadConfig } from '../../src/config.ts';
 import { resolveAudience } from '../../src/delivery/audience.ts';
-import { reasons } from '../../src/delivery/reasons.ts';
+import { reasons, stored } from '../../src/delivery/reasons.ts';
 import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
+import { queueReportReminders } from '../../src/reports/reminders.ts';
 import { defaultContentDir } from '../../src/paths.ts';
 import type { Db } from '../../src/store/store.ts';
 import { communeAdmin, csrfOf, dashboard, log, personOf, provinceAdmin, signedIn, timeZone, type Browser } from '../support/admin.ts';
@@ -375,7 +376,7 @@ describe('send now', () => {
     expect(page.body).toContain('Trang tự tải lại mỗi 5 giây');
     expect(page.body).not.toContain('các con số trên là của toàn bộ nơi nhận');
     // Why a run did not go is said in Vietnamese, the stored English text kept as detail.
-    const missed = await db.broadcast.create({ data: { text: 'Lỡ giờ.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: new Date(Date.now() - 86_400_000), status: 'skipped', reason: reasons.missed(360) } });
+    const missed = await db.broadcast.create({ data: { text: 'Lỡ giờ.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: new Date(Date.now() - 86_400_000), status: 'skipped', reason: reasons.missed(360).text } });
     const missedPage = (await b.get(`/admin/broadcasts/${missed.id}`)).body;
     expect(missedPage).toContain('Ghi chú: Đến giờ gửi khi Loa Bản không chạy, quá trễ nên bỏ qua');
     expect(missedPage).toContain('<code>missed while the bot was not running (more than 360 minutes late)</code>');
@@ -391,5 +392,37 @@ describe('send now', () => {
     expect(refused.body).not.toContain('Tin của xã Nà Sang.');
     expect(await audits('admin.forbidden', admin)).toBe(forbidden + 1);
     expect((await b.get('/admin/broadcasts/999999')).statusCode).toBe(404);
+  });
+
+  it('chats that blocked Loa Bản are said as such on the progress page, also those stored before reasons had kinds', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const area = await areaId('demo-hoa-ban');
+    const run = await db.broadcast.create({ data: { text: 'Đã gửi.', audience: { areaId: area }, scheduledFor: new Date(Date.now() - 3_600_000), status: 'queued' } });
+    const [now, before] = await db.chatLink.findMany({ where: { group: { area: { path: { contains: `/${area}/` } } } }, orderBy: { id: 'asc' }, take: 2 });
+    await db.delivery.createMany({
+      data: [
+        { broadcastId: run.id, chatLinkId: now!.id, platform: now!.platform, status: 'failed', ...stored(reasons.stopped('403 Forbidden: bot was blocked by the user')) },
+        // As the dispatcher wrote it until December 2026.
+        { broadcastId: run.id, chatLinkId: before!.id, platform: before!.platform, status: 'failed', lastError: 'stopped: 403 Forbidden: bot was kicked from the group chat' },
+      ],
+    });
+    const page = (await b.get(`/admin/broadcasts/${run.id}`)).body;
+    expect(page.match(/<li>Nhóm chat hoặc người nhận đã chặn hay xoá Loa Bản/g) ?? []).toHaveLength(2);
+    expect(page).not.toContain('Nền tảng chat báo lỗi');
+    expect(page).toContain('<code>stopped: 403 Forbidden: bot was kicked from the group chat</code>');
+  });
+
+  it('a report reminder, queued in the outbox like any message, has its progress page for the admins of its group’s area', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    // Due (09:00, eleven days before a quarter ends) far after the real clock: it waits in the queue.
+    const { broadcastIds } = await queueReportReminders(db, { timeZone, platforms: ['sandbox'], now: new Date('2099-12-20T02:00:00Z') });
+    const coMi = await groupId('demo-hoa-ban-co-mi');
+    const reminder = await db.broadcast.findFirstOrThrow({ where: { id: { in: broadcastIds }, audience: { equals: { groupIds: [coMi] } } } });
+    const page = await b.get(`/admin/broadcasts/${reminder.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(escapeHtml('Nhắc tổ trưởng «Tổ truyền thông bản Co Mị»'));
+    expect(page.body).toMatch(/id="count-queued"><div class="n">1</);
+    const elsewhere = await db.broadcast.findFirstOrThrow({ where: { id: { in: broadcastIds }, audience: { equals: { groupIds: [await groupId('demo-na-sang-ban-cang')] } } } });
+    expect((await b.get(`/admin/broadcasts/${elsewhere.id}`)).statusCode).toBe(403);
   });
 });

@@ -13,7 +13,7 @@ import { syncCampaigns } from '../../src/content/sync.ts';
 import type { Audience } from '../../src/delivery/audience.ts';
 import { broadcastProgress, expandBroadcast, expandDue, messageSource } from '../../src/delivery/broadcasts.ts';
 import { Dispatcher } from '../../src/delivery/dispatcher.ts';
-import { reasons } from '../../src/delivery/reasons.ts';
+import { reasonKind, reasons } from '../../src/delivery/reasons.ts';
 import { addSchedule } from '../../src/delivery/schedules.ts';
 import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
 import { formatLocalDateTime } from '../../src/delivery/time.ts';
@@ -270,8 +270,8 @@ describe.each(backends)('broadcasts on Telegram (%s)', (backend) => {
       expect(progress).toMatchObject({ total: 5, sent: 3, failed: 2, queued: 0 });
       expect(progress.failures).toEqual(
         expect.arrayContaining([
-          { reason: 'stopped: 403 Forbidden: bot was blocked by the user', count: 1 },
-          { reason: 'stopped: 403 Forbidden: bot was kicked from the supergroup chat', count: 1 },
+          { kind: 'stopped', reason: 'chat stopped receiving: 403 Forbidden: bot was blocked by the user', count: 1 },
+          { kind: 'stopped', reason: 'chat stopped receiving: 403 Forbidden: bot was kicked from the supergroup chat', count: 1 },
         ]),
       );
       const links = await bot.db.chatLink.findMany({ where: { chatId: { in: [blocked, removedGroup] } }, orderBy: { chatId: 'asc' } });
@@ -296,6 +296,21 @@ describe.each(backends)('broadcasts on Telegram (%s)', (backend) => {
       for (const chat of [first!.groupChatId, first!.villagerChatIds[1]!, second!.villagerChatIds[0]!]) {
         expect([...bot.received(chat)].sort(), chat).toEqual([text, alsoQueued, 'Nhắc lại: khám sức khoẻ sáng thứ Bảy.'].sort());
       }
+    });
+
+    it('a villager who blocked the bot is counted on the broadcast’s progress as stopped receiving, not as a platform error', async () => {
+      const bot = await startBot(backend, [{ commune: 'hoa-ban', groupChatId: '-1001001', villagers: 2 }]);
+      const blocked = bot.villages[0]!.villagerChatIds[0]!;
+      bot.fake.botBlockedByUser({ chatId: blocked });
+      const id = await bot.broadcast('Tuần này có khám sức khoẻ miễn phí cho phụ nữ.');
+      await bot.dispatcher();
+      await until(async () => (await bot.progress(id)).sent + (await bot.progress(id)).failed === 3, 'the broadcast done');
+
+      const progress = await bot.progress(id);
+      expect(progress).toMatchObject({ total: 3, sent: 2, failed: 1 });
+      expect(progress.failures).toEqual([{ kind: 'stopped', reason: 'chat stopped receiving: 403 Forbidden: bot was blocked by the user', count: 1 }]);
+      // Read back from the text too, as rows stored before kinds were are.
+      expect(reasonKind(progress.failures[0]!.reason)).toBe('stopped');
     });
   });
 
@@ -361,7 +376,7 @@ describe.each(backends)('broadcasts on Telegram (%s)', (backend) => {
         await until(async () => bot.answered(flaky, 500) === tries && bot.answered(broken, 500) === tries && (await row(flaky)).status === 'queued' && (await row(broken)).status === 'queued', `failure ${tries}`);
         for (const chat of [flaky, broken]) {
           const delivery = await row(chat);
-          expect(delivery).toMatchObject({ attempts: tries, lastError: '500 Internal Server Error' });
+          expect(delivery).toMatchObject({ attempts: tries, lastError: '500 Internal Server Error', failureKind: 'outage' });
           const wait = delivery.nextAttemptAt.getTime() - lastFailure(chat);
           expect(wait, chat).toBeGreaterThanOrEqual(from);
           expect(wait, chat).toBeLessThanOrEqual(to + 500);
@@ -386,7 +401,7 @@ describe.each(backends)('broadcasts on Telegram (%s)', (backend) => {
       expect(bot.received(flaky)).toEqual([text]);
       expect(bot.received(broken)).toEqual([]);
       expect(bot.answered(broken, 500)).toBe(3);
-      expect((await bot.progress(id)).failures).toEqual([{ reason: '500 Internal Server Error (after 3 tries)', count: 1 }]);
+      expect((await bot.progress(id)).failures).toEqual([{ kind: 'outage', reason: '500 Internal Server Error (after 3 tries)', count: 1 }]);
     });
   });
 
@@ -461,7 +476,7 @@ describe.each(backends)('broadcasts on Telegram (%s)', (backend) => {
         const p = await bot.progress(id);
         return p.sent + p.failed === 6;
       }, 'the outbox drained');
-      expect(await bot.progress(id)).toMatchObject({ sent: 5, failed: 1, failures: [{ reason: reasons.inDoubt, count: 1 }] });
+      expect(await bot.progress(id)).toMatchObject({ sent: 5, failed: 1, failures: [{ kind: 'inDoubt', reason: reasons.inDoubt.text, count: 1 }] });
       expect(bot.received(inDoubt)).toEqual([]);
       for (const row of rows.filter((r) => r.chatLink.chatId !== inDoubt)) expect(bot.received(row.chatLink.chatId), row.chatLink.chatId).toEqual([text]);
 
