@@ -12,7 +12,7 @@ import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox.ts';
 import { TelegramChannel } from './channels/telegram/telegram.ts';
 import { ZaloChannel } from './channels/zalo/zalo.ts';
-import { ConfigError, platformsOf, type Config } from './config.ts';
+import { ConfigError, platformsOf, type Config } from './core/config.ts';
 import { loadCampaigns, type CampaignLibrary } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
@@ -24,12 +24,12 @@ import { readFormats } from './reports/parse.ts';
 import { readDemoData, seedDemo } from './groups/demo.ts';
 import { scheduleHousekeeping } from './housekeeping.ts';
 import { PersonBudget } from './conversation/budget.ts';
-import { translator } from './i18n.ts';
-import type { Logger } from './log.ts';
+import { translator } from './core/i18n.ts';
+import type { Logger } from './core/log.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import { reportReminderJob, scheduleReportJobs, type Send } from './reports/reminders.ts';
-import { applyMigrations } from './store/migrations.ts';
-import { openStore, type Store } from './store/store.ts';
+import { applyMigrations } from './core/store/migrations.ts';
+import { openStore, type Store } from './core/store/store.ts';
 
 export interface App {
   store: Store;

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { addAdmin, listAdmins } from './admin/admins.ts';
 import { adminLevels, type AdminLevel } from './admin/scope.ts';
 import { checkContentDir, openMigratedStore, startApp, startDispatch } from './app.ts';
-import { ConfigError, keepSecrets, loadConfig, loadDotEnv, operatorSettings, platformsOf, type Config } from './config.ts';
+import { ConfigError, keepSecrets, loadConfig, loadDotEnv, operatorSettings, platformsOf, type Config } from './core/config.ts';
 import { campaignTextLimit, loadCampaigns } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { validateContent } from './content/validate.ts';
@@ -28,10 +28,10 @@ import { exportRows, toCsv, toXlsx } from './reports/export.ts';
 import { readFormats } from './reports/parse.ts';
 import { formatQuarter, localDateOf, parseQuarter } from './reports/quarter.ts';
 import { buildSummary, formatPeriod, parsePeriod, summaryCsv, summaryXlsx, type Period } from './reports/summary.ts';
-import { translator } from './i18n.ts';
-import { createLogger, type Logger } from './log.ts';
-import { writeNewMigration } from './store/migrations.ts';
-import { StoreError, type Store } from './store/store.ts';
+import { translator } from './core/i18n.ts';
+import { createLogger, type Logger } from './core/log.ts';
+import { writeNewMigration } from './core/store/migrations.ts';
+import { StoreError, type Store } from './core/store/store.ts';
 
 /** A mistake in what the operator asked for, already worded for them. */
 class OperatorError extends Error {

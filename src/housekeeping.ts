@@ -6,8 +6,8 @@
  */
 import cron from 'node-cron';
 import { sessionIdleMs } from './admin/auth.ts';
-import type { Logger } from './log.ts';
-import type { Db } from './store/store.ts';
+import type { Logger } from './core/log.ts';
+import type { Db } from './core/store/store.ts';
 
 const day = 24 * 60 * 60_000;
 

@@ -3,7 +3,7 @@
  * or more AdminGrants, each an area and a level. `loaban admin add` makes the first ones; every
  * change is audited.
  */
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import type { AdminLevel } from './scope.ts';
 
 export interface NewAdmin {

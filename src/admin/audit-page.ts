@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { Translate } from '../i18n.ts';
+import type { Translate } from '../core/i18n.ts';
 import { html } from './html.ts';
 import { badRequest, pageCount, pager, parsePage, queryText, refuse, withQuery } from './listing.ts';
 import { layout, localTime } from './pages.ts';

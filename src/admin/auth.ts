@@ -7,7 +7,7 @@
  * person loses their last admin grant or is deleted.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 
 /** How long a login link works. */
 export const loginLinkTtlMs = 10 * 60_000;

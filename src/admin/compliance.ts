@@ -5,7 +5,7 @@
  * to Loa Bản, so nothing could be reported through it). The share of groups meeting the rule
  * counts reported and late alike: the session was held; "late" is about the paperwork.
  */
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import { compareDates, formatQuarter, localDateOf, quarterEnd, quarterOf, quartersBack, type LocalDate, type Quarter } from '../reports/quarter.ts';
 import { areasWhere, type AdminScope } from './scope.ts';
 

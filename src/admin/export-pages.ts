@@ -5,7 +5,7 @@
  * what is over the limit), builds the file in memory and audits it as `admin.export`.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Translate } from '../i18n.ts';
+import type { Translate } from '../core/i18n.ts';
 import { exportRows, toCsv, toXlsx } from '../reports/export.ts';
 import { formatDate, formatQuarter, localDateOf, quarterOf, quartersBack, daysBetween, type LocalDate } from '../reports/quarter.ts';
 import { buildSummary, formatPeriod, parsePeriod, periodLabel, periodQuarters, reportingDeadlines, summaryCsv, summaryXlsx, type Deadline, type Period } from '../reports/summary.ts';

@@ -4,12 +4,12 @@
  * routes.ts (which builds the kit) do not import each other.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { QuietHours } from '../config.ts';
+import type { QuietHours } from '../core/config.ts';
 import type { CampaignLibrary } from '../content/campaigns.ts';
 import type { DirectoryFile, Topic } from '../faq/knowledge.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../core/log.ts';
 import type { Format } from '../reports/parse.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import type { Actor } from './auth.ts';
 import type { PageContext } from './pages.ts';
 import type { AdminScope } from './scope.ts';

@@ -8,7 +8,7 @@
  */
 import { audienceSchema, type Audience } from '../delivery/audience.ts';
 import { formatQuarter, localDateOf, quarterOf, type Quarter } from '../reports/quarter.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import { subscriberCounts } from '../subscriptions/subscribers.ts';
 import type { DirectoryFile } from '../faq/knowledge.ts';
 import { areasWhere, canSee, isTopLevelAdmin, pathInScope, type AdminScope } from './scope.ts';

@@ -4,7 +4,7 @@
  * locales/<lng>/admin.json; every value goes through the escaping `html` template.
  */
 import { DateTime } from 'luxon';
-import type { Translate } from '../i18n.ts';
+import type { Translate } from '../core/i18n.ts';
 import type { Quarter } from '../reports/quarter.ts';
 import type { ComplianceTable, QuarterStatus } from './compliance.ts';
 import { html, type Html } from './html.ts';

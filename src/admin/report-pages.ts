@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SessionReport } from '../generated/prisma/client.ts';
 import { areaPathNames } from '../groups/areas.ts';
-import type { Translate } from '../i18n.ts';
+import type { Translate } from '../core/i18n.ts';
 import { formatDate, formatQuarter, fromUtcDate, localDateOf, parseQuarter, type Quarter } from '../reports/quarter.ts';
 import { registerAuditPage } from './audit-page.ts';
 import { filterAreas, lastQuarters } from './compliance.ts';

@@ -14,7 +14,7 @@ import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { defaultLanguage, translator } from '../i18n.ts';
+import { defaultLanguage, translator } from '../core/i18n.ts';
 import { actorName, auditAdmin, createSession, endSession, inspectLoginLink, loginLinkTtlMs, redeemLoginLink, resolveSession, sessionMaxMs, type Actor } from './auth.ts';
 import { complianceTable, filterAreas } from './compliance.ts';
 import { overview, pendingDirectory } from './overview.ts';
@@ -24,7 +24,7 @@ import { registerReportPages } from './report-pages.ts';
 import { registerSchedulePages } from './schedule-pages.ts';
 import { canSee, isProvinceAdmin, loadScope } from './scope.ts';
 import type { AdminKit, AdminRouteDeps, SignedIn } from './kit.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 
 export type { AdminKit, AdminRouteDeps, SignedIn } from './kit.ts';
 

@@ -10,7 +10,7 @@ import type { CampaignLibrary } from '../content/campaigns.ts';
 import { audienceSchema, type Audience } from '../delivery/audience.ts';
 import { checkSchedule, ScheduleError, type What, type When } from '../delivery/schedules.ts';
 import { parseLocalDateTime } from '../delivery/time.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import { areasWhere, canSee, type AdminScope } from './scope.ts';
 
 /** The form's fields as typed (strings), kept to show the form again or carry them through the preview. */

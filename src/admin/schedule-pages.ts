@@ -7,14 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { QuietHours } from '../config.ts';
+import type { QuietHours } from '../core/config.ts';
 import { campaignTextLimit } from '../content/campaigns.ts';
 import { audienceSchema, type Audience } from '../delivery/audience.ts';
 import { broadcastProgress, type Progress } from '../delivery/broadcasts.ts';
 import { addSchedule, listSchedules, ScheduleError, setScheduleStatus } from '../delivery/schedules.ts';
 import { reasonKind } from '../delivery/reasons.ts';
 import { quietUntil } from '../delivery/time.ts';
-import type { Translate } from '../i18n.ts';
+import type { Translate } from '../core/i18n.ts';
 import { auditAdmin } from './auth.ts';
 import { html, type Html } from './html.ts';
 import { reachesScope } from './overview.ts';

@@ -4,7 +4,7 @@
  * the province. Subtrees come from Area.path prefixes ("/1/4/" covers "/1/4/9/"), one query.
  */
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 
 export type AdminLevel = 'province' | 'district' | 'commune';
 export const adminLevels: readonly AdminLevel[] = ['province', 'district', 'commune'];

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../core/log.ts';
 
 export interface WebhookOptions {
   path: string;

@@ -4,7 +4,7 @@
  * changed. Messages removed from content/ keep their rows: schedules may still refer to them.
  */
 import type { CampaignLibrary } from './campaigns.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 
 export const campaignKind = 'campaign';
 

@@ -18,13 +18,13 @@ import { upcomingBroadcasts, type UpcomingBroadcast } from '../admin/overview.ts
 import { canSee, type AdminScope } from '../admin/scope.ts';
 import { campaignTextLimit, type CampaignLibrary } from '../content/campaigns.ts';
 import { resolveAudience } from '../delivery/audience.ts';
-import type { QuietHours } from '../config.ts';
+import type { QuietHours } from '../core/config.ts';
 import { addSchedule, ScheduleError } from '../delivery/schedules.ts';
 import { quietUntil } from '../delivery/time.ts';
 import { foldText } from '../core/text/fold.ts';
 import { matchByName, type Named } from '../core/text/names.ts';
 import { createInvite } from '../groups/invites.ts';
-import type { Translate } from '../i18n.ts';
+import type { Translate } from '../core/i18n.ts';
 import type { Quarter } from '../reports/quarter.ts';
 import type { Turn } from './turn.ts';
 

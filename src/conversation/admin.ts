@@ -8,7 +8,7 @@
 import { adminByIdentity } from '../admin/admins.ts';
 import { createLoginLink, loginLinkTtlMs, type Actor } from '../admin/auth.ts';
 import { loadScope, type AdminScope } from '../admin/scope.ts';
-import type { QuietHours } from '../config.ts';
+import type { QuietHours } from '../core/config.ts';
 import type { CampaignLibrary } from '../content/campaigns.ts';
 import { adminCommandNames, confirmButton, onConfirmButton, runAdminCommand, type AdminCommandDeps, type AdminCommandName } from './admin-commands.ts';
 import type { Middleware, Turn } from './turn.ts';

@@ -8,9 +8,9 @@
 import type { Channel, InboundEvent, InboundHandler } from '../channels/channel.ts';
 import { cleanInboundText } from '../channels/text.ts';
 import type { Faq } from '../faq/faq.ts';
-import { defaultLanguage, translator } from '../i18n.ts';
-import type { Logger } from '../log.ts';
-import type { Db } from '../store/store.ts';
+import { defaultLanguage, translator } from '../core/i18n.ts';
+import type { Logger } from '../core/log.ts';
+import type { Db } from '../core/store/store.ts';
 import type { AdminChatDeps } from './admin.ts';
 import type { ReportDeps } from './report.ts';
 import type { PersonBudget } from './budget.ts';

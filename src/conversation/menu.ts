@@ -3,7 +3,7 @@
  * on Telegram and the sandbox, numbered choices on Zalo (the channel decides how to show them).
  */
 import type { Button, OutboundMessage } from '../channels/channel.ts';
-import type { Translate } from '../i18n.ts';
+import type { Translate } from '../core/i18n.ts';
 
 /** Menu items, in the order shown. Their labels are in locales (bot:menu.<item>). */
 export const menuItems = ['motherhood', 'hotlines', 'trusted', 'faq', 'report', 'join'] as const;

@@ -9,12 +9,12 @@ import { randomBytes } from 'node:crypto';
 import type { Button, OutboundMessage } from '../channels/channel.ts';
 import type { Topic } from '../faq/knowledge.ts';
 import { redeemInvite } from '../groups/invites.ts';
-import type { Translate } from '../i18n.ts';
+import type { Translate } from '../core/i18n.ts';
 import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, reportDateDaysBack, type Format } from '../reports/parse.ts';
 import { formatDate, formatQuarter, fromUtcDate, localDateOf, quarterOf, type LocalDate } from '../reports/quarter.ts';
 import { parseQuickReport, type QuickProblem, type ReportDraft } from '../reports/quick.ts';
 import { correctReport, recentReports, reportKey, saveReport } from '../reports/store.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import type { Middleware, Turn } from './turn.ts';
 
 export interface ReportDeps {

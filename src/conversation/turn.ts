@@ -4,9 +4,9 @@
  * composed into a tree like grammY's composer: each either handles the turn or calls `next`.
  */
 import type { Channel, InboundEvent, OutboundMessage, SendResult } from '../channels/channel.ts';
-import type { Translate } from '../i18n.ts';
-import type { Logger } from '../log.ts';
-import type { Db } from '../store/store.ts';
+import type { Translate } from '../core/i18n.ts';
+import type { Logger } from '../core/log.ts';
+import type { Db } from '../core/store/store.ts';
 
 export interface Turn {
   event: InboundEvent;

@@ -6,7 +6,7 @@
  * privately. Only active, subscribed chats on a platform this deployment sends on count.
  */
 import { z } from 'zod';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import { subtreeIds } from '../groups/areas.ts';
 
 export const audienceSchema = z.strictObject({

@@ -5,7 +5,7 @@
  * A report reminder is a broadcast too, queued with its deliveries at once (reports/reminders.ts).
  */
 import type { OutboundMessage } from '../channels/channel.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import { audienceSchema, resolveAudience } from './audience.ts';
 import type { MessageFor } from './dispatcher.ts';
 import { kindOf, reasons, type ReasonKind } from './reasons.ts';

@@ -4,7 +4,7 @@
  * waits as long as it was told. The platform-wide limit is the shared slot clock (outbox.ts).
  * Pure arithmetic over the times given; nothing here sleeps.
  */
-import type { RateLimits } from '../config.ts';
+import type { RateLimits } from '../core/config.ts';
 
 interface ChatState {
   /** Send times (ms) within the last minute, oldest first. */

@@ -1,5 +1,5 @@
 /** What the outbox learns about chats from failed sends: a chat that stopped, a group that moved. */
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import { reasons, stored } from './reasons.ts';
 
 /** The chat blocked or removed the bot: inactive from now on, and its other queued messages skipped. */

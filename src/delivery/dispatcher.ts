@@ -18,9 +18,9 @@
  */
 import type { Channel, OutboundMessage, SendError } from '../channels/channel.ts';
 import { splitText } from '../channels/text.ts';
-import type { QuietHours, RateLimits } from '../config.ts';
-import type { Logger } from '../log.ts';
-import type { Db } from '../store/store.ts';
+import type { QuietHours, RateLimits } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
+import type { Db } from '../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
 import { claimDue, markFailed, markSending, markSent, markSkipped, pauseClock, recordPart, recoverLeases, release, requeue, reserveSlot, stoppedByUnsubscribe, type Claimed } from './outbox.ts';
 import { backoffMs, quietUntil } from './time.ts';

@@ -9,7 +9,7 @@
  * offer no way to ask — so it is marked failed with that reason rather than risk sending twice.
  */
 import { Prisma } from '../generated/prisma/client.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import { noReason, reasons, stored, type Reason } from './reasons.ts';
 
 /** SQL for a timestamp(3) column (stored in UTC, as Prisma writes them) holding `date`. */

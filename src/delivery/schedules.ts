@@ -7,7 +7,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { splitText } from '../channels/text.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import { audienceSchema, resolveAudience, unknownIds, type Audience } from './audience.ts';
 import { localInstant, localYear } from './time.ts';
 import { reasons } from './reasons.ts';

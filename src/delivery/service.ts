@@ -8,9 +8,9 @@
 import { hostname } from 'node:os';
 import cron from 'node-cron';
 import type { Channel, OutboundMessage, SendResult, SendTarget } from '../channels/channel.ts';
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
-import type { Db } from '../store/store.ts';
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
+import type { Db } from '../core/store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
 import { Dispatcher } from './dispatcher.ts';

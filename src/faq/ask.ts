@@ -3,7 +3,7 @@
  * chat with someone whose village it does not know (so with the national hotlines only).
  */
 import { createInterface } from 'node:readline';
-import { uiLanguages, translator } from '../i18n.ts';
+import { uiLanguages, translator } from '../core/i18n.ts';
 import { readMessage, type Faq } from './faq.ts';
 import type { AtRisk } from './safety.ts';
 import { answerMessage, answerMoreMessage, safetyMessage, unknownMessage } from './replies.ts';

@@ -7,7 +7,7 @@
  */
 import type { Button, ChatKind, OutboundMessage } from '../channels/channel.ts';
 import type { Place } from '../groups/areas.ts';
-import type { Translate } from '../i18n.ts';
+import type { Translate } from '../core/i18n.ts';
 import { entriesOf, topicsWithEntries, type Faq } from './faq.ts';
 import { extraTopics, leadingTopics, nationalArea, type DirectoryFile, type FaqEntry, type Hotline, type Knowledge, type TrustedAddress } from './knowledge.ts';
 import { safetyReplyText } from './safety-content.ts';

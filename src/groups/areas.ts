@@ -4,7 +4,7 @@
  */
 import { matchByName } from '../core/text/names.ts';
 import { subscriberCounts } from '../subscriptions/subscribers.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 
 export interface NewArea {
   code: string;

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { privateChatId } from '../channels/sandbox/personas.ts';
 import { readYamlFile } from '../content/yaml.ts';
-import { defaultLanguage, translator } from '../i18n.ts';
-import type { Db } from '../store/store.ts';
+import { defaultLanguage, translator } from '../core/i18n.ts';
+import type { Db } from '../core/store/store.ts';
 import { createArea } from './areas.ts';
 
 interface DemoArea {

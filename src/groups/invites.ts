@@ -6,7 +6,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { matchByName } from '../core/text/names.ts';
-import { withLock, type Db } from '../store/store.ts';
+import { withLock, type Db } from '../core/store/store.ts';
 
 const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const codeLength = 8;

@@ -6,8 +6,8 @@
  */
 import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { translator } from '../i18n.ts';
-import type { Logger } from '../log.ts';
+import { translator } from '../core/i18n.ts';
+import type { Logger } from '../core/log.ts';
 
 /** The port is taken or cannot be bound: an operator must act. */
 export class HttpError extends Error {

@@ -6,8 +6,8 @@ import { stringify } from 'csv-stringify/sync';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { subtreeIds } from '../groups/areas.ts';
-import type { Translate } from '../i18n.ts';
-import type { Db } from '../store/store.ts';
+import type { Translate } from '../core/i18n.ts';
+import type { Db } from '../core/store/store.ts';
 import type { Format } from './parse.ts';
 import { formatDate, fromUtcDate } from './quarter.ts';
 

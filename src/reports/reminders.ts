@@ -12,9 +12,9 @@
  */
 import type { OutboundMessage, SendResult } from '../channels/channel.ts';
 import { localInstant } from '../delivery/time.ts';
-import { translator } from '../i18n.ts';
-import type { Logger } from '../log.ts';
-import type { Db } from '../store/store.ts';
+import { translator } from '../core/i18n.ts';
+import type { Logger } from '../core/log.ts';
+import type { Db } from '../core/store/store.ts';
 import { addDays, daysBetween, formatDate, formatQuarter, localDateOf, quarterEnd, quarterOf, type LocalDate } from './quarter.ts';
 
 export type Send = (platform: string, chatId: string, message: OutboundMessage) => Promise<SendResult>;

@@ -2,7 +2,7 @@
  * Session reports in the database: saving a confirmed report exactly once (its idempotency key is
  * the draft's), correcting one with an audit trail, and reading a group's recent quarters.
  */
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 import { formatQuarter, fromUtcDate, quarterOf, quartersBack, toUtcDate, type LocalDate } from './quarter.ts';
 
 /** A report as confirmed by its leader. */

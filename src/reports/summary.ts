@@ -5,8 +5,8 @@
  * ethnic-minority status. Pure data from the database, and its CSV and Excel forms.
  */
 import ExcelJS from 'exceljs';
-import type { Translate } from '../i18n.ts';
-import type { Db } from '../store/store.ts';
+import type { Translate } from '../core/i18n.ts';
+import type { Db } from '../core/store/store.ts';
 import { csvWithBom, fitColumns } from './export.ts';
 import { compareDates, formatQuarter, localDateOf, quarterEnd, quarterStart, type LocalDate, type Quarter } from './quarter.ts';
 

@@ -8,7 +8,7 @@
  * an alphabet without look-alikes; a chat that keeps sending wrong codes is made to wait.
  */
 import { randomInt } from 'node:crypto';
-import { withLock, type Db } from '../store/store.ts';
+import { withLock, type Db } from '../core/store/store.ts';
 
 const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const digits = '23456789';

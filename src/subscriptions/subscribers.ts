@@ -7,7 +7,7 @@
  */
 import { stoppedByUnsubscribe } from '../delivery/outbox.ts';
 import { reasons, stored } from '../delivery/reasons.ts';
-import type { Db } from '../store/store.ts';
+import type { Db } from '../core/store/store.ts';
 
 export interface Who {
   platform: string;

@@ -30,9 +30,9 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { reasons } from '../../src/delivery/reasons.ts';
-import { defaultContentDir, projectRoot } from '../../src/paths.ts';
-import { applyMigrations } from '../../src/store/migrations.ts';
-import { openStore, type Db, type Store } from '../../src/store/store.ts';
+import { defaultContentDir, projectRoot } from '../../src/core/paths.ts';
+import { applyMigrations } from '../../src/core/store/migrations.ts';
+import { openStore, type Db, type Store } from '../../src/core/store/store.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';
 
 const { values: args } = parseArgs({

@@ -15,12 +15,12 @@ import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { readTopics } from '../../src/faq/knowledge.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
 import { createHttpServer } from '../../src/http/server.ts';
-import { createLogger } from '../../src/log.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { createLogger } from '../../src/core/log.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 import { readFormats } from '../../src/reports/parse.ts';
 import { formatQuarter, localDateOf, quarterOf, toUtcDate } from '../../src/reports/quarter.ts';
-import { applyMigrations } from '../../src/store/migrations.ts';
-import { openMemoryStore } from '../../src/store/store.ts';
+import { applyMigrations } from '../../src/core/store/migrations.ts';
+import { openMemoryStore } from '../../src/core/store/store.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: String(defaultExportRowLimit) } } });
 const rows = Number(values.rows);

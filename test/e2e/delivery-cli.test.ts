@@ -13,7 +13,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queueReportReminders } from '../../src/reports/reminders.ts';
-import { openStore } from '../../src/store/store.ts';
+import { openStore } from '../../src/core/store/store.ts';
 import { runCli, type Finished } from '../support/cli.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'loaban-sched-'));

@@ -1,7 +1,7 @@
 /** `loaban faq --jsonl`: what the bot would answer in a private chat, one JSON line per question. */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
-import { projectRoot } from '../../src/paths.ts';
+import { projectRoot } from '../../src/core/paths.ts';
 
 const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/store.ts';
+import { openStore } from '../../src/core/store/store.ts';
 import { runCli } from '../support/cli.ts';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'loaban-rep-'));

@@ -9,9 +9,9 @@ import { createLoginLink, loginLinkTtlMs, sessionIdleMs } from '../../src/admin/
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
 import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 import { formatQuarter, localDateOf, previousQuarter, quarterEnd, quarterOf, quarterStart, toUtcDate } from '../../src/reports/quarter.ts';
-import type { Db, Store } from '../../src/store/store.ts';
+import type { Db, Store } from '../../src/core/store/store.ts';
 import { browser, communeAdmin, csrfOf, dashboard, linkFor, log, logIn, personOf, provinceAdmin, timeZone } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';
 import { adminChat, chatDeps } from '../support/inbound.ts';

@@ -7,10 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
 import { redeemInvite } from '../../src/groups/invites.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 import { addDays, formatQuarter, localDateOf, previousQuarter, quarterOf, quarterStart, type LocalDate } from '../../src/reports/quarter.ts';
 import { correctReport, saveReport, type ConfirmedReport } from '../../src/reports/store.ts';
-import type { Db, Store } from '../../src/store/store.ts';
+import type { Db, Store } from '../../src/core/store/store.ts';
 import { communeAdmin, csrfOf, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';
 

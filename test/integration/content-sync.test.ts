@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { syncCampaigns } from '../../src/content/sync.ts';
-import { defaultContentDir } from '../../src/paths.ts';
-import type { Store } from '../../src/store/store.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
+import type { Store } from '../../src/core/store/store.ts';
 import { backends, freshStore } from '../support/stores.ts';
 
 /** The shipped content, with a Hmong translation of the 8/3 message. */

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyMigrations } from '../../src/store/migrations.ts';
-import { openStore, StoreError } from '../../src/store/store.ts';
+import { applyMigrations } from '../../src/core/store/migrations.ts';
+import { openStore, StoreError } from '../../src/core/store/store.ts';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'loaban-data-'));
 

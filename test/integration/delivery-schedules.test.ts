@@ -10,9 +10,9 @@ import { messageSource } from '../../src/delivery/broadcasts.ts';
 import { addSchedule, runDueSchedules, ScheduleError, setScheduleStatus, type NewSchedule, type ScheduleDeps } from '../../src/delivery/schedules.ts';
 import { formatLocalDateTime } from '../../src/delivery/time.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
-import { translator } from '../../src/i18n.ts';
-import { defaultContentDir } from '../../src/paths.ts';
-import type { Store } from '../../src/store/store.ts';
+import { translator } from '../../src/core/i18n.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
+import type { Store } from '../../src/core/store/store.ts';
 import { backends, freshStore } from '../support/stores.ts';
 
 const library = loadCampaigns(defaultContentDir);

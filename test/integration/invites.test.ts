@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
 import { createInvite, normaliseCode, redeemInvite } from '../../src/groups/invites.ts';
-import { defaultContentDir } from '../../src/paths.ts';
-import type { Store } from '../../src/store/store.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
+import type { Store } from '../../src/core/store/store.ts';
 import { freshStore } from '../support/stores.ts';
 
 let store: Store;

@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrationsDir, schemaPath } from '../../src/paths.ts';
-import { applyMigrations, pendingSchemaChange, writeNewMigration } from '../../src/store/migrations.ts';
-import { openMemoryStore } from '../../src/store/store.ts';
+import { migrationsDir, schemaPath } from '../../src/core/paths.ts';
+import { applyMigrations, pendingSchemaChange, writeNewMigration } from '../../src/core/store/migrations.ts';
+import { openMemoryStore } from '../../src/core/store/store.ts';
 
 describe('migrations', () => {
   it('prisma/schema.prisma and prisma/migrations agree (run `loaban migrate new <name>` when this fails)', async () => {

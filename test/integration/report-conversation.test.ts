@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
 import { createInboundHandler } from '../../src/conversation/inbound.ts';
-import { translator } from '../../src/i18n.ts';
+import { translator } from '../../src/core/i18n.ts';
 import { createInvite } from '../../src/groups/invites.ts';
-import { createLogger } from '../../src/log.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { createLogger } from '../../src/core/log.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 import { exportRows, toCsv } from '../../src/reports/export.ts';
 import { readFormats } from '../../src/reports/parse.ts';
 import { expireReportDrafts } from '../../src/reports/reminders.ts';

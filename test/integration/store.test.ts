@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areaPathNames, createArea, subtreeIds } from '../../src/groups/areas.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
-import { defaultContentDir } from '../../src/paths.ts';
-import type { Store } from '../../src/store/store.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
+import type { Store } from '../../src/core/store/store.ts';
 import { backends, freshStore } from '../support/stores.ts';
 
 describe.each(backends)('the store on %s', (backend) => {

@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { SendResult } from '../../src/channels/channel.ts';
 import { TelegramChannel } from '../../src/channels/telegram/telegram.ts';
 import { createInboundHandler } from '../../src/conversation/inbound.ts';
-import { createLogger } from '../../src/log.ts';
-import type { Store } from '../../src/store/store.ts';
+import { createLogger } from '../../src/core/log.ts';
+import type { Store } from '../../src/core/store/store.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';
 import { freshStore } from '../support/stores.ts';
 import { chatDeps } from '../support/inbound.ts';

@@ -9,10 +9,10 @@ import { registerAdminRoutes, type AdminRouteDeps } from '../../src/admin/routes
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { loadKnowledge, readTopics } from '../../src/faq/knowledge.ts';
 import { createHttpServer } from '../../src/http/server.ts';
-import { createLogger } from '../../src/log.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { createLogger } from '../../src/core/log.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 import { readFormats } from '../../src/reports/parse.ts';
-import type { Db } from '../../src/store/store.ts';
+import type { Db } from '../../src/core/store/store.ts';
 
 export const log = createLogger('silent', false);
 export const timeZone = 'Asia/Ho_Chi_Minh';

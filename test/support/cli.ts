@@ -1,7 +1,7 @@
 /** Runs the real `loaban` command as an operator would, in a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { projectRoot } from '../../src/paths.ts';
+import { projectRoot } from '../../src/core/paths.ts';
 
 const bin = path.join(projectRoot, 'src/bin/loaban.js');
 

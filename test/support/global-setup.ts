@@ -6,7 +6,7 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { applyMigrations } from '../../src/store/migrations.ts';
+import { applyMigrations } from '../../src/core/store/migrations.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,13 +2,13 @@
  * What the app's composition root gives the conversation, built here from the shipped content/
  * and the configuration's defaults, for tests that start a real inbound handler.
  */
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/core/config.ts';
 import { loadCampaigns, type CampaignLibrary } from '../../src/content/campaigns.ts';
 import type { AdminChatDeps } from '../../src/conversation/admin.ts';
 import type { InboundDeps } from '../../src/conversation/inbound.ts';
 import { loadFaq, type Faq } from '../../src/faq/faq.ts';
 import { readFormats } from '../../src/reports/parse.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 
 /** The configuration with nothing set: its defaults (TZ_AREA, REPORT_GRACE_DAYS, INVITE_TTL_DAYS, …). */
 export const defaults = loadConfig({ SANDBOX: 'on' });

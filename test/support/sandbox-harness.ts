@@ -2,9 +2,9 @@
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
 import { createInboundHandler } from '../../src/conversation/inbound.ts';
 import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
-import { createLogger } from '../../src/log.ts';
-import { defaultContentDir } from '../../src/paths.ts';
-import type { Store } from '../../src/store/store.ts';
+import { createLogger } from '../../src/core/log.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
+import type { Store } from '../../src/core/store/store.ts';
 import { freshStore, type Backend } from './stores.ts';
 import { chatDeps } from './inbound.ts';
 

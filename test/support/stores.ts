@@ -7,8 +7,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { applyMigrations } from '../../src/store/migrations.ts';
-import { openMemoryStore, openStore, type Store } from '../../src/store/store.ts';
+import { applyMigrations } from '../../src/core/store/migrations.ts';
+import { openMemoryStore, openStore, type Store } from '../../src/core/store/store.ts';
 
 export type Backend = 'pglite' | 'postgres';
 

@@ -4,7 +4,7 @@ import { lastQuarters, quarterStatus, sharesOf } from '../../src/admin/complianc
 import { escapeHtml, html, raw } from '../../src/admin/html.ts';
 import { reachesScope } from '../../src/admin/overview.ts';
 import { canSee, isProvinceAdmin, pathInScope, type AdminScope } from '../../src/admin/scope.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/core/config.ts';
 import { parseQuarter, type LocalDate } from '../../src/reports/quarter.ts';
 
 const d = (text: string): LocalDate => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compactJson } from '../../src/admin/audit-page.ts';
 import { parsePage, withQuery } from '../../src/admin/listing.ts';
 import { changedFields, fieldText } from '../../src/admin/report-pages.ts';
-import { translator } from '../../src/i18n.ts';
+import { translator } from '../../src/core/i18n.ts';
 
 const t = translator('vi');
 const labels = { formats: [{ id: 'direct', label: 'Truyền thông trực tiếp' }], topics: [{ id: 'child-marriage', label: 'Tảo hôn' }] };

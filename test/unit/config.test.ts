@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, variableNames } from '../../src/config.ts';
-import { projectRoot } from '../../src/paths.ts';
+import { ConfigError, loadConfig, variableNames } from '../../src/core/config.ts';
+import { projectRoot } from '../../src/core/paths.ts';
 
 const load = (env: Record<string, string>) => loadConfig(env, '/srv/loaban');
 

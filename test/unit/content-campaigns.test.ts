@@ -7,7 +7,7 @@ import { calendarOccurrences } from '../../src/content/calendar.ts';
 import { campaignTextLimit, loadCampaigns } from '../../src/content/campaigns.ts';
 import { validateContent } from '../../src/content/validate.ts';
 import { ContentError } from '../../src/content/yaml.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 
 /** A copy of the shipped content with `files` written over it. */
 function contentWith(files: Record<string, string>): string {

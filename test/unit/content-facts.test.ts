@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { askFaq } from '../../src/faq/ask.ts';
 import { loadFaq } from '../../src/faq/faq.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 
 const faq = loadFaq(defaultContentDir);
 const campaigns = loadCampaigns(defaultContentDir);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContentError } from '../../src/content/yaml.ts';
 import { loadKnowledge, nationalArea } from '../../src/faq/knowledge.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 
 describe('the shipped knowledge', () => {
   const k = loadKnowledge(defaultContentDir);

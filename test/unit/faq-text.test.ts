@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/faq/knowledge.ts';
 import { foldText } from '../../src/core/text/fold.ts';
 import { syllables, termsOf } from '../../src/faq/tokens.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 
 const knowledge = loadKnowledge(defaultContentDir);
 const isDanger = (text: string) => knowledge.safety.detect(text) !== null;

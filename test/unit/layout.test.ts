@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/paths.ts';
+import { projectRoot } from '../../src/core/paths.ts';
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
@@ -13,11 +13,11 @@ function sources(dir: string): string[] {
 }
 
 describe('the layout of src/', () => {
-  it('only config.ts reads the environment', () => {
+  it('only core/config.ts reads the environment', () => {
     const readers = sources(path.join(projectRoot, 'src'))
       .filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')))
       .map((file) => path.relative(projectRoot, file));
-    expect(readers).toEqual(['src/config.ts']);
+    expect(readers).toEqual(['src/core/config.ts']);
   });
 
   it('the conversation loads no content and keeps no setting of its own: the app gives it both', () => {

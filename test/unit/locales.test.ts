@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasKey } from '../../src/i18n.ts';
-import { localesDir, projectRoot } from '../../src/paths.ts';
+import { hasKey } from '../../src/core/i18n.ts';
+import { localesDir, projectRoot } from '../../src/core/paths.ts';
 
 function keys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [prefix];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContentError } from '../../src/content/yaml.ts';
 import { loadKnowledge } from '../../src/faq/knowledge.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, readFormats, reportDateDaysBack } from '../../src/reports/parse.ts';
 import { formatDate, type LocalDate } from '../../src/reports/quarter.ts';
 

@@ -1,7 +1,7 @@
 /** The quick form: a leader reports a whole session in one message, in any order, marks optional. */
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/faq/knowledge.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 import { readFormats } from '../../src/reports/parse.ts';
 import { parseQuickReport, type QuickProblem, type ReportDraft } from '../../src/reports/quick.ts';
 

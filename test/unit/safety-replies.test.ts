@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/faq/knowledge.ts';
 import { answerMessage, safetyMessage, safetyMoreMessage } from '../../src/faq/replies.ts';
 import { atRiskKinds } from '../../src/faq/safety.ts';
-import { translator } from '../../src/i18n.ts';
-import { defaultContentDir } from '../../src/paths.ts';
+import { translator } from '../../src/core/i18n.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
 
 const knowledge = loadKnowledge(defaultContentDir);
 const t = translator('vi');

@@ -10,7 +10,7 @@ import { ContentError } from '../../src/content/yaml.ts';
 import { createFaq, readMessage } from '../../src/faq/faq.ts';
 import { loadKnowledge } from '../../src/faq/knowledge.ts';
 import { compilePattern, normalizePattern, PatternError } from '../../src/faq/safety.ts';
-import { defaultContentDir, projectRoot } from '../../src/paths.ts';
+import { defaultContentDir, projectRoot } from '../../src/core/paths.ts';
 
 const knowledge = loadKnowledge(defaultContentDir);
 const detect = knowledge.safety.detect;

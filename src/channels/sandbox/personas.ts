@@ -3,8 +3,8 @@
  * Women's Union admin, each with the chats they would have (a private chat, the group chat).
  */
 import type { ChatKind } from '../channel.ts';
-import type { Translate } from '../../i18n.ts';
-import type { Db } from '../../store/store.ts';
+import type { Translate } from '../../core/i18n.ts';
+import type { Db } from '../../core/store/store.ts';
 
 export interface Persona {
   key: string;

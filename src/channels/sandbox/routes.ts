@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { bundle, translator } from '../../i18n.ts';
-import type { Db } from '../../store/store.ts';
+import { bundle, translator } from '../../core/i18n.ts';
+import type { Db } from '../../core/store/store.ts';
 import { listPersonas } from './personas.ts';
 import type { SandboxChannel } from './sandbox.ts';
 

@@ -4,7 +4,7 @@
  * an answer that is not JSON (a gateway's HTML page).
  */
 import { TelegramError } from 'telegraf';
-import { redactText } from '../../redact.ts';
+import { redactText } from '../../core/redact.ts';
 import type { SendError } from '../channel.ts';
 
 const goneChat = /chat not found|user not found|bot was kicked|bot was blocked|user is deactivated|peer_id_invalid|have no rights to send/i;

@@ -7,8 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
-import { translator } from '../../i18n.ts';
-import type { Logger } from '../../log.ts';
+import { translator } from '../../core/i18n.ts';
+import type { Logger } from '../../core/log.ts';
 import type { Channel, InboundEvent, InboundHandler, OutboundMessage, SendResult, SendTarget } from '../channel.ts';
 import { splitText } from '../text.ts';
 import { registerWebhook } from '../webhook.ts';

@@ -3,7 +3,7 @@
  * are remembered in the database, so a reply "2" means the second one, also after a restart.
  */
 import type { Button } from '../channel.ts';
-import type { Db } from '../../store/store.ts';
+import type { Db } from '../../core/store/store.ts';
 
 export interface ChoiceMemory {
   remember(chatId: string, buttons: Button[]): Promise<void>;

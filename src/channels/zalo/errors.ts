@@ -5,7 +5,7 @@
  * the HTTP status is the fallback (a gateway's HTML 502 has no body code).
  */
 import { isAxiosError } from 'axios';
-import { redactText } from '../../redact.ts';
+import { redactText } from '../../core/redact.ts';
 import type { SendError } from '../channel.ts';
 
 /** One Zalo API call, read: its `result`, or the failure with Zalo's code (null when there was no answer). */

@@ -8,8 +8,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { FastifyInstance } from 'fastify';
 import type { ChoiceMemory } from './choices.ts';
-import { translator } from '../../i18n.ts';
-import type { Logger } from '../../log.ts';
+import { translator } from '../../core/i18n.ts';
+import type { Logger } from '../../core/log.ts';
 import type { Channel, InboundEvent, InboundHandler, OutboundMessage, SendResult, SendTarget } from '../channel.ts';
 import { registerWebhook } from '../webhook.ts';
 import { emptyPollCode, readAnswer, requestFailure, type ZaloOutcome } from './errors.ts';
