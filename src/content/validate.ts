@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadFaq } from '../faq/faq.ts';
-import { readDemoData } from '../groups/demo.ts';
-import { readFormats } from '../reports/parse.ts';
+import { loadFaq } from '../features/faq/faq.ts';
+import { readDemoData } from '../features/groups/demo.ts';
+import { readFormats } from '../features/reporting/parse.ts';
 import { loadCampaigns } from './campaigns.ts';
 import { collectProblems, type ContentProblem } from './yaml.ts';
 

@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
-import { reasons } from '../../src/delivery/reasons.ts';
+import { reasons } from '../../src/features/delivery/reasons.ts';
 import { defaultContentDir, projectRoot } from '../../src/core/paths.ts';
 import { applyMigrations } from '../../src/core/store/migrations.ts';
 import { openStore, type Db, type Store } from '../../src/core/store/store.ts';

@@ -8,17 +8,17 @@
  */
 import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
-import { createLoginLink } from '../../src/admin/auth.ts';
-import { defaultExportRowLimit } from '../../src/admin/export-pages.ts';
-import { registerAdminRoutes } from '../../src/admin/routes.ts';
+import { createLoginLink } from '../../src/features/admin/auth.ts';
+import { defaultExportRowLimit } from '../../src/features/reporting/web/export-pages.ts';
+import { registerAdminRoutes } from '../../src/features/admin/web/routes.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
-import { readTopics } from '../../src/faq/knowledge.ts';
-import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
-import { createHttpServer } from '../../src/http/server.ts';
+import { readTopics } from '../../src/features/faq/knowledge.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
+import { createHttpServer } from '../../src/core/http/server.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { readFormats } from '../../src/reports/parse.ts';
-import { formatQuarter, localDateOf, quarterOf, toUtcDate } from '../../src/reports/quarter.ts';
+import { readFormats } from '../../src/features/reporting/parse.ts';
+import { formatQuarter, localDateOf, quarterOf, toUtcDate } from '../../src/features/reporting/quarter.ts';
 import { applyMigrations } from '../../src/core/store/migrations.ts';
 import { openMemoryStore } from '../../src/core/store/store.ts';
 

@@ -11,8 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createFaq, readMessage, type Reading } from '../../src/faq/faq.ts';
-import { loadKnowledge, type FaqEntry, type Knowledge } from '../../src/faq/knowledge.ts';
+import { createFaq, readMessage, type Reading } from '../../src/features/faq/faq.ts';
+import { loadKnowledge, type FaqEntry, type Knowledge } from '../../src/features/faq/knowledge.ts';
 import { defaultContentDir, projectRoot } from '../../src/core/paths.ts';
 
 interface Labelled {

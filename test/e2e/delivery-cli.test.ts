@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { queueReportReminders } from '../../src/reports/reminders.ts';
+import { queueReportReminders } from '../../src/features/reporting/reminders.ts';
 import { openStore } from '../../src/core/store/store.ts';
 import { runCli, type Finished } from '../support/cli.ts';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/core/store/store.ts';
-import { joinGroup, stopBroadcasts, type Who } from '../../src/subscriptions/subscribers.ts';
+import { joinGroup, stopBroadcasts, type Who } from '../../src/features/subscriptions/subscribers.ts';
 import { runCli } from '../support/cli.ts';
 import { backends, createPostgresDatabase } from '../support/stores.ts';
 

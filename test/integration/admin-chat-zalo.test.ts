@@ -6,15 +6,15 @@
  */
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addAdmin } from '../../src/admin/admins.ts';
+import { addAdmin } from '../../src/features/admin/admins.ts';
 import { ZaloChannel } from '../../src/channels/zalo/zalo.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { syncCampaigns } from '../../src/content/sync.ts';
 import { choiceMemory } from '../../src/channels/zalo/choices.ts';
-import { createInboundHandler } from '../../src/conversation/inbound.ts';
-import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
-import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
+import { createInboundHandler } from '../../src/bot/inbound.ts';
+import { startDelivery, type DeliveryService } from '../../src/features/delivery/service.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';

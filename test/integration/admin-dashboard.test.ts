@@ -4,13 +4,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addAdmin } from '../../src/admin/admins.ts';
-import { createLoginLink, loginLinkTtlMs, sessionIdleMs } from '../../src/admin/auth.ts';
+import { addAdmin } from '../../src/features/admin/admins.ts';
+import { createLoginLink, loginLinkTtlMs, sessionIdleMs } from '../../src/features/admin/auth.ts';
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
-import { createInboundHandler } from '../../src/conversation/inbound.ts';
-import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
+import { createInboundHandler } from '../../src/bot/inbound.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { formatQuarter, localDateOf, previousQuarter, quarterEnd, quarterOf, quarterStart, toUtcDate } from '../../src/reports/quarter.ts';
+import { formatQuarter, localDateOf, previousQuarter, quarterEnd, quarterOf, quarterStart, toUtcDate } from '../../src/features/reporting/quarter.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';
 import { browser, communeAdmin, csrfOf, dashboard, linkFor, log, logIn, personOf, provinceAdmin, timeZone } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';

@@ -7,9 +7,9 @@
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { addDays, formatQuarter, localDateOf, quarterOf, quarterStart, toUtcDate, type Quarter } from '../../src/reports/quarter.ts';
+import { addDays, formatQuarter, localDateOf, quarterOf, quarterStart, toUtcDate, type Quarter } from '../../src/features/reporting/quarter.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';
 import { communeAdmin, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser, type Response } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';

@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
-import { redeemInvite } from '../../src/groups/invites.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
+import { redeemInvite } from '../../src/features/subscriptions/invites.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { addDays, formatQuarter, localDateOf, previousQuarter, quarterOf, quarterStart, type LocalDate } from '../../src/reports/quarter.ts';
-import { correctReport, saveReport, type ConfirmedReport } from '../../src/reports/store.ts';
+import { addDays, formatQuarter, localDateOf, previousQuarter, quarterOf, quarterStart, type LocalDate } from '../../src/features/reporting/quarter.ts';
+import { correctReport, saveReport, type ConfirmedReport } from '../../src/features/reporting/store.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';
 import { communeAdmin, csrfOf, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';

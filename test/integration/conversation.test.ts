@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/channels/channel.ts';
-import { createInboundHandler } from '../../src/conversation/inbound.ts';
+import { createInboundHandler } from '../../src/bot/inbound.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { groupChat, sandboxHarness, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';

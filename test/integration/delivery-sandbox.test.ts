@@ -5,9 +5,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { syncCampaigns } from '../../src/content/sync.ts';
-import { broadcastProgress } from '../../src/delivery/broadcasts.ts';
-import { addSchedule } from '../../src/delivery/schedules.ts';
-import { startDelivery, type DeliveryService } from '../../src/delivery/service.ts';
+import { broadcastProgress } from '../../src/features/delivery/broadcasts.ts';
+import { addSchedule } from '../../src/features/delivery/schedules.ts';
+import { startDelivery, type DeliveryService } from '../../src/features/delivery/service.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';

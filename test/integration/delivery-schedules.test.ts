@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { campaignTextLimit, loadCampaigns } from '../../src/content/campaigns.ts';
 import { syncCampaigns } from '../../src/content/sync.ts';
-import { messageSource } from '../../src/delivery/broadcasts.ts';
-import { addSchedule, runDueSchedules, ScheduleError, setScheduleStatus, type NewSchedule, type ScheduleDeps } from '../../src/delivery/schedules.ts';
-import { formatLocalDateTime } from '../../src/delivery/time.ts';
-import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
+import { messageSource } from '../../src/features/delivery/broadcasts.ts';
+import { addSchedule, runDueSchedules, ScheduleError, setScheduleStatus, type NewSchedule, type ScheduleDeps } from '../../src/features/delivery/schedules.ts';
+import { formatLocalDateTime } from '../../src/features/delivery/time.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { translator } from '../../src/core/i18n.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 import type { Store } from '../../src/core/store/store.ts';

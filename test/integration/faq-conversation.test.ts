@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupChat, sandboxHarness, villager, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';
-import { loadKnowledge } from '../../src/faq/knowledge.ts';
+import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 
 describe.each(backends)('questions and answers in the sandbox (%s)', (backend) => {

@@ -1,7 +1,7 @@
 /** Invite codes: hard to guess, once only, expiring, and a chat that keeps guessing must wait. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
-import { createInvite, normaliseCode, redeemInvite } from '../../src/groups/invites.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
+import { createInvite, normaliseCode, redeemInvite } from '../../src/features/subscriptions/invites.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 import type { Store } from '../../src/core/store/store.ts';
 import { freshStore } from '../support/stores.ts';

@@ -5,15 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
-import { createInboundHandler } from '../../src/conversation/inbound.ts';
+import { createInboundHandler } from '../../src/bot/inbound.ts';
 import { translator } from '../../src/core/i18n.ts';
-import { createInvite } from '../../src/groups/invites.ts';
+import { createInvite } from '../../src/features/subscriptions/invites.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { exportRows, toCsv } from '../../src/reports/export.ts';
-import { readFormats } from '../../src/reports/parse.ts';
-import { expireReportDrafts } from '../../src/reports/reminders.ts';
-import { formatDate, formatQuarter, localDateOf, quarterOf } from '../../src/reports/quarter.ts';
+import { exportRows, toCsv } from '../../src/features/reporting/export.ts';
+import { readFormats } from '../../src/features/reporting/parse.ts';
+import { expireReportDrafts } from '../../src/features/reporting/reminders.ts';
+import { formatDate, formatQuarter, localDateOf, quarterOf } from '../../src/features/reporting/quarter.ts';
 import { leader, leaderChat, sandboxHarness, villager, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';
 import { chatDeps, shippedFaq } from '../support/inbound.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { areaPathNames, createArea, subtreeIds } from '../../src/groups/areas.ts';
-import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
+import { areaPathNames, createArea, subtreeIds } from '../../src/features/groups/areas.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 import type { Store } from '../../src/core/store/store.ts';
 import { backends, freshStore } from '../support/stores.ts';

@@ -4,8 +4,8 @@
  * their data and deleting it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { broadcastProgress, expandBroadcast } from '../../src/delivery/broadcasts.ts';
-import { joinCodeOf } from '../../src/subscriptions/join-codes.ts';
+import { broadcastProgress, expandBroadcast } from '../../src/features/delivery/broadcasts.ts';
+import { joinCodeOf } from '../../src/features/subscriptions/join-codes.ts';
 import { leader, leaderChat, sandboxHarness, type SandboxHarness, type Sender } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';
 

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SendResult } from '../../src/channels/channel.ts';
 import { TelegramChannel } from '../../src/channels/telegram/telegram.ts';
-import { createInboundHandler } from '../../src/conversation/inbound.ts';
+import { createInboundHandler } from '../../src/bot/inbound.ts';
 import { createLogger } from '../../src/core/log.ts';
 import type { Store } from '../../src/core/store/store.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';

@@ -4,14 +4,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { createLoginLink } from '../../src/admin/auth.ts';
-import { registerAdminRoutes, type AdminRouteDeps } from '../../src/admin/routes.ts';
+import { createLoginLink } from '../../src/features/admin/auth.ts';
+import { registerAdminRoutes, type AdminRouteDeps } from '../../src/features/admin/web/routes.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
-import { loadKnowledge, readTopics } from '../../src/faq/knowledge.ts';
-import { createHttpServer } from '../../src/http/server.ts';
+import { loadKnowledge, readTopics } from '../../src/features/faq/knowledge.ts';
+import { createHttpServer } from '../../src/core/http/server.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { readFormats } from '../../src/reports/parse.ts';
+import { readFormats } from '../../src/features/reporting/parse.ts';
 import type { Db } from '../../src/core/store/store.ts';
 
 export const log = createLogger('silent', false);

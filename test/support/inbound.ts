@@ -4,10 +4,10 @@
  */
 import { loadConfig } from '../../src/core/config.ts';
 import { loadCampaigns, type CampaignLibrary } from '../../src/content/campaigns.ts';
-import type { AdminChatDeps } from '../../src/conversation/admin.ts';
-import type { InboundDeps } from '../../src/conversation/inbound.ts';
-import { loadFaq, type Faq } from '../../src/faq/faq.ts';
-import { readFormats } from '../../src/reports/parse.ts';
+import type { AdminChatDeps } from '../../src/features/admin/chat.ts';
+import type { InboundDeps } from '../../src/bot/inbound.ts';
+import { loadFaq, type Faq } from '../../src/features/faq/faq.ts';
+import { readFormats } from '../../src/features/reporting/parse.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 
 /** The configuration with nothing set: its defaults (TZ_AREA, REPORT_GRACE_DAYS, INVITE_TTL_DAYS, …). */

@@ -1,7 +1,7 @@
 /** A sandbox channel wired to the real conversation over a fresh store: what a person types, what the bot says. */
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
-import { createInboundHandler } from '../../src/conversation/inbound.ts';
-import { readDemoData, seedDemo } from '../../src/groups/demo.ts';
+import { createInboundHandler } from '../../src/bot/inbound.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 import type { Store } from '../../src/core/store/store.ts';

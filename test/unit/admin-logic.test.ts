@@ -1,11 +1,11 @@
 /** The dashboard's pure rules: who may see which area, what counts as reported or late, escaping. */
 import { describe, expect, it } from 'vitest';
-import { lastQuarters, quarterStatus, sharesOf } from '../../src/admin/compliance.ts';
-import { escapeHtml, html, raw } from '../../src/admin/html.ts';
-import { reachesScope } from '../../src/admin/overview.ts';
-import { canSee, isProvinceAdmin, pathInScope, type AdminScope } from '../../src/admin/scope.ts';
+import { lastQuarters, quarterStatus, sharesOf } from '../../src/features/reporting/compliance.ts';
+import { escapeHtml, html, raw } from '../../src/features/admin/web/html.ts';
+import { reachesScope } from '../../src/features/admin/overview.ts';
+import { canSee, isProvinceAdmin, pathInScope, type AdminScope } from '../../src/features/admin/scope.ts';
 import { loadConfig } from '../../src/core/config.ts';
-import { parseQuarter, type LocalDate } from '../../src/reports/quarter.ts';
+import { parseQuarter, type LocalDate } from '../../src/features/reporting/quarter.ts';
 
 const d = (text: string): LocalDate => {
   const [day, month, year] = text.split('/').map(Number);

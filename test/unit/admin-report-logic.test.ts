@@ -3,9 +3,9 @@
  * how the audit log shortens an entry's JSON.
  */
 import { describe, expect, it } from 'vitest';
-import { compactJson } from '../../src/admin/audit-page.ts';
-import { parsePage, withQuery } from '../../src/admin/listing.ts';
-import { changedFields, fieldText } from '../../src/admin/report-pages.ts';
+import { compactJson } from '../../src/features/admin/web/audit-page.ts';
+import { parsePage, withQuery } from '../../src/features/admin/web/listing.ts';
+import { changedFields, fieldText } from '../../src/features/reporting/web/report-pages.ts';
 import { translator } from '../../src/core/i18n.ts';
 
 const t = translator('vi');

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
-import { askFaq } from '../../src/faq/ask.ts';
-import { loadFaq } from '../../src/faq/faq.ts';
+import { askFaq } from '../../src/features/faq/ask.ts';
+import { loadFaq } from '../../src/features/faq/faq.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 
 const faq = loadFaq(defaultContentDir);

@@ -1,6 +1,6 @@
 /** Each stored reason is recognised by its kind, so the dashboard and the CLI can word it for the reader. */
 import { describe, expect, it } from 'vitest';
-import { kindOf, reasonKind, reasons, stored } from '../../src/delivery/reasons.ts';
+import { kindOf, reasonKind, reasons, stored } from '../../src/features/delivery/reasons.ts';
 
 describe('reasons', () => {
   const every = [

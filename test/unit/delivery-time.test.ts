@@ -4,8 +4,8 @@
  * next try, and how fast one chat or one group may be written to.
  */
 import { describe, expect, it } from 'vitest';
-import { ChatGate } from '../../src/delivery/chat-gate.ts';
-import { backoffMs, formatLocalDateTime, inQuietHours, parseLocalDateTime, quietUntil } from '../../src/delivery/time.ts';
+import { ChatGate } from '../../src/features/delivery/chat-gate.ts';
+import { backoffMs, formatLocalDateTime, inQuietHours, parseLocalDateTime, quietUntil } from '../../src/features/delivery/time.ts';
 
 const vietnam = 'Asia/Ho_Chi_Minh';
 /** An instant given as Vietnam's wall-clock time (UTC+7 all year). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContentError } from '../../src/content/yaml.ts';
-import { loadKnowledge, nationalArea } from '../../src/faq/knowledge.ts';
+import { loadKnowledge, nationalArea } from '../../src/features/faq/knowledge.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 
 describe('the shipped knowledge', () => {

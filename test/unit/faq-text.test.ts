@@ -1,8 +1,8 @@
 /** How Loa Bản reads Vietnamese as people type it, and what it treats as a sign of danger. */
 import { describe, expect, it } from 'vitest';
-import { loadKnowledge } from '../../src/faq/knowledge.ts';
+import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 import { foldText } from '../../src/core/text/fold.ts';
-import { syllables, termsOf } from '../../src/faq/tokens.ts';
+import { syllables, termsOf } from '../../src/features/faq/tokens.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 
 const knowledge = loadKnowledge(defaultContentDir);

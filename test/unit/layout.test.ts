@@ -21,7 +21,10 @@ describe('the layout of src/', () => {
   });
 
   it('the conversation loads no content and keeps no setting of its own: the app gives it both', () => {
-    const conversation = sources(path.join(projectRoot, 'src', 'conversation'));
+    const features = path.join(projectRoot, 'src', 'features');
+    const chats = readdirSync(features).flatMap((f) => sources(path.join(features, f)).filter((file) => /\/chat[^/]*\.ts$/.test(file)));
+    const conversation = [...sources(path.join(projectRoot, 'src', 'bot')), ...chats];
+    expect(conversation.length).toBeGreaterThan(5);
     const loading = conversation.filter((file) => /\b(loadFaq|loadCampaigns|readFormats|defaultContentDir)\(|paths\.ts'/.test(readFileSync(file, 'utf8').replace(/^import type .*$/gm, '')));
     expect(loading.map((file) => path.relative(projectRoot, file))).toEqual([]);
   });

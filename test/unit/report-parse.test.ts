@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContentError } from '../../src/content/yaml.ts';
-import { loadKnowledge } from '../../src/faq/knowledge.ts';
+import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, readFormats, reportDateDaysBack } from '../../src/reports/parse.ts';
-import { formatDate, type LocalDate } from '../../src/reports/quarter.ts';
+import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, readFormats, reportDateDaysBack } from '../../src/features/reporting/parse.ts';
+import { formatDate, type LocalDate } from '../../src/features/reporting/quarter.ts';
 
 /** "20/05/2026" → a LocalDate. */
 const d = (text: string): LocalDate => {

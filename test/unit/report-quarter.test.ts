@@ -19,7 +19,7 @@ import {
   toUtcDate,
   type LocalDate,
   type Quarter,
-} from '../../src/reports/quarter.ts';
+} from '../../src/features/reporting/quarter.ts';
 
 /** "31/03/2026" → a LocalDate. */
 const d = (text: string): LocalDate => {

@@ -1,9 +1,9 @@
 /** The quick form: a leader reports a whole session in one message, in any order, marks optional. */
 import { describe, expect, it } from 'vitest';
-import { loadKnowledge } from '../../src/faq/knowledge.ts';
+import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { readFormats } from '../../src/reports/parse.ts';
-import { parseQuickReport, type QuickProblem, type ReportDraft } from '../../src/reports/quick.ts';
+import { readFormats } from '../../src/features/reporting/parse.ts';
+import { parseQuickReport, type QuickProblem, type ReportDraft } from '../../src/features/reporting/quick.ts';
 
 const ctx = {
   today: { year: 2026, month: 3, day: 20 }, // in Q1 2026

@@ -3,9 +3,9 @@
  * kind of danger, the area's emergency lines and the call-back offer; the rest behind a button.
  */
 import { describe, expect, it } from 'vitest';
-import { loadKnowledge } from '../../src/faq/knowledge.ts';
-import { answerMessage, safetyMessage, safetyMoreMessage } from '../../src/faq/replies.ts';
-import { atRiskKinds } from '../../src/faq/safety.ts';
+import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
+import { answerMessage, safetyMessage, safetyMoreMessage } from '../../src/features/faq/replies.ts';
+import { atRiskKinds } from '../../src/features/faq/safety.ts';
 import { translator } from '../../src/core/i18n.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 

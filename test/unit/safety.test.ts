@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContentError } from '../../src/content/yaml.ts';
-import { createFaq, readMessage } from '../../src/faq/faq.ts';
-import { loadKnowledge } from '../../src/faq/knowledge.ts';
-import { compilePattern, normalizePattern, PatternError } from '../../src/faq/safety.ts';
+import { createFaq, readMessage } from '../../src/features/faq/faq.ts';
+import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
+import { compilePattern, normalizePattern, PatternError } from '../../src/features/faq/safety.ts';
 import { defaultContentDir, projectRoot } from '../../src/core/paths.ts';
 
 const knowledge = loadKnowledge(defaultContentDir);

@@ -1,6 +1,6 @@
 /** Periods and reporting deadlines of the summary sent upward. */
 import { describe, expect, it } from 'vitest';
-import { formatPeriod, parsePeriod, periodQuarters, reportingDeadlines } from '../../src/reports/summary.ts';
+import { formatPeriod, parsePeriod, periodQuarters, reportingDeadlines } from '../../src/features/reporting/summary.ts';
 
 describe('periods', () => {
   it('a link names a quarter "2026Q4" or a year "2026"; anything else is refused', () => {

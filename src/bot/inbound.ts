@@ -1,0 +1,151 @@
+/**
+ * The door every inbound event comes through, whatever the platform: cleans what the person
+ * typed, claims the update so a re-sent one is handled once (also across restarts), finds the
+ * language to answer in, and runs the router. If handling fails, the person gets a short apology
+ * (once) and the claim is released so the platform's re-send retries; after three failures the
+ * update is acknowledged and left, so that a platform does not send it again forever.
+ */
+import type { Channel, InboundEvent, InboundHandler } from '../channels/channel.ts';
+import { cleanInboundText } from '../channels/text.ts';
+import type { Faq } from '../features/faq/faq.ts';
+import { defaultLanguage, translator } from '../core/i18n.ts';
+import type { Logger } from '../core/log.ts';
+import type { Db } from '../core/store/store.ts';
+import type { AdminChatDeps } from '../features/admin/chat.ts';
+import type { ReportDeps } from '../features/reporting/chat.ts';
+import type { PersonBudget } from './budget.ts';
+import { createRouter } from './router.ts';
+import { sender, type Turn } from './turn.ts';
+
+export interface InboundDeps {
+  db: Db;
+  log: Logger;
+  channel: Channel;
+  /** The FAQ knowledge (from CONTENT_DIR). */
+  faq: Faq;
+  /** Session reports' formats, topics and rules (from CONTENT_DIR, TZ_AREA and REPORT_GRACE_DAYS). */
+  report: ReportDeps;
+  /** Languages that have content (default: those of the FAQ's answers). */
+  languages?: string[];
+  /** The admins' chat commands: the dashboard's address for /dangnhap, the campaigns, the settings. */
+  admin: AdminChatDeps;
+  /** Messages a minute one person gets answers to (default: no limit). */
+  personBudget?: PersonBudget;
+  now?: () => number;
+}
+
+/** The languages some content is written in, Vietnamese first. */
+export function contentLanguages(faq: Faq, campaignVariants: Iterable<Record<string, string>> = []): string[] {
+  const found = new Set(['vi']);
+  for (const entry of faq.knowledge.entries) for (const lang of Object.keys(entry.answer)) found.add(lang);
+  for (const variants of campaignVariants) for (const lang of Object.keys(variants)) found.add(lang);
+  return [...found];
+}
+
+/** Failures after which an update is acknowledged and no longer retried. */
+export const maxUpdateFailures = 3;
+
+/**
+ * Claims the update: a new one, or one whose handling failed and that the platform sent again.
+ * False when it was handled, or is being handled by another process.
+ */
+async function claim(db: Db, event: InboundEvent): Promise<boolean> {
+  const { count } = await db.processedUpdate.createMany({
+    data: [{ platform: event.platform, updateId: event.updateId }],
+    skipDuplicates: true,
+  });
+  if (count === 1) return true;
+  const retry = await db.processedUpdate.updateMany({ where: { platform: event.platform, updateId: event.updateId, claimed: false }, data: { claimed: true } });
+  return retry.count === 1;
+}
+
+/** Records a failure: the claim is released for a re-send, unless this was the last allowed try. Returns the failures so far. */
+async function recordFailure(db: Db, event: InboundEvent): Promise<number> {
+  const row = await db.processedUpdate.update({
+    where: { platform_updateId: { platform: event.platform, updateId: event.updateId } },
+    data: { failures: { increment: 1 } },
+    select: { id: true, failures: true },
+  });
+  if (row.failures < maxUpdateFailures) await db.processedUpdate.update({ where: { id: row.id }, data: { claimed: false } });
+  return row.failures;
+}
+
+/** The event with what the person typed cleaned (see cleanInboundText). */
+function cleaned(event: InboundEvent): InboundEvent {
+  const text = event.text === undefined ? undefined : cleanInboundText(event.text);
+  return {
+    ...event,
+    ...(text !== undefined ? { text } : {}),
+    ...(event.command ? { command: { ...event.command, args: cleanInboundText(event.command.args) } } : {}),
+    ...(event.buttonData !== undefined ? { buttonData: cleanInboundText(event.buttonData, 256) } : {}),
+    sender: { ...event.sender, displayName: cleanInboundText(event.sender.displayName, 200) },
+    chat: { ...event.chat, ...(event.chat.title !== undefined ? { title: cleanInboundText(event.chat.title, 200) } : {}) },
+  };
+}
+
+async function languageOf(db: Db, event: InboundEvent): Promise<string> {
+  const person = await db.person.findUnique({
+    where: { platform_platformUserId: { platform: event.platform, platformUserId: event.sender.id } },
+    select: { language: true },
+  });
+  return person?.language ?? defaultLanguage;
+}
+
+/** The handler a channel calls for each event. */
+/** Events a person causes (messages, taps), as opposed to the platform's news (bot added, chat moved). */
+const personal = new Set(['message', 'button']);
+
+export function createInboundHandler({ db, log, channel, faq, report, languages, admin, personBudget, now = Date.now }: InboundDeps): InboundHandler {
+  const router = createRouter({
+    faq,
+    report,
+    subscription: { languages: languages ?? contentLanguages(faq) },
+    admin,
+  });
+  const send = sender(channel, log);
+  return async (raw) => {
+    const event = cleaned(raw);
+    // Before any database work: a flood from one person is dropped here, except a sign of danger.
+    if (personBudget && personal.has(event.type)) {
+      const verdict = personBudget.take(`${event.platform}:${event.sender.id}`, now());
+      if (verdict !== 'within' && !(event.text && faq.knowledge.safety.detect(event.text))) {
+        if (verdict === 'firstOver') {
+          log.warn({ platform: event.platform, chatKind: event.chat.kind }, 'one person over the message budget: the rest of the burst is dropped');
+          await send(event.chat.id, { text: translator(await languageOf(db, event).catch(() => defaultLanguage))('budget.slowDown') });
+        }
+        return;
+      }
+    }
+    if (!(await claim(db, event))) {
+      log.debug({ platform: event.platform, updateId: event.updateId }, 'duplicate update ignored');
+      return;
+    }
+    let language = defaultLanguage;
+    try {
+      language = await languageOf(db, event);
+      const turn: Turn = {
+        event,
+        language,
+        t: translator(language),
+        db,
+        log,
+        reply: (message) => send(event.chat.id, message),
+        sendTo: send,
+      };
+      await router(turn, async () => {});
+    } catch (error) {
+      const failures = await recordFailure(db, event).catch(() => 0);
+      const where = { platform: event.platform, updateId: event.updateId, chatKind: event.chat.kind, failures };
+      if (failures <= 1) {
+        log.error({ ...where, err: error }, 'update not handled');
+        // The person is not left waiting in silence; one apology, not one per re-send.
+        await send(event.chat.id, { text: translator(language)('error.handlerFailed') }).catch(() => {});
+      }
+      if (failures >= maxUpdateFailures) {
+        log.error(where, 'update failed three times: acknowledged and left');
+        return;
+      }
+      throw error;
+    }
+  };
+}

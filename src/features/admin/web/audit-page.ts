@@ -1,0 +1,97 @@
+/**
+ * The audit log (/admin/audit), for province admins only: who did what and when, newest first,
+ * 100 a page, filtered by action (one action or a family such as "report."). A province admin
+ * sees the entries of areas inside their province; those tied to no area (logins, codes) only an
+ * admin of a top-level area of the deployment sees.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Prisma } from '../../../generated/prisma/client.ts';
+import type { Translate } from '../../../core/i18n.ts';
+import { html } from './html.ts';
+import { badRequest, pageCount, pager, parsePage, queryText, refuse, withQuery } from './listing.ts';
+import { layout, localTime } from './pages.ts';
+import type { AdminKit } from './kit.ts';
+import { isProvinceAdmin, isTopLevelAdmin, type AdminScope } from '../scope.ts';
+
+export const auditPageSize = 100;
+/** How much of an entry's before/after JSON the table shows. */
+const jsonChars = 160;
+
+/** `value` as compact JSON cut to `max` characters; '' for nothing. */
+export function compactJson(value: unknown, max = jsonChars): string {
+  if (value === null || value === undefined) return '';
+  const text = JSON.stringify(value) ?? '';
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** An action's name in the admin's language ("report.correct" → "Sửa báo cáo"), else the action itself. */
+export function actionLabel(t: Translate, action: string): string {
+  const labels = t('admin:audit.actions', { returnObjects: true }) as unknown;
+  const label = labels && typeof labels === 'object' ? (labels as Record<string, unknown>)[action] : undefined;
+  return typeof label === 'string' ? label : action;
+}
+
+function auditWhere(scope: AdminScope): Prisma.AuditLogWhereInput {
+  const inScope = { areaId: { in: [...scope.areaIds] } };
+  return isTopLevelAdmin(scope) ? { OR: [inScope, { areaId: null }] } : inScope;
+}
+
+export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
+  const { db, timeZone } = kit.deps;
+
+  admin.get('/audit', async (req, reply) => {
+    const who = await kit.signedIn(req, reply);
+    if (!who) return reply;
+    const { t } = who.ctx;
+    if (!isProvinceAdmin(who.scope)) return refuse(kit, req, reply, who, { entity: 'AuditLog', entityId: 'list', message: t('admin:audit.forbidden') });
+    const query = req.query as Record<string, unknown>;
+    const page = parsePage(query.page);
+    const action = queryText(query.action);
+    if (page === null || action === null || (action !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(action))) {
+      return badRequest(kit, reply, who, { href: '/admin/audit', label: t('admin:nav.audit') });
+    }
+    const scoped = auditWhere(who.scope);
+    const where: Prisma.AuditLogWhereInput = action === '' ? scoped : { AND: [scoped, { action: { startsWith: action } }] };
+    const [total, rows, actions] = await Promise.all([
+      db.auditLog.count({ where }),
+      db.auditLog.findMany({ where, orderBy: [{ at: 'desc' }, { id: 'desc' }], skip: (page - 1) * auditPageSize, take: auditPageSize }),
+      db.auditLog.findMany({ where: scoped, distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' } }),
+    ]);
+    const areaIds = [...new Set(rows.flatMap((r) => (r.areaId === null ? [] : [r.areaId])))];
+    const areaName = new Map((await db.area.findMany({ where: { id: { in: areaIds } }, select: { id: true, name: true } })).map((a) => [a.id, a.name]));
+
+    // The filter: per family ("report."), all of it, then each action.
+    const families = new Map<string, string[]>();
+    for (const { action: a } of actions) {
+      const family = a.includes('.') ? `${a.slice(0, a.indexOf('.'))}.` : a;
+      families.set(family, [...(families.get(family) ?? []), a]);
+    }
+    const option = (value: string, label: string) => html`<option value="${value}" ${value === action ? html`selected` : ''}>${label}</option>`;
+    const select = html`<select id="action" name="action">${option('', t('admin:audit.allActions'))}${[...families].map(
+      ([family, members]) =>
+        html`<optgroup label="${family}">${family.endsWith('.') && members.length > 1 ? option(family, t('admin:audit.family', { family })) : ''}${members.map((a) => option(a, actionLabel(t, a)))}</optgroup>`,
+    )}</select>`;
+
+    const json = (label: string, value: unknown) => {
+      const text = compactJson(value);
+      return text === '' ? '' : html`<div><span class="muted">${label}</span> <code>${text}</code></div>`;
+    };
+    const table = html`<div class="scroll"><table id="audit">
+<thead><tr><th>${t('admin:audit.when')}</th><th>${t('admin:audit.who')}</th><th>${t('admin:audit.action')}</th><th>${t('admin:audit.entity')}</th><th>${t('admin:audit.area')}</th><th>${t('admin:audit.change')}</th></tr></thead>
+<tbody>${rows.map(
+      (r) => html`<tr data-audit="${r.id}"><td class="s">${localTime(r.at, timeZone)}</td><td>${r.actor}</td><td>${actionLabel(t, r.action)}${actionLabel(t, r.action) === r.action ? '' : html`<br><span class="muted">${r.action}</span>`}</td><td>${r.entity} #${r.entityId}</td><td>${r.areaId === null ? '—' : (areaName.get(r.areaId) ?? `#${r.areaId}`)}</td><td class="json">${json(t('admin:audit.before'), r.before)}${json(t('admin:audit.after'), r.after)}</td></tr>`,
+    )}</tbody>
+</table></div>`;
+    const body = html`<h1>${t('admin:audit.title')}</h1>
+<p>${t('admin:audit.intro')}</p>
+<form class="filter" method="get" action="/admin/audit">
+<label for="action">${t('admin:audit.action')}</label>
+${select}
+<button type="submit">${t('admin:audit.filter')}</button>
+</form>
+<p>${t('admin:audit.count', { count: total })}</p>
+${rows.length > 0 ? table : html`<p class="notice">${total === 0 ? t('admin:audit.none') : t('admin:audit.pageEmpty', { pages: pageCount(total, auditPageSize) })}</p>`}
+${pager(who.ctx, { page, pageSize: auditPageSize, total, href: (n) => withQuery('/admin/audit', { action, page: n === 1 ? null : n }) })}`;
+    return kit.send(reply, 200, layout({ ...who.ctx, current: 'audit' }, t('admin:audit.title'), body));
+  });
+}

@@ -1,0 +1,40 @@
+/** What the outbox learns about chats from failed sends: a chat that stopped, a group that moved. */
+import type { Db } from '../../core/store/store.ts';
+import { reasons, stored } from './reasons.ts';
+
+/** The chat blocked or removed the bot: inactive from now on, and its other queued messages skipped. */
+export async function stopChat(db: Db, chatLinkId: number, reason: string): Promise<void> {
+  await db.$transaction([
+    db.chatLink.update({ where: { id: chatLinkId }, data: { active: false, inactiveReason: reason } }),
+    db.delivery.updateMany({
+      where: { chatLinkId, status: 'queued' },
+      data: { status: 'skipped', ...stored(reasons.stopped(reason)) },
+    }),
+  ]);
+}
+
+/**
+ * A group became a supergroup at `newChatId`. The ChatLink follows it; when the bot already
+ * knows the new chat (its first message came before our send), the old link is retired and
+ * the delivery moves to the new one, unless the broadcast already has one there.
+ * 'resend': send the delivery again now; 'skipped': the new chat gets it through its own row.
+ */
+export async function moveChat(db: Db, platform: string, chatLinkId: number, newChatId: string, deliveryId: number): Promise<'resend' | 'skipped'> {
+  return db.$transaction(async (tx) => {
+    const existing = await tx.chatLink.findUnique({ where: { platform_chatId: { platform, chatId: newChatId } } });
+    if (!existing) {
+      await tx.chatLink.update({ where: { id: chatLinkId }, data: { chatId: newChatId } });
+      return 'resend' as const;
+    }
+    const old = await tx.chatLink.update({ where: { id: chatLinkId }, data: { active: false, inactiveReason: `moved to ${newChatId}` } });
+    if (existing.groupId === null && old.groupId !== null) await tx.chatLink.update({ where: { id: existing.id }, data: { groupId: old.groupId } });
+    const delivery = await tx.delivery.findUniqueOrThrow({ where: { id: deliveryId } });
+    const twin = await tx.delivery.findUnique({ where: { broadcastId_chatLinkId: { broadcastId: delivery.broadcastId, chatLinkId: existing.id } } });
+    if (twin) {
+      await tx.delivery.update({ where: { id: deliveryId }, data: { status: 'skipped', ...stored(reasons.moved(newChatId)), leaseUntil: null, leasedBy: null } });
+      return 'skipped' as const;
+    }
+    await tx.delivery.update({ where: { id: deliveryId }, data: { chatLinkId: existing.id } });
+    return 'resend' as const;
+  });
+}

@@ -1,0 +1,279 @@
+/**
+ * Drains the outbox of one platform through its channel. A few lanes work at once, each:
+ * claim the most urgent due delivery, wait for the chat's own limits and for a slot of the
+ * platform clock, mark the send started, send, record the result. What a platform answers
+ * decides what happens next:
+ *   throttled  that chat (and, when several chats are throttled at once, the platform) waits
+ *              the time given; the try does not count;
+ *   transient  retried with exponential backoff and jitter, up to `maxAttempts`, then failed;
+ *   stopped    failed, and the chat is marked inactive so later audiences leave it out;
+ *   chatMoved  the chat's id is updated and the message goes again at once;
+ *   invalid    failed with the platform's reason.
+ * Every reason it stores (a kind and text) is built by reasons.ts.
+ * Nothing is sent to villagers in quiet hours: lanes sleep until morning.
+ *
+ * The unavoidable window: between the platform accepting a message and `markSent` (one
+ * database write, ~1 ms on a local database), a crash leaves the row `sending`; it is then
+ * failed as "in doubt" rather than sent twice (see outbox.ts).
+ */
+import type { Channel, OutboundMessage, SendError } from '../../channels/channel.ts';
+import { splitText } from '../../channels/text.ts';
+import type { QuietHours, RateLimits } from '../../core/config.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Db } from '../../core/store/store.ts';
+import { ChatGate } from './chat-gate.ts';
+import { claimDue, markFailed, markSending, markSent, markSkipped, pauseClock, recordPart, recoverLeases, release, requeue, reserveSlot, stoppedByUnsubscribe, type Claimed } from './outbox.ts';
+import { backoffMs, quietUntil } from './time.ts';
+import { moveChat, stopChat } from './chats.ts';
+import { reasons } from './reasons.ts';
+
+/** What a broadcast says to a chat reading `language`. */
+export type MessageFor = (broadcastId: number, language: string) => Promise<OutboundMessage | null>;
+
+export interface DispatcherOptions {
+  db: Db;
+  channel: Channel;
+  limits: RateLimits;
+  /** This process's name in leases: host and pid. */
+  worker: string;
+  messageFor: MessageFor;
+  timeZone: string;
+  quietHours: QuietHours;
+  maxAttempts: number;
+  concurrency: number;
+  /** True when this is the only process on the database (embedded PGlite): all old leases are dead. */
+  soleProcess: boolean;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+  /** How often an idle lane looks for due work (ms). */
+  idleMs?: number;
+}
+
+export interface DispatchStats {
+  sent: number;
+  failed: number;
+  throttled: number;
+  retried: number;
+}
+
+/** Throttles from this many different chats within a second mean the platform-wide limit. */
+const platformThrottleChats = 2;
+/** A chat's own limit further away than this releases the claim instead of holding a lane. */
+const holdAtMostMs = 2_000;
+const recoverEveryMs = 15_000;
+
+export class Dispatcher {
+  readonly stats: DispatchStats = { sent: 0, failed: 0, throttled: 0, retried: 0 };
+  private readonly gate: ChatGate;
+  private readonly now: () => number;
+  private readonly platform: string;
+  private running = false;
+  private lanes: Promise<void>[] = [];
+  private wakers = new Set<() => void>();
+  private recentThrottles: { chatId: string; at: number }[] = [];
+  private lastRecovery = 0;
+  /** Chats a lane is writing to now: one send at a time per chat, so the chat gate sees each send before the next. */
+  private readonly busyChats = new Set<number>();
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.gate = new ChatGate(options.limits);
+    this.now = options.now ?? Date.now;
+    this.platform = options.channel.platform;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const recovered = await recoverLeases(this.options.db, this.platform, new Date(this.now()), this.options.soleProcess);
+    this.lastRecovery = this.now();
+    if (recovered.requeued + recovered.inDoubt > 0) this.options.log.warn({ platform: this.platform, ...recovered }, 'outbox: took back deliveries of a stopped process');
+    this.running = true;
+    this.lanes = Array.from({ length: this.options.concurrency }, (_, lane) => this.lane(lane));
+  }
+
+  /** Finishes the sends in flight, releases claims not yet tried, and returns. */
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const wake of this.wakers) wake();
+    await Promise.all(this.lanes);
+    this.lanes = [];
+  }
+
+  /** New work is due: idle lanes look now instead of at their next poll. */
+  wake(): void {
+    for (const wake of this.wakers) wake();
+  }
+
+  /** Sleeps `ms`, or less when woken or stopped. */
+  private pause(ms: number): Promise<void> {
+    if (!this.running || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  /** Sleeps exactly until `at` (ms); stop does not cut it short, so a reserved slot is kept. */
+  private async until(at: number): Promise<void> {
+    const wait = at - this.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  private async lane(lane: number): Promise<void> {
+    const { db, log } = this.options;
+    while (this.running) {
+      try {
+        const now = this.now();
+        const quietEnd = quietUntil(new Date(now), this.options.timeZone, this.options.quietHours);
+        if (quietEnd) {
+          await this.pause(Math.min(quietEnd.getTime() - now, 60_000));
+          continue;
+        }
+        if (lane === 0 && now - this.lastRecovery > recoverEveryMs) {
+          this.lastRecovery = now;
+          this.gate.prune(now);
+          const recovered = await recoverLeases(db, this.platform, new Date(now));
+          if (recovered.requeued + recovered.inDoubt > 0) log.warn({ platform: this.platform, ...recovered }, 'outbox: took back expired leases');
+        }
+        const [claimed] = await claimDue(db, this.platform, this.options.worker, 1, new Date(now));
+        if (!claimed) {
+          await this.pause(this.options.idleMs ?? 1_000);
+          continue;
+        }
+        if (this.busyChats.has(claimed.chatLinkId)) {
+          // Another lane is writing to this chat; its next turn counts from the end of that send.
+          await release(db, claimed.id, new Date(now + 1000 / this.options.limits.perChatPerSecond));
+          continue;
+        }
+        this.busyChats.add(claimed.chatLinkId);
+        try {
+          await this.deliver(claimed);
+        } finally {
+          this.busyChats.delete(claimed.chatLinkId);
+        }
+      } catch (error) {
+        log.error({ err: error, platform: this.platform }, 'outbox: dispatcher lane failed; retrying shortly');
+        await this.pause(1_000);
+      }
+    }
+  }
+
+  /** Waits for the chat's limits and a platform slot; false when the claim was released instead. */
+  private async waitTurn(claimed: Claimed, chatId: string, isGroup: boolean): Promise<boolean> {
+    const allowed = this.gate.nextAllowed(chatId, isGroup, this.now());
+    if (allowed - this.now() > holdAtMostMs) {
+      await release(this.options.db, claimed.id, new Date(allowed));
+      return false;
+    }
+    await this.until(allowed);
+    const interval = 1000 / this.options.limits.perSecond;
+    const slot = await reserveSlot(this.options.db, this.platform, interval, this.now());
+    await this.until(slot);
+    return true;
+  }
+
+  private async deliver(claimed: Claimed): Promise<void> {
+    const { db } = this.options;
+    const link = await db.chatLink.findUnique({
+      where: { id: claimed.chatLinkId },
+      select: { id: true, chatId: true, kind: true, active: true, subscribed: true, inactiveReason: true, language: true, person: { select: { language: true } } },
+    });
+    const needsSubscription = stoppedByUnsubscribe.includes(claimed.broadcastKind);
+    if (!link || !link.active || (needsSubscription && !link.subscribed)) {
+      const reason = link?.active ? reasons.unsubscribed : reasons.inactive(link?.inactiveReason ?? null);
+      await markSkipped(db, claimed.id, reason);
+      return;
+    }
+    const message = await this.options.messageFor(claimed.broadcastId, link.language ?? link.person?.language ?? 'vi');
+    const parts = message ? splitText(message.text, this.options.channel.maxTextLength) : null;
+    if (!message || !parts || parts.length === 0) {
+      await markFailed(db, claimed.id, message ? reasons.unsplittable : reasons.noContent);
+      this.stats.failed++;
+      return;
+    }
+    const isGroup = link.kind === 'group';
+    if (!(await this.waitTurn(claimed, link.chatId, isGroup))) return;
+    const quietEnd = quietUntil(new Date(this.now()), this.options.timeZone, this.options.quietHours);
+    if (quietEnd) {
+      await release(db, claimed.id, quietEnd);
+      return;
+    }
+    if (!(await markSending(db, claimed.id, this.options.worker, new Date(this.now()), needsSubscription))) return;
+
+    const ids: string[] = [];
+    for (let part = claimed.partsSent; part < parts.length; part++) {
+      if (part > claimed.partsSent && !(await this.waitPart(link.chatId, isGroup))) break;
+      const result = await this.options.channel.send(
+        { chatId: link.chatId },
+        { text: parts[part]!, ...(part === 0 && message.imageUrl ? { imageUrl: message.imageUrl } : {}) },
+      );
+      this.gate.record(link.chatId, this.now());
+      if (!result.ok) {
+        ids.push(...result.sentMessageIds);
+        if (part > claimed.partsSent || result.sentMessageIds.length > 0) await recordPart(db, claimed.id, part + result.sentMessageIds.length, ids);
+        await this.failure(claimed, link, result.error);
+        return;
+      }
+      ids.push(...result.messageIds);
+      if (part + 1 < parts.length) await recordPart(db, claimed.id, part + 1, ids);
+    }
+    await markSent(db, claimed.id, new Date(this.now()), parts.length, ids);
+    this.stats.sent++;
+  }
+
+  /** Between the parts of a split message: the chat's limits and a slot again. */
+  private async waitPart(chatId: string, isGroup: boolean): Promise<boolean> {
+    await this.until(this.gate.nextAllowed(chatId, isGroup, this.now()));
+    const slot = await reserveSlot(this.options.db, this.platform, 1000 / this.options.limits.perSecond, this.now());
+    await this.until(slot);
+    return true;
+  }
+
+  private async failure(claimed: Claimed, link: { id: number; chatId: string }, error: SendError): Promise<void> {
+    const { db, log } = this.options;
+    const now = this.now();
+    switch (error.kind) {
+      case 'throttled': {
+        this.stats.throttled++;
+        const until = now + error.retryAfterMs;
+        this.gate.block(link.chatId, until);
+        this.recentThrottles = this.recentThrottles.filter((t) => t.at > now - 1_000);
+        this.recentThrottles.push({ chatId: link.chatId, at: now });
+        if (new Set(this.recentThrottles.map((t) => t.chatId)).size >= platformThrottleChats) await pauseClock(db, this.platform, until);
+        await requeue(db, claimed.id, new Date(until), reasons.throttled(error.reason), false);
+        return;
+      }
+      case 'transient': {
+        const tries = claimed.attempts + 1;
+        if (tries >= this.options.maxAttempts) {
+          await markFailed(db, claimed.id, reasons.gaveUp(error.reason, tries));
+          this.stats.failed++;
+          return;
+        }
+        this.stats.retried++;
+        await requeue(db, claimed.id, new Date(now + backoffMs(tries, this.options.random)), reasons.outage(error.reason), true);
+        return;
+      }
+      case 'stopped':
+        await markFailed(db, claimed.id, reasons.stopped(error.reason));
+        await stopChat(db, link.id, error.reason);
+        this.stats.failed++;
+        log.info({ platform: this.platform, chatId: link.chatId, reason: error.reason }, 'outbox: chat stopped receiving; left out from now on');
+        return;
+      case 'chatMoved': {
+        const moved = await moveChat(db, this.platform, link.id, error.newChatId, claimed.id);
+        if (moved === 'resend') await requeue(db, claimed.id, new Date(now), reasons.followed(error.newChatId), false);
+        return;
+      }
+      case 'invalid':
+        await markFailed(db, claimed.id, reasons.refused(error.reason));
+        this.stats.failed++;
+        return;
+    }
+  }
+}

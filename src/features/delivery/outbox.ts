@@ -1,0 +1,152 @@
+/**
+ * The outbox: one Delivery row per broadcast × chat, moved through
+ *   queued → leased (claimed by one dispatcher, not yet tried) → sending (the send started)
+ *   → sent | failed (with the reason) | skipped
+ * by conditional updates, so several processes can share the work on PostgreSQL
+ * (`FOR UPDATE SKIP LOCKED`) and a crash at any point leaves a row whose state says what is
+ * known. A lease that runs out means its process died: a `leased` row was never tried and goes
+ * back to the queue; a `sending` row may or may not have reached the chat — the platforms
+ * offer no way to ask — so it is marked failed with that reason rather than risk sending twice.
+ */
+import { Prisma } from '../../generated/prisma/client.ts';
+import type { Db } from '../../core/store/store.ts';
+import { noReason, reasons, stored, type Reason } from './reasons.ts';
+
+/** SQL for a timestamp(3) column (stored in UTC, as Prisma writes them) holding `date`. */
+const at = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+
+export interface Claimed {
+  id: number;
+  broadcastId: number;
+  /** Its broadcast's kind: 'campaign', 'reportReminder'. */
+  broadcastKind: string;
+  chatLinkId: number;
+  attempts: number;
+  partsSent: number;
+  priority: number;
+}
+
+/**
+ * Broadcast kinds a person's /dunglai stops: the group's messages. A report reminder reaches a
+ * leader in that role, so only a chat that stopped receiving (blocked the bot) stops it.
+ */
+export const stoppedByUnsubscribe: readonly string[] = ['campaign'];
+
+/** How long a claim holds before another dispatcher may take the row back. */
+export const claimLeaseMs = 60_000;
+/** How long a started send holds: longer than any platform call can take. */
+export const sendLeaseMs = 120_000;
+
+/**
+ * Claims up to `limit` due deliveries on `platform`, most urgent first, for `worker`.
+ * Rows other processes hold are skipped, not waited for.
+ */
+export async function claimDue(db: Db, platform: string, worker: string, limit: number, now: Date): Promise<Claimed[]> {
+  const until = new Date(now.getTime() + claimLeaseMs);
+  return db.$queryRaw<Claimed[]>`
+    UPDATE "Delivery" AS d
+       SET status = 'leased', "leasedBy" = ${worker}, "leaseUntil" = ${at(until)}, "updatedAt" = ${at(now)}
+      FROM (SELECT id FROM "Delivery"
+             WHERE platform = ${platform} AND status = 'queued' AND "nextAttemptAt" <= ${at(now)}
+             ORDER BY priority DESC, "nextAttemptAt", id
+             LIMIT ${limit}
+             FOR UPDATE SKIP LOCKED) AS due
+     WHERE d.id = due.id
+ RETURNING d.id, d."broadcastId", d."chatLinkId", d.attempts, d."partsSent", d.priority,
+           (SELECT b.kind FROM "Broadcast" AS b WHERE b.id = d."broadcastId") AS "broadcastKind"`;
+}
+
+/**
+ * Marks the send of a claimed delivery as started; false when the claim was lost or the chat
+ * stopped receiving meanwhile (a stop skips the row: see subscribers.ts). `needsSubscription`:
+ * the person's /dunglai stops it (see `stoppedByUnsubscribe`).
+ */
+export async function markSending(db: Db, id: number, worker: string, now: Date, needsSubscription = true): Promise<boolean> {
+  const { count } = await db.delivery.updateMany({
+    where: { id, leasedBy: worker, status: 'leased', chatLink: { is: needsSubscription ? { active: true, subscribed: true } : { active: true } } },
+    data: { status: 'sending', attemptStartedAt: now, leaseUntil: new Date(now.getTime() + sendLeaseMs), attempts: { increment: 1 } },
+  });
+  return count === 1;
+}
+
+/** Records parts sent so far of a split message, so a crash between parts resends none of them. */
+export async function recordPart(db: Db, id: number, partsSent: number, messageIds: string[]): Promise<void> {
+  await db.delivery.update({ where: { id }, data: { partsSent, platformMessageId: messageIds.join(',') } });
+}
+
+export async function markSent(db: Db, id: number, now: Date, partsSent: number, messageIds: string[]): Promise<void> {
+  await db.delivery.update({
+    where: { id },
+    data: { status: 'sent', sentAt: now, partsSent, platformMessageId: messageIds.join(','), leaseUntil: null, leasedBy: null, ...noReason },
+  });
+}
+
+/** Back to the queue until `when`. `countAttempt` false: this try does not count (throttled, moved, quiet hours). */
+export async function requeue(db: Db, id: number, when: Date, reason: Reason | null, countAttempt: boolean): Promise<void> {
+  await db.delivery.update({
+    where: { id },
+    data: {
+      status: 'queued',
+      nextAttemptAt: when,
+      leaseUntil: null,
+      leasedBy: null,
+      attemptStartedAt: null,
+      ...(reason === null ? {} : stored(reason)),
+      ...(countAttempt ? {} : { attempts: { decrement: 1 } }),
+    },
+  });
+}
+
+/** Releases a claim that was never tried (quiet hours came, the process stops). */
+export async function release(db: Db, id: number, when: Date): Promise<void> {
+  await db.delivery.updateMany({ where: { id, status: 'leased' }, data: { status: 'queued', nextAttemptAt: when, leaseUntil: null, leasedBy: null } });
+}
+
+export async function markFailed(db: Db, id: number, reason: Reason): Promise<void> {
+  await db.delivery.update({ where: { id }, data: { status: 'failed', ...stored(reason), leaseUntil: null, leasedBy: null } });
+}
+
+/** Not sent, and never will be: the chat stopped receiving before its turn. */
+export async function markSkipped(db: Db, id: number, reason: Reason): Promise<void> {
+  await db.delivery.update({ where: { id }, data: { status: 'skipped', ...stored(reason), leaseUntil: null, leasedBy: null } });
+}
+
+/**
+ * Takes back the rows of dead dispatchers of `platform`: every row whose lease ran out (or, with
+ * `all`, every held row — right for the one process an embedded database allows, at its start;
+ * only its own platform's, since the other platforms' dispatchers may already be sending).
+ * Returns how many were requeued and how many marked failed as in doubt.
+ */
+export async function recoverLeases(db: Db, platform: string, now: Date, all = false): Promise<{ requeued: number; inDoubt: number }> {
+  const expired = { platform, ...(all ? {} : { leaseUntil: { lt: now } }) };
+  const requeued = await db.delivery.updateMany({
+    where: { status: 'leased', ...expired },
+    data: { status: 'queued', leaseUntil: null, leasedBy: null },
+  });
+  const inDoubt = await db.delivery.updateMany({
+    where: { status: 'sending', ...expired },
+    data: { status: 'failed', ...stored(reasons.inDoubt), leaseUntil: null, leasedBy: null },
+  });
+  return { requeued: requeued.count, inDoubt: inDoubt.count };
+}
+
+/**
+ * Reserves the next send slot of `platform`, `intervalMs` after the previous one, in the one
+ * clock every process shares; returns when the slot begins (epoch ms). One statement, so two
+ * processes never get the same slot.
+ */
+export async function reserveSlot(db: Db, platform: string, intervalMs: number, nowMs: number): Promise<number> {
+  const rows = await db.$queryRaw<{ nextAtMs: bigint }[]>`
+    INSERT INTO "RateClock" (platform, "nextAtMs") VALUES (${platform}, ${BigInt(Math.ceil(nowMs + intervalMs))})
+    ON CONFLICT (platform) DO UPDATE
+       SET "nextAtMs" = GREATEST("RateClock"."nextAtMs", ${BigInt(Math.floor(nowMs))}) + ${BigInt(Math.ceil(intervalMs))}
+    RETURNING "nextAtMs"`;
+  return Number(rows[0]!.nextAtMs) - Math.ceil(intervalMs);
+}
+
+/** No slot on `platform` before `untilMs` (the platform said to slow down). */
+export async function pauseClock(db: Db, platform: string, untilMs: number): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "RateClock" (platform, "nextAtMs") VALUES (${platform}, ${BigInt(Math.ceil(untilMs))})
+    ON CONFLICT (platform) DO UPDATE SET "nextAtMs" = GREATEST("RateClock"."nextAtMs", ${BigInt(Math.ceil(untilMs))})`;
+}

@@ -1,0 +1,310 @@
+/**
+ * The rules behind the dashboard's schedule pages, apart from http: reading the new-schedule form
+ * (zod) into what, when and to whom with a message per wrong field; whether an audience lies
+ * entirely inside an admin's scope (only then may the admin create, pause, resume or delete);
+ * and the dry run behind the preview (the same checks `addSchedule` makes, nothing stored).
+ */
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+import type { CampaignLibrary } from '../../content/campaigns.ts';
+import { audienceSchema, type Audience } from './audience.ts';
+import { checkSchedule, ScheduleError, type What, type When } from './schedules.ts';
+import { parseLocalDateTime } from './time.ts';
+import type { Db } from '../../core/store/store.ts';
+import { areasWhere, canSee, type AdminScope } from '../admin/scope.ts';
+
+/** The form's fields as typed (strings), kept to show the form again or carry them through the preview. */
+export interface ScheduleFields {
+  what: string;
+  contentId: string;
+  text: string;
+  calendarKey: string;
+  to: string;
+  areaId: string;
+  groupIds: string[];
+  language: string;
+  platform: string;
+  when: string;
+  date: string;
+  time: string;
+  cron: string;
+  calendarTime: string;
+  urgent: boolean;
+}
+
+export type FieldName = Exclude<keyof ScheduleFields, 'urgent'>;
+
+/** A message for one field: `key` under `admin:schedules.error.` in locales. */
+export interface FieldError {
+  key: string;
+  params?: Record<string, unknown>;
+}
+export type FieldErrors = Partial<Record<FieldName, FieldError>>;
+
+/** What the admin asked for: `now` is "send now" (a once schedule made at the moment of confirming). */
+export interface ScheduleRequest {
+  what: What;
+  when: When | { now: true };
+  audience: Audience;
+  urgent: boolean;
+}
+
+const text = z.string().max(20_000).default('');
+const formSchema = z.object({
+  what: text,
+  contentId: text,
+  text,
+  calendarKey: text,
+  to: text,
+  areaId: text,
+  groupIds: z.union([z.string(), z.array(z.string())]).default([]).transform((v) => (Array.isArray(v) ? v : [v]).filter((id) => id !== '')),
+  language: text,
+  platform: text,
+  when: text,
+  date: text,
+  time: text,
+  cron: text,
+  calendarTime: text,
+  urgent: text.transform((v) => v !== ''),
+});
+
+/** The form's fields from a posted body; null when the body is not a form of this shape. */
+export function readFields(body: unknown): ScheduleFields | null {
+  const parsed = formSchema.safeParse(body ?? {});
+  return parsed.success ? parsed.data : null;
+}
+
+/** The fields of an empty form: a campaign message, to the admin's own area, once. */
+export function blankFields(areaId: number | null): ScheduleFields {
+  const empty = { contentId: '', text: '', calendarKey: '', groupIds: [], language: '', platform: '', date: '', cron: '', urgent: false };
+  return { ...empty, what: 'content', to: 'area', areaId: areaId === null ? '' : String(areaId), when: 'once', time: '08:00', calendarTime: '08:00' };
+}
+
+const idPattern = /^\d{1,9}$/;
+const timePattern = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** The audience the fields name, or the field that is wrong. */
+export function parseAudience(f: ScheduleFields, platforms: readonly string[]): { audience: Audience } | { errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const filters: Audience = {};
+  if (f.language !== '') {
+    if (/^[a-z]{2,3}$/.test(f.language)) filters.language = f.language;
+    else errors.language = { key: 'badLanguage' };
+  }
+  if (f.platform !== '') {
+    if (platforms.includes(f.platform)) filters.platform = f.platform as Audience['platform'];
+    else errors.platform = { key: 'badPlatform' };
+  }
+  let audience: Audience | null = null;
+  if (f.to === 'area') {
+    if (idPattern.test(f.areaId)) audience = { ...filters, areaId: Number(f.areaId) };
+    else errors.areaId = { key: 'chooseArea' };
+  } else if (f.to === 'groups') {
+    if (f.groupIds.length > 0 && f.groupIds.every((id) => idPattern.test(id))) audience = { ...filters, groupIds: [...new Set(f.groupIds.map(Number))] };
+    else errors.groupIds = { key: 'chooseGroups' };
+  } else if (f.to === 'everyone') {
+    audience = filters;
+  } else {
+    errors.to = { key: 'chooseTo' };
+  }
+  const checked = audience && audienceSchema.safeParse(audience);
+  if (Object.keys(errors).length > 0 || !checked?.success) return { errors: Object.keys(errors).length > 0 ? errors : { to: { key: 'chooseTo' } } };
+  return { audience: checked.data };
+}
+
+/** What to send, or the field that is wrong. */
+function parseWhat(f: ScheduleFields): { what: What } | { errors: FieldErrors } {
+  switch (f.what) {
+    case 'content':
+      return f.contentId === '' ? { errors: { contentId: { key: 'chooseContent' } } } : { what: { contentId: f.contentId } };
+    case 'text':
+      return f.text.trim() === '' ? { errors: { text: { key: 'emptyText' } } } : { what: { text: f.text } };
+    case 'calendar':
+      return f.calendarKey === '' ? { errors: { calendarKey: { key: 'chooseEvent' } } } : { what: { calendar: f.calendarKey } };
+    default:
+      return { errors: { what: { key: 'chooseWhat' } } };
+  }
+}
+
+/** When to send, in `timeZone`, or the field that is wrong. */
+function parseWhen(f: ScheduleFields, timeZone: string): { when: ScheduleRequest['when'] } | { errors: FieldErrors } {
+  switch (f.when) {
+    case 'now':
+      return { when: { now: true } };
+    case 'once': {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(f.date)) return { errors: { date: { key: 'badDate' } } };
+      if (!timePattern.test(f.time)) return { errors: { time: { key: 'badTime' } } };
+      const at = parseLocalDateTime(`${f.date} ${f.time}`, timeZone);
+      return at ? { when: { at } } : { errors: { date: { key: 'badDate' } } };
+    }
+    case 'cron':
+      return f.cron.trim() === '' ? { errors: { cron: { key: 'badCron', params: { cron: '' } } } } : { when: { cron: f.cron.trim() } };
+    case 'calendar':
+      return timePattern.test(f.calendarTime) ? { when: { calendarTime: f.calendarTime } } : { errors: { calendarTime: { key: 'badTime' } } };
+    default:
+      return { errors: { when: { key: 'chooseWhen' } } };
+  }
+}
+
+/** The whole request from the fields, or every wrong field at once. */
+export function parseRequest(f: ScheduleFields, timeZone: string, platforms: readonly string[]): { request: ScheduleRequest } | { errors: FieldErrors } {
+  const what = parseWhat(f);
+  const when = parseWhen(f, timeZone);
+  const audience = parseAudience(f, platforms);
+  const errors = { ...('errors' in what ? what.errors : {}), ...('errors' in when ? when.errors : {}), ...('errors' in audience ? audience.errors : {}) };
+  if ('errors' in what || 'errors' in when || 'errors' in audience) return { errors };
+  return { request: { what: what.what, when: when.when, audience: audience.audience, urgent: f.urgent } };
+}
+
+/** The shortest time between two runs of a repeating schedule made on the dashboard. */
+export const minCronGapMinutes = 60;
+
+/** The field each ScheduleError is about. */
+const errorField: Record<string, FieldName> = {
+  unknownContent: 'contentId',
+  unknownEvent: 'calendarKey',
+  emptyText: 'text',
+  unsplittable: 'text',
+  calendarNeedsEvent: 'when',
+  inThePast: 'date',
+  badCron: 'cron',
+  tooFrequent: 'cron',
+  unknownArea: 'areaId',
+  unknownGroups: 'groupIds',
+  emptyAudience: 'to',
+  neverRuns: 'when',
+};
+
+/** A ScheduleError as a message next to its field. */
+export const fieldErrorOf = (error: ScheduleError): FieldErrors => ({ [errorField[error.key] ?? 'what']: { key: error.key, params: error.params } });
+
+/** Ids and names the scope rules and labels need, for a set of audiences. */
+export interface AudienceFacts {
+  areaPaths: Map<number, string>;
+  areaNames: Map<number, string>;
+  groupAreas: Map<number, number>;
+  groupNames: Map<number, string>;
+  /** The top areas of the tree: "everyone" is inside a scope holding all of them. */
+  rootIds: number[];
+}
+
+/** Loads the areas and groups `audiences` name, and the root areas. */
+export async function audienceFacts(db: Db, audiences: readonly Audience[]): Promise<AudienceFacts> {
+  const areaIds = [...new Set(audiences.flatMap((a) => (a.areaId === undefined ? [] : [a.areaId])))];
+  const groupIds = [...new Set(audiences.flatMap((a) => a.groupIds ?? []))];
+  const [areas, groups, roots] = await Promise.all([
+    db.area.findMany({ where: { id: { in: areaIds } }, select: { id: true, name: true, path: true } }),
+    db.communicationGroup.findMany({ where: { id: { in: groupIds } }, select: { id: true, name: true, areaId: true } }),
+    db.area.findMany({ where: { parentId: null }, select: { id: true }, orderBy: { id: 'asc' } }),
+  ]);
+  return {
+    areaPaths: new Map(areas.map((a) => [a.id, a.path])),
+    areaNames: new Map(areas.map((a) => [a.id, a.name])),
+    groupAreas: new Map(groups.map((g) => [g.id, g.areaId])),
+    groupNames: new Map(groups.map((g) => [g.id, g.name])),
+    rootIds: roots.map((r) => r.id),
+  };
+}
+
+/**
+ * The area that puts `audience` outside the admin's scope, or null when it lies entirely inside:
+ * an area inside the scope, or listed groups all inside it, or "everyone" for an admin holding
+ * every root area. An unknown group counts as outside (area 0: there is no such area).
+ */
+export function areaOutsideScope(scope: AdminScope, audience: Audience, facts: AudienceFacts): number | null {
+  if (audience.areaId !== undefined && canSee(scope, audience.areaId)) return null;
+  if (audience.groupIds) {
+    const outside = audience.groupIds.map((id) => facts.groupAreas.get(id) ?? 0).find((areaId) => !canSee(scope, areaId));
+    return outside === undefined ? null : outside;
+  }
+  if (audience.areaId !== undefined) return audience.areaId;
+  return facts.rootIds.find((id) => !canSee(scope, id)) ?? null;
+}
+
+/** Whether the admin may act on (create, pause, resume, delete) a schedule to `audience`. */
+export const mayAct = (scope: AdminScope, audience: Audience, facts: AudienceFacts) => areaOutsideScope(scope, audience, facts) === null;
+
+/** Whether "everyone" is inside the scope (the admin's grants hold every root area). */
+export async function coversEveryone(db: Db, scope: AdminScope): Promise<boolean> {
+  const roots = await db.area.findMany({ where: { parentId: null }, select: { id: true } });
+  return roots.length > 0 && roots.every((r) => canSee(scope, r.id));
+}
+
+/** The areas inside the scope in tree order, depth counted from the highest of them. */
+export async function areasInScope(db: Db, scope: AdminScope) {
+  const areas = await db.area.findMany({ where: areasWhere(scope.grants), select: { id: true, name: true, path: true }, orderBy: { path: 'asc' } });
+  const top = Math.min(...areas.map((a) => a.path.split('/').length));
+  return areas.map((a) => ({ id: a.id, name: a.name, depth: a.path.split('/').length - top }));
+}
+
+/** The groups inside the scope in tree order, with their area's name. */
+export async function groupsInScope(db: Db, scope: AdminScope) {
+  const groups = await db.communicationGroup.findMany({
+    where: { area: areasWhere(scope.grants) },
+    select: { id: true, name: true, area: { select: { name: true } } },
+    orderBy: [{ area: { path: 'asc' } }, { name: 'asc' }],
+  });
+  return groups.map((g) => ({ id: g.id, name: g.name, areaName: g.area.name }));
+}
+
+export interface PreviewDeps {
+  db: Db;
+  library: CampaignLibrary;
+  timeZone: string;
+  platforms: readonly string[];
+  textLimit: number;
+}
+
+export interface Preview {
+  /** The message's title (content, the calendar's first message), null for own text. */
+  title: string | null;
+  /** Language → text, of what goes out first ('vi' first). */
+  variants: [language: string, text: string][];
+  /** A calendar event's messages, in sending order. */
+  calendarTitles: string[];
+  /** Chats the audience reaches now. */
+  reach: number;
+  /** The first run; null: now. */
+  firstRun: Date | null;
+}
+
+/** Refuses a repeating schedule with two of its next runs closer than `minCronGapMinutes`. */
+function checkCronGap(cron: string, timeZone: string, now: Date): void {
+  const times = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: now });
+  let previous = times.next().getTime();
+  for (let i = 0; i < 5; i++) {
+    const at = times.next().getTime();
+    // "* 8 * * 1" reads as "8:00 on Mondays" but is every minute from 8 to 9: no campaign goes out that often.
+    if (at - previous < minCronGapMinutes * 60_000) throw new ScheduleError('tooFrequent', { cron, minutes: minCronGapMinutes });
+    previous = at;
+  }
+}
+
+/**
+ * What the schedule would send, to how many chats, first when — after the checks `addSchedule`
+ * makes (and the dashboard's own on repeating schedules), storing nothing. Throws ScheduleError.
+ */
+export async function previewSchedule(deps: PreviewDeps, request: ScheduleRequest, now: Date): Promise<Preview> {
+  const { library } = deps;
+  const { what } = request;
+  // "Send now" is checked as what the confirm makes of it: a once schedule due at once.
+  const when = 'now' in request.when ? { at: new Date(now.getTime() + 1) } : request.when;
+  const { first, reach } = await checkSchedule(deps, { what, when, audience: request.audience, urgent: request.urgent }, now);
+  if ('cron' in when) checkCronGap(when.cron, deps.timeZone, now);
+  // A calendar event's first run names its message.
+  const messageId = first.contentId ?? ('contentId' in what ? what.contentId : null);
+  const message = messageId === null ? null : library.messages.get(messageId);
+  const variants = message ? message.variants : { vi: 'text' in what ? what.text.trim() : '' };
+  const wanted = request.audience.language;
+  const shown = Object.entries(variants)
+    .filter(([lang]) => !wanted || lang === wanted || (lang === 'vi' && !(wanted in variants)))
+    .sort(([a], [b]) => (a === 'vi' ? -1 : b === 'vi' ? 1 : a.localeCompare(b)));
+  const event = 'calendar' in what ? library.calendar.find((e) => e.id === what.calendar) : undefined;
+  return {
+    title: message?.title ?? null,
+    variants: shown,
+    calendarTitles: event ? event.messages.map((id) => library.messages.get(id)?.title ?? id) : [],
+    reach,
+    firstRun: 'now' in request.when ? null : first.at,
+  };
+}

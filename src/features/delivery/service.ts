@@ -1,0 +1,155 @@
+/**
+ * Delivery put together: every minute (and at start) due schedules become broadcasts, other jobs
+ * queue theirs (the report reminders), broadcasts expand into the outbox, and one dispatcher per
+ * platform drains it. Direct sends (replies, alerts) are paced through the same per-platform slot
+ * clock, so they share one budget with broadcasts and never wait behind them: a reply takes the
+ * next slot, at most a few lanes' worth (a fraction of a second) after the ones already reserved.
+ */
+import { hostname } from 'node:os';
+import cron from 'node-cron';
+import type { Channel, OutboundMessage, SendResult, SendTarget } from '../../channels/channel.ts';
+import type { Config } from '../../core/config.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Db } from '../../core/store/store.ts';
+import { expandDue, messageSource } from './broadcasts.ts';
+import { ChatGate } from './chat-gate.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { reserveSlot } from './outbox.ts';
+import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
+
+/** Work that queues broadcasts of its own on each tick (the report reminders); returns how many it queued. */
+export type DeliveryJob = (now: Date) => Promise<number>;
+
+export interface DeliveryService {
+  dispatchers: Dispatcher[];
+  /** Runs due schedules and jobs and expands due broadcasts now (the minute tick does the same). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface DeliveryOptions {
+  db: Db;
+  channels: Channel[];
+  config: Pick<Config, 'delivery' | 'timeZone' | 'quietHours'>;
+  library: ScheduleLibrary;
+  /** The embedded database: this is the only process, every old lease is dead. */
+  soleProcess: boolean;
+  log: Logger;
+  now?: () => Date;
+  /** Run on each tick after the schedules; one that fails is logged and runs again next minute. */
+  jobs?: DeliveryJob[];
+}
+
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+function ratesFor(config: Pick<Config, 'delivery'>, platform: string) {
+  return config.delivery.rates[platform as keyof Config['delivery']['rates']];
+}
+
+export async function startDelivery(options: DeliveryOptions): Promise<DeliveryService> {
+  const { db, channels, config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const platforms = channels.map((c) => c.platform);
+  const messageFor = messageSource(db);
+  const dispatchers = channels.map(
+    (channel) =>
+      new Dispatcher({
+        db,
+        channel,
+        limits: ratesFor(config, channel.platform),
+        worker: workerName(),
+        messageFor,
+        timeZone: config.timeZone,
+        quietHours: config.quietHours,
+        maxAttempts: config.delivery.maxAttempts,
+        concurrency: config.delivery.concurrency,
+        soleProcess: options.soleProcess,
+        log,
+        now: () => now().getTime(),
+      }),
+  );
+  let ticking: Promise<void> | null = null;
+  const tick = () =>
+    (ticking ??= (async () => {
+      try {
+        const at = now();
+        const runs = await runDueSchedules({ db, library: options.library, timeZone: config.timeZone }, at, config.delivery.graceMinutes);
+        if (runs.broadcasts.length > 0 || runs.skipped > 0) log.info(runs, 'schedules ran');
+        let queued = 0;
+        for (const job of options.jobs ?? []) {
+          queued += await job(at).catch((error: unknown) => {
+            log.error({ err: error }, 'delivery job failed; it runs again next minute');
+            return 0;
+          });
+        }
+        const expanded = await expandDue(db, platforms, at);
+        for (const e of expanded) log.info(e, 'broadcast queued');
+        if (expanded.length > 0 || queued > 0) for (const d of dispatchers) d.wake();
+      } catch (error) {
+        log.error({ err: error }, 'schedule tick failed; it runs again next minute');
+      } finally {
+        ticking = null;
+      }
+    })());
+  for (const d of dispatchers) await d.start();
+  await tick();
+  const job = cron.schedule('* * * * *', () => void tick(), { name: 'delivery-tick' });
+  return {
+    dispatchers,
+    tick,
+    async stop() {
+      await job.destroy();
+      await ticking;
+      await Promise.all(dispatchers.map((d) => d.stop()));
+    },
+  };
+}
+
+/** Times a reply the platform throttled is sent again after the wait it was told. */
+const throttledRetries = 2;
+
+/**
+ * `channel` with each send first taking a slot of its platform's clock, for sends outside the
+ * outbox (replies, alerts), and keeping to the per-chat limits (ChatGate): replies to one chat
+ * queue behind each other, never faster than the platform allows, and one the platform still
+ * throttles is sent again after the wait it was told — never dropped. If the clock cannot be read
+ * the message still goes: a reply matters more than the budget. A chat id starting with "-" is a
+ * group (Telegram's numbering), for the per-group limit.
+ */
+export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'delivery'>, log: Logger): Channel {
+  const limits = ratesFor(config, channel.platform);
+  const interval = 1000 / limits.perSecond;
+  // A tenth under the platform's per-chat limit: two replies reserved a second apart may reach it closer together.
+  const gate = new ChatGate({ ...limits, perChatPerSecond: limits.perChatPerSecond * 0.9 });
+  const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+  /** Waits for this chat's next turn (reserved at once, so concurrent replies queue) and a platform slot. */
+  async function turn(chatId: string): Promise<void> {
+    const at = gate.nextAllowed(chatId, chatId.startsWith('-'), Date.now());
+    gate.record(chatId, at);
+    await sleep(at - Date.now());
+    try {
+      const slot = await reserveSlot(db, channel.platform, interval, Date.now());
+      await sleep(slot - Date.now());
+    } catch (error) {
+      log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');
+    }
+  }
+  let sends = 0;
+  return {
+    platform: channel.platform,
+    maxTextLength: channel.maxTextLength,
+    start: (handler) => channel.start(handler),
+    stop: () => channel.stop(),
+    async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
+      if (++sends % 1000 === 0) gate.prune(Date.now());
+      for (let attempt = 0; ; attempt++) {
+        await turn(target.chatId);
+        const result = await channel.send(target, message);
+        if (result.ok || result.error.kind !== 'throttled' || attempt >= throttledRetries || result.sentMessageIds.length > 0) return result;
+        gate.block(target.chatId, Date.now() + result.error.retryAfterMs);
+      }
+    },
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * Signs that someone is in danger, by category (self-harm, sexual violence, physical violence,
+ * threats, trafficking, confinement, forced marriage, starvation and economic control, a cry for
+ * help), and who is at risk: the writer, a child, or someone else. The words and patterns are
+ * content (content/safety/); this module only compiles and applies them. Pure: no I/O.
+ *
+ * A pattern is matched on whole words of the message (lower case, chat spellings expanded,
+ * "cứuuuu" read as "cứu"). A word written without tone marks matches it with any marks ("dam"
+ * finds "đấm", "đâm", "đám"); a word written with marks matches the same word typed with the same
+ * marks or fewer ("đá" finds "đá", "da", not "đã"), so a marked pattern tells "đá" (kick) from
+ * "đã" (already) whenever the person typed the marks. Its syntax, for those who edit content/safety/:
+ *   words          the words in this order: "bop co"
+ *   *              one to three words of anything: "ep * quan he" finds "ép con gái tôi quan hệ"
+ *   (a|b c|)       one of the choices (choices may hold choices); an empty choice makes it optional
+ *   {n<18}         a number under 18, in digits or words: "14", "mười bốn"; {d<18}: digits only
+ *   =tự =vẫn       "=" before a word: only that word with exactly these marks ("tu van" is "tư vấn" too)
+ * A signal is one pattern, or a list of patterns that must all appear somewhere in the message.
+ * Look-alikes ("đánh bài", "cười muốn chết") are cut out before signals are looked for.
+ * A miss can cost a life and a false alarm costs a moment, so the signals lean towards answering.
+ */
+import type { ChatSpelling } from './spelling.ts';
+import { foldText } from '../../core/text/fold.ts';
+
+/** A cry for help is read in full, however long the message (it is only string search). */
+const maxSafetyChars = 20_000;
+
+/** Who is at risk: the writer, a child (the writer's or any under 18, the writer too), or another adult. */
+export type AtRisk = 'self' | 'child' | 'other';
+export const atRiskKinds: readonly AtRisk[] = ['self', 'child', 'other'];
+
+export interface SafetySignal {
+  /** The most urgent category the message speaks of (the id of its file in content/safety/). */
+  category: string;
+  atRisk: AtRisk;
+  /** The child at risk is the writer ("em mới 14 tuổi"): the reply speaks to her, not to a carer. */
+  writerIsChild?: true;
+  /** The message names no one ("phụ nữ bị bạo lực được hỗ trợ gì"): it may be a question the FAQ answers. */
+  general?: true;
+}
+
+/** Reads a message for danger: the most urgent category and who is at risk, or null. */
+export type SafetyDetector = (text: string) => SafetySignal | null;
+
+/** One category's folded patterns, as content/safety/<id>.yaml writes them. */
+export interface SafetyCategoryPatterns {
+  id: string;
+  /** Lower is more urgent: a message with several categories gets the most urgent one's reply. */
+  urgency: number;
+  /** Each signal: patterns that must all appear. */
+  signals: string[][];
+  /** Everyday phrases cut out before this category's signals are looked for. */
+  lookalikes: string[];
+}
+
+/** Phrases that tell who is at risk, checked in the order of `whoIsAtRisk`. */
+export interface AtRiskPatterns {
+  /** People in general ("trẻ em", "phụ nữ"): cut first, they name no one ("trẻ em" is not "em"). */
+  nobody: string[];
+  /** The writer together with her child ("mẹ con em"): the writer is at risk. */
+  withChild: string[];
+  /** An age under 18 ("14 tuổi", "mới 15"): a child at risk, but no person for a question about the law. */
+  minorAge: string[];
+  /** A child: "con bé", "con gái em". */
+  child: string[];
+  /** Another adult, with the writer's possessive ("hàng xóm em", "chị gái tôi", "vợ tôi"). */
+  other: string[];
+  /** The writer: "em", "tôi", "mình". */
+  self: string[];
+}
+
+export interface SafetyPatterns {
+  categories: SafetyCategoryPatterns[];
+  /** Everyday phrases cut out before any category is looked for. */
+  lookalikes: string[];
+  atRisk: AtRiskPatterns;
+  /**
+   * Marks of a question about the law or a word ("là gì", "bị phạt"): with no person named, the
+   * message asks for information and tells of no one in danger.
+   */
+  questions: string[];
+}
+
+/** A pattern that cannot be compiled; `message` says what is wrong, for the content file's reader. */
+export class PatternError extends Error {
+  override name = 'PatternError';
+}
+
+/** A letter's base and its marks: "ấ" → a + {circumflex, acute}; "đ" → d + {stroke}. */
+function marksOf(letter: string): { base: string; marks: string[] } {
+  if (letter === 'đ') return { base: 'd', marks: ['stroke'] };
+  const [base = letter, ...marks] = [...letter.normalize('NFD')];
+  return { base, marks };
+}
+
+/** Every lower-case Vietnamese letter, marked or not, by base letter. */
+const lettersByBase: ReadonlyMap<string, string[]> = (() => {
+  const byBase = new Map<string, string[]>([['d', ['d', 'đ']]]);
+  for (const vowel of ['a', 'ă', 'â', 'e', 'ê', 'i', 'o', 'ô', 'ơ', 'u', 'ư', 'y']) {
+    for (const tone of ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323']) {
+      const letter = `${vowel}${tone}`.normalize('NFC');
+      const { base } = marksOf(letter);
+      byBase.set(base, [...(byBase.get(base) ?? []), letter]);
+    }
+  }
+  return byBase;
+})();
+
+/**
+ * The message's letters that a pattern's letter accepts: any marks for a word written without
+ * them; for a marked word, the same marks or fewer (people leave marks out, but "đã" typed in
+ * full is not "đá").
+ */
+function letterClass(letter: string, anyMarks: boolean): string {
+  const { base, marks } = marksOf(letter);
+  const forms = lettersByBase.get(base);
+  if (!forms) return escape(letter);
+  const accepted = anyMarks ? forms : forms.filter((form) => marksOf(form).marks.every((m) => marks.includes(m)));
+  return accepted.length === 1 ? accepted[0]! : `[${accepted.join('')}]`;
+}
+
+/** Regular expression of one word of a pattern (see letterClass). */
+function wordPattern(word: string): string {
+  const anyMarks = word === foldText(word);
+  return [...word].map((letter) => letterClass(letter, anyMarks)).join('');
+}
+
+/** Regular expression of the numbers below `limit`: digits, and the number words of the language. */
+function numberPattern(limit: number, numbers: ReadonlyMap<string, number>): string {
+  const forms: string[] = [];
+  for (let n = 0; n < limit; n++) forms.push(String(n), ...(n < 10 ? [`0${n}`] : []));
+  for (const [words, value] of numbers) if (value < limit) forms.push(words);
+  // Longest first, so "muoi bon" wins over "muoi".
+  const sorted = [...new Set(forms)].sort((a, b) => b.length - a.length);
+  return `(?:${sorted.map((form) => form.split(' ').map(wordPattern).join(' ')).join('|')})`;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Lower case, Unicode NFC, letters and digits only, single spaces: "Chồng  ĐÁNH!" → "chồng đánh". */
+function wordsOf(text: string): string {
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/\p{M}+/gu, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** A pattern as it is compiled: lower case, marks and syntax kept: "(Chồng|CK) đánh *" → "(chồng|ck) đánh *". */
+export function normalizePattern(pattern: string): string {
+  return pattern
+    .split(/(\(|\)|\||\*|=|\{[^}]*\})/)
+    .map((part) => {
+      if (/^(\(|\)|\||\*|=|\{[^}]*\})$/.test(part)) return part;
+      // Spaces around a run of words are kept, and only they: "{d<18}t" stays one word.
+      const words = wordsOf(part);
+      return words === '' ? (part === '' ? '' : ' ') : `${/^\s/.test(part) ? ' ' : ''}${words}${/\s$/.test(part) ? ' ' : ''}`;
+    })
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** One part of a pattern as a regular expression that ends with the space after it; `empty` when it may match nothing. */
+interface Part {
+  re: string;
+  empty: boolean;
+}
+
+/** A pattern's tokens: "(", ")", "|", "*", "**", and words (a number pattern such as {n<18} is one word). */
+const tokenize = (pattern: string) => pattern.split(/(\*\*|\(|\)|\||\*|\s+)/).filter((t) => t.trim() !== '');
+
+/** Parses tokens from `at` up to a ")" or "|" (or the end): a sequence of words, gaps and choices. */
+function parseSequence(tokens: string[], at: { i: number }, numbers: ReadonlyMap<string, number>, pattern: string): Part {
+  const parts: Part[] = [];
+  while (at.i < tokens.length && tokens[at.i] !== ')' && tokens[at.i] !== '|') {
+    const token = tokens[at.i++]!;
+    if (token === '*') parts.push({ re: '\\S+ (?:\\S+ ){0,2}', empty: false });
+    else if (token === '**') parts.push({ re: '\\S+ (?:\\S+ ){0,5}', empty: false });
+    else if (token === '(') {
+      const choices: Part[] = [parseSequence(tokens, at, numbers, pattern)];
+      while (tokens[at.i] === '|') {
+        at.i++;
+        choices.push(parseSequence(tokens, at, numbers, pattern));
+      }
+      if (tokens[at.i] !== ')') throw new PatternError(`"(" without its ")" in "${pattern}"`);
+      at.i++;
+      const filled = choices.filter((c) => c.re !== '');
+      if (filled.length === 0) throw new PatternError(`"( )" with no choice in "${pattern}"`);
+      const empty = filled.length < choices.length || filled.some((c) => c.empty);
+      parts.push({ re: `(?:${filled.map((c) => c.re).join('|')})${filled.length < choices.length ? '?' : ''}`, empty });
+    } else {
+      // {n<18}: digits or number words; {d<18}: digits only; letters after it ("{d<18}t" finds "15t") want digits.
+      const number = /^\{([nd])<(\d{1,3})\}([a-z]*)$/.exec(token);
+      if (number) {
+        const words = number[1] === 'n' && number[3] === '' ? numbers : new Map<string, number>();
+        parts.push({ re: `${numberPattern(Number(number[2]), words)}${number[3]} `, empty: false });
+      } else if (/[{}<>]/.test(token)) throw new PatternError(`"${token}" is not a number pattern: write {n<18} or {d<18}`);
+      else if (token.startsWith('=') && token.length > 1) parts.push({ re: `${escape(token.slice(1))} `, empty: false });
+      else parts.push({ re: `${wordPattern(token)} `, empty: false });
+    }
+  }
+  return { re: parts.map((p) => p.re).join(''), empty: parts.every((p) => p.empty) };
+}
+
+/** Compiles a normalized pattern to a regular expression over " "-padded words of a message. Throws PatternError. */
+export function compilePattern(pattern: string, numbers: ReadonlyMap<string, number>, flags = ''): RegExp {
+  const tokens = tokenize(pattern);
+  const at = { i: 0 };
+  const sequence = parseSequence(tokens, at, numbers, pattern);
+  if (at.i < tokens.length) throw new PatternError(tokens[at.i] === ')' ? `")" without its "(" in "${pattern}"` : `"|" outside "( )" in "${pattern}"`);
+  if (sequence.empty) throw new PatternError(`"${pattern}" would match every message: it needs a word that is not optional`);
+  return new RegExp(`(?<= )${sequence.re}`, flags);
+}
+
+/** The words of `text` with chat spellings expanded where typed without marks ("ck" → "chong", but "à" stays). */
+function expanded(text: string, spelling: ChatSpelling): string {
+  return text
+    .split(' ')
+    .map((word) => {
+      const plain = !/\p{M}/u.test(word.replace(/đ/g, 'd').normalize('NFD'));
+      return plain ? spelling.abbreviations.get(foldText(word)) ?? word : word;
+    })
+    .join(' ');
+}
+
+/**
+ * The forms of a message that are searched: chat spellings expanded (first: who is at risk is read
+ * there), and with repeated letters squeezed ("cứuuuu": to one letter and to two, as "cuu" needs two).
+ */
+function variantsOf(text: string, spelling: ChatSpelling): string[] {
+  const typed = wordsOf(text.length > maxSafetyChars ? text.slice(0, maxSafetyChars) : text);
+  const forms = new Set([expanded(typed, spelling)]);
+  if (/(\p{L})\1\1/u.test(typed)) {
+    for (const to of ['$1', '$1$1']) forms.add(expanded(typed.replace(/(\p{L})\1{2,}/gu, to), spelling));
+  }
+  return [...forms].filter((form) => form !== '').map((form) => ` ${form} `);
+}
+
+/** Cuts look-alikes out, leaving a separator so that words on either side do not join into a signal. */
+function without(text: string, lookalikes: RegExp[]): string {
+  let out = text;
+  for (const lookalike of lookalikes) out = out.replace(lookalike, '| ');
+  return out;
+}
+
+/**
+ * Who is at risk in `text` (padded, look-alikes cut), or null when the message names no one: see
+ * AtRiskPatterns for the order.
+ */
+function whoIsAtRisk(message: string, who: Record<keyof AtRiskPatterns, RegExp[]>): { atRisk: AtRisk; named: boolean; writerIsChild?: true } | null {
+  const any = (patterns: RegExp[], t: string) => patterns.some((p) => p.test(t));
+  const text = without(message, who.nobody);
+  if (any(who.withChild, text)) return { atRisk: 'self', named: true };
+  if (any(who.child, text)) return { atRisk: 'child', named: true };
+  // "hàng xóm em", "chị gái tôi": the "em", "tôi" there is the writer's, not the one at risk.
+  const others = without(text, who.other);
+  if (any(who.self, others)) return any(who.minorAge, text) ? { atRisk: 'child', named: true, writerIsChild: true } : { atRisk: 'self', named: true };
+  if (others !== text) return { atRisk: any(who.minorAge, text) ? 'child' : 'other', named: true };
+  return any(who.minorAge, text) ? { atRisk: 'child', named: false } : null;
+}
+
+/** A detector over compiled `patterns`; `spelling` expands chat abbreviations and reads number words. Throws PatternError. */
+export function safetyDetector(patterns: SafetyPatterns, spelling: ChatSpelling): SafetyDetector {
+  const compile = (p: string, flags = '') => compilePattern(p, spelling.numbers, flags);
+  const lookalikes = patterns.lookalikes.map((p) => compile(p, 'g'));
+  const categories = [...patterns.categories]
+    .sort((a, b) => a.urgency - b.urgency)
+    .map((c) => ({ id: c.id, signals: c.signals.map((all) => all.map((p) => compile(p))), lookalikes: c.lookalikes.map((p) => compile(p, 'g')) }));
+  const questions = patterns.questions.map((p) => compile(p));
+  const who = {
+    nobody: patterns.atRisk.nobody.map((p) => compile(p, 'g')),
+    withChild: patterns.atRisk.withChild.map((p) => compile(p)),
+    minorAge: patterns.atRisk.minorAge.map((p) => compile(p)),
+    child: patterns.atRisk.child.map((p) => compile(p)),
+    other: patterns.atRisk.other.map((p) => compile(p, 'g')),
+    self: patterns.atRisk.self.map((p) => compile(p)),
+  };
+  return (text) => {
+    if (text.trim() === '') return null;
+    const forms = variantsOf(text, spelling).map((form) => without(form, lookalikes));
+    for (const category of categories) {
+      for (const form of forms) {
+        const searched = without(form, category.lookalikes);
+        if (category.signals.some((all) => all.every((signal) => signal.test(searched)))) {
+          const found = whoIsAtRisk(forms[0]!, who);
+          // "chồng đánh vợ bị phạt thế nào", "cưới lúc 15 tuổi có hại gì": a question that names no one.
+          if (!found?.named && questions.some((q) => q.test(forms[0]!))) return null;
+          return {
+            category: category.id,
+            atRisk: found?.atRisk ?? 'self',
+            ...(found?.writerIsChild ? { writerIsChild: true as const } : {}),
+            ...(found?.named ? {} : { general: true as const }),
+          };
+        }
+      }
+    }
+    return null;
+  };
+}

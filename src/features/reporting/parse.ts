@@ -1,0 +1,372 @@
+/**
+ * Reading one answer of a session report as a group leader types it: the date held, a head
+ * count (in digits or Vietnamese words), the session format and the topics. With or without
+ * tone marks. Problems come back as codes; locales turn them into messages.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { readYamlFile } from '../../content/yaml.ts';
+import { foldText, plainText } from '../../core/text/fold.ts';
+import { addDays, compareDates, daysBetween, isValidDate, previousQuarter, quarterEnd, quarterOf, quarterStart, type LocalDate } from './quarter.ts';
+
+/** Whether folded `text` holds folded `phrase` as whole words. */
+function containsWords(text: string, phrase: string): boolean {
+  return phrase !== '' && ` ${text} `.includes(` ${phrase} `);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+
+export type DateProblem = 'format' | 'invalid' | 'future' | 'tooOld';
+
+/** Words for days relative to today (folded), and how many days back they are. */
+const relativeDays = new Map([
+  ['hom nay', 0],
+  ['hom qua', 1],
+  ['hom kia', 2],
+]);
+
+/**
+ * The day a session was held, as typed: "12/3", "12/03/2026", "12-3-2026", "12.3", "12/3/26",
+ * "ngày 12/3", "hôm nay", "hôm qua" (marks optional). A date without a year is in today's year,
+ * or last year when that is after today and last year's day can still be reported (in the first
+ * days of January, "28/12" is last December); otherwise it is `future`.
+ *
+ * Problems: `format` when it is not a date; `invalid` for a day that does not exist (31/02,
+ * 29/02 outside leap years, month 13); `future` after today; `tooOld` before the current
+ * quarter, except for the previous quarter during the first `graceDays` days of this one.
+ */
+export function parseReportDate(
+  text: string,
+  today: LocalDate,
+  graceDays: number,
+): { ok: true; date: LocalDate } | { ok: false; problem: DateProblem } {
+  const plain = plainText(text)
+    .trim()
+    .replace(/^ngay\s*:?\s*/, '')
+    .replace(/[.!?]+$/, '');
+  let date: LocalDate;
+  const relative = relativeDays.get(plain.replace(/\s+/g, ' '));
+  if (relative !== undefined) {
+    return reportDateDaysBack(relative, today, graceDays);
+  } else {
+    const m = /^(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d+))?$/.exec(plain);
+    if (!m) return { ok: false, problem: 'format' };
+    const [day, month] = [Number(m[1]), Number(m[2])];
+    const yearText = m[3];
+    if (yearText !== undefined && yearText.length !== 2 && yearText.length !== 4) return { ok: false, problem: 'format' };
+    const year = yearText === undefined ? today.year : yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
+    if (!isValidDate(year, month, day)) return { ok: false, problem: 'invalid' };
+    date = { year, month, day };
+  }
+  const yearless = !/^\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]/.test(plain);
+  if (compareDates(date, today) > 0) {
+    // "28/12" typed on 3 January means last December, when that session can still be reported.
+    const lastYear = { ...date, year: date.year - 1 };
+    if (yearless && isValidDate(lastYear.year, lastYear.month, lastYear.day) && reportable(lastYear, today, graceDays)) return { ok: true, date: lastYear };
+    return { ok: false, problem: 'future' };
+  }
+  return reportable(date, today, graceDays) ? { ok: true, date } : { ok: false, problem: 'tooOld' };
+}
+
+/** The day `daysBack` days before today ("hôm qua" typed, or the "Hôm qua" button), checked as a typed date is. */
+export function reportDateDaysBack(daysBack: number, today: LocalDate, graceDays: number): { ok: true; date: LocalDate } | { ok: false; problem: DateProblem } {
+  const date = addDays(today, -daysBack);
+  return reportable(date, today, graceDays) ? { ok: true, date } : { ok: false, problem: 'tooOld' };
+}
+
+/** In the current quarter, or in the previous one during the first `graceDays` days of this one (`date` not after today). */
+function reportable(date: LocalDate, today: LocalDate, graceDays: number): boolean {
+  if (compareDates(date, quarterStart(quarterOf(today))) >= 0) return true;
+  const previous = previousQuarter(quarterOf(today));
+  const inGrace = daysBetween(quarterEnd(previous), today) <= graceDays;
+  return inGrace && compareDates(date, quarterStart(previous)) >= 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Head counts
+
+export type CountProblem = 'notNumber' | 'negative' | 'tooLarge';
+
+/** More people than this at one session is a typing mistake. */
+export const maxParticipants = 10_000;
+
+/** Vietnamese digit words, folded ("bốn" → "bon", "bảy" → "bay"). */
+const digitWords = new Map(['khong', 'mot', 'hai', 'ba', 'bon', 'nam', 'sau', 'bay', 'tam', 'chin'].map((w, i) => [w, i]));
+/** Units after a tens word also have the forms "mốt" (folds to "mot"), "tư", "lăm", "nhăm". */
+const unitWords = new Map([...digitWords, ['tu', 4], ['lam', 5], ['nham', 5]]);
+const thousandWords = new Set(['nghin', 'ngan']);
+const hundredWord = 'tram';
+const tensWord = 'muoi'; // both "mười" (ten) and "mươi" (-ty) fold to this
+const zeroTensWords = new Set(['linh', 'le']); // "một trăm linh năm" = 105
+const halfWord = 'ruoi'; // "trăm rưỡi" = 150, "nghìn rưỡi" = 1,500
+/** Words after a number that name what is counted: "45 người". */
+const peopleSuffix = /(?<!\p{L})(?:nguoi|ng)\.?$/u;
+
+/**
+ * A number written in folded Vietnamese words, from "không" to "mười nghìn" and beyond, or
+ * null when the words are not one. Spoken shortcuts count: "hai mốt" = 21, "một trăm hai" =
+ * 120, "hai nghìn ba" = 2,300, "trăm rưỡi" = 150.
+ */
+function numberFromWords(words: string[]): number | null {
+  let i = 0;
+  const unitAt = (j: number) => {
+    const u = unitWords.get(words[j] ?? '');
+    return u !== undefined && u > 0 ? u : undefined;
+  };
+  /** 0–99: "mười", "mười lăm", "hai mươi mốt", "hai mốt", "bảy". */
+  const belowHundred = (): number | null => {
+    if (words[i] === tensWord) {
+      i++;
+      const u = unitAt(i);
+      if (u === undefined) return 10;
+      i++;
+      return 10 + u;
+    }
+    const d = digitWords.get(words[i] ?? '');
+    if (d === undefined) return null;
+    i++;
+    if (d >= 2 && words[i] === tensWord) {
+      i++;
+      const u = unitAt(i);
+      if (u === undefined) return d * 10;
+      i++;
+      return d * 10 + u;
+    }
+    const u = unitAt(i);
+    const next = words[i + 1];
+    if (d >= 2 && u !== undefined && next !== hundredWord && !thousandWords.has(next ?? '')) {
+      i++;
+      return d * 10 + u; // "hai mốt", "ba lăm"
+    }
+    return d;
+  };
+  /** What follows a hundreds or thousands word, whose value is `scale`. */
+  const rest = (scale: number, below: () => number | null): number | null => {
+    const w = words[i];
+    if (w === undefined) return 0;
+    if (w === halfWord) return i++, scale / 2;
+    if (zeroTensWords.has(w)) {
+      i++;
+      const u = unitAt(i);
+      return u === undefined ? null : (i++, u);
+    }
+    const start = i;
+    const value = below();
+    if (value === null) return null;
+    const lone = i === start + 1 && digitWords.has(words[start]!);
+    return lone ? value * (scale / 10) : value; // "một trăm hai" = 120
+  };
+  /** 0–999. */
+  const belowThousand = (): number | null => {
+    let hundreds: number | undefined;
+    if (words[i] === hundredWord) hundreds = 1;
+    else if (words[i + 1] === hundredWord) hundreds = digitWords.get(words[i]!);
+    if (hundreds === undefined) return belowHundred();
+    i += words[i] === hundredWord ? 1 : 2;
+    if (thousandWords.has(words[i] ?? '')) return hundreds * 100;
+    const tail = rest(100, belowHundred);
+    return tail === null ? null : hundreds * 100 + tail;
+  };
+
+  let value = thousandWords.has(words[0] ?? '') ? 1 : belowThousand();
+  if (value === null) return null;
+  if (thousandWords.has(words[i] ?? '')) {
+    i++;
+    const tail = rest(1000, belowThousand);
+    if (tail === null) return null;
+    value = value * 1000 + tail;
+  }
+  return i === words.length && words.length > 0 ? value : null;
+}
+
+/**
+ * A head count as typed: "45", " 45 người ", "45 nguoi", "1.200" or "1,200", or in words
+ * ("bốn mươi lăm", "bon muoi lam", "hai mốt", "một trăm linh năm", "mười nghìn").
+ * Problems: `notNumber`, `negative` ("-3"), `tooLarge` (more than {@link maxParticipants}).
+ */
+export function parseCount(text: string): { ok: true; value: number } | { ok: false; problem: CountProblem } {
+  const plain = plainText(text).trim().replace(/[.!?]+$/, '').replace(peopleSuffix, '').trim();
+  const m = /^([-\u2212])?\s*(.*)$/su.exec(plain)!;
+  const body = m[2]!;
+  let value: number | null = null;
+  if (/^\d+$/.test(body) || /^\d{1,3}([.,])\d{3}(?:\1\d{3})*$/.test(body)) value = Number(body.replace(/[.,]/g, ''));
+  else if (/^[\p{L}\s]+$/u.test(body)) value = numberFromWords(body.split(/\s+/));
+  if (value === null) return { ok: false, problem: 'notNumber' };
+  if (m[1] && value > 0) return { ok: false, problem: 'negative' };
+  if (value > maxParticipants) return { ok: false, problem: 'tooLarge' };
+  return { ok: true, value };
+}
+
+export type CountsProblem = 'womenAboveTotal' | 'minorityAboveTotal';
+
+/** Whether the counts fit together: women and ethnic-minority participants are part of the total. */
+export function checkCounts(total: number, women: number, ethnicMinority: number): CountsProblem | null {
+  if (women > total) return 'womenAboveTotal';
+  if (ethnicMinority > total) return 'minorityAboveTotal';
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formats and topics
+
+export interface Format {
+  id: string;
+  label: string;
+  aliases: string[];
+}
+
+export interface TopicChoice {
+  id: string;
+  label: string;
+  aliases: string[];
+}
+
+const text = z.string().trim().min(1);
+const formatsSchema = z
+  .strictObject({
+    formats: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a-z, 0-9 and -'), label: text, aliases: z.array(text).default([]) })).min(1),
+  })
+  .superRefine((data, ctx) => {
+    const ids = new Set<string>();
+    const owners = new Map<string, string>();
+    data.formats.forEach((format, i) => {
+      if (ids.has(format.id)) ctx.addIssue({ code: 'custom', path: ['formats', i, 'id'], message: `"${format.id}" is already used` });
+      ids.add(format.id);
+      format.aliases.forEach((alias, j) => {
+        const owner = owners.get(foldText(alias));
+        if (owner && owner !== format.id) ctx.addIssue({ code: 'custom', path: ['formats', i, 'aliases', j], message: `"${alias}" is already an alias of "${owner}"` });
+        owners.set(foldText(alias), format.id);
+      });
+    });
+  });
+
+/** The session formats of content/reports.yaml, in file order. Throws a ContentError naming file:line. */
+export function readFormats(contentDir: string): Format[] {
+  return readYamlFile(path.join(contentDir, 'reports.yaml'), formatsSchema).formats;
+}
+
+/** Memoises `derive` per list of choices: content is read once and passed on every call. */
+export function perList<L extends object, T>(derive: (list: L) => T): (list: L) => T {
+  const seen = new WeakMap<L, T>();
+  return (list) => {
+    if (!seen.has(list)) seen.set(list, derive(list));
+    return seen.get(list)!;
+  };
+}
+
+/** A choice's label and aliases, folded, longest first. */
+export function phrasesOf(choice: { label: string; aliases: string[] }): string[] {
+  return [...new Set([choice.label, ...choice.aliases].map(foldText).filter(Boolean))].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The formats whose label or an alias the text names, in list order: a number "2" names the
+ * second. More than one means the answer is ambiguous.
+ */
+export function formatsNamed(text: string, formats: Format[]): Format[] {
+  const folded = foldText(text);
+  if (/^\d+$/.test(folded)) {
+    const chosen = formats[Number(folded) - 1];
+    return chosen ? [chosen] : [];
+  }
+  const phrases = formatPhrases(formats);
+  return formats.filter((f, i) => phrases[i]!.some((p) => containsWords(folded, p)));
+}
+
+const formatPhrases = perList((formats: Format[]) => formats.map(phrasesOf));
+
+/** The format the answer names ("họp thôn", "san khau", "2"), or null when it names none or several. */
+export function matchFormat(text: string, formats: Format[]): Format | null {
+  const named = formatsNamed(text, formats);
+  return named.length === 1 ? named[0]! : null;
+}
+
+/** Splits a list of topics on , ; + "và" and new lines. */
+const topicSeparators = /[,;+\n\r]|(?<![\p{L}\p{N}])v[aà](?![\p{L}\p{N}])/giu;
+
+/** One part of a list as typed, and folded. */
+export interface ListPart {
+  raw: string;
+  folded: string;
+}
+
+/**
+ * The topics an answer names, in the order written, each once: parts separated by , ; + "và"
+ * or new lines, each matched by a topic's label or alias it contains (marks optional), or by
+ * numbers from the list ("1, 3"). A full label that itself holds "và" or a comma is read as
+ * one topic. Parts naming nothing are returned as typed in `unknown`.
+ */
+export function matchTopics(text: string, topics: TopicChoice[]): { topics: string[]; unknown: string[] } {
+  const parts = String(text)
+    .normalize('NFC')
+    .split(topicSeparators)
+    .map((raw) => ({ raw: raw.trim(), folded: foldText(raw) }));
+  const found = topicsOfParts(parts, topics);
+  return { topics: found.topics, unknown: found.unknown.map((p) => p.raw) };
+}
+
+/** The topics' folded phrases, and the labels that hold a separator themselves ("Làm mẹ an toàn, chăm sóc … và dinh dưỡng trẻ em"). */
+const topicPhrases = perList((topics: TopicChoice[]) => {
+  const choices = topics.map((t) => ({ id: t.id, phrases: phrasesOf(t).map((p) => ` ${p} `) }));
+  const labelsBySeparatedParts = new Map<string, string>();
+  const labelStarts = new Set<string>();
+  let longestLabel = 1;
+  for (const t of topics) {
+    const labelParts = t.label.normalize('NFC').split(topicSeparators).map(foldText).filter(Boolean);
+    if (labelParts.length < 2) continue;
+    labelsBySeparatedParts.set(labelParts.join('\n'), t.id);
+    labelStarts.add(labelParts[0]!);
+    longestLabel = Math.max(longestLabel, labelParts.length);
+  }
+  return { choices, labelsBySeparatedParts, labelStarts, longestLabel };
+});
+
+/** {@link matchTopics} for a list already split and folded; empty parts are skipped. */
+export function topicsOfParts(list: ListPart[], topics: TopicChoice[]): { topics: string[]; unknown: ListPart[] } {
+  const parts = list.filter((p) => p.folded !== '');
+  const { choices, labelsBySeparatedParts, labelStarts, longestLabel } = topicPhrases(topics);
+  /** The topics one part names, in the order their words appear in it. */
+  const named = new Map<string, string[]>();
+  const topicsIn = (folded: string): string[] => {
+    const padded = ` ${folded} `;
+    const hits: Array<{ id: string; at: number }> = [];
+    for (const choice of choices) {
+      let at = -1;
+      for (const phrase of choice.phrases) {
+        const i = padded.indexOf(phrase);
+        if (i >= 0 && (at < 0 || i < at)) at = i;
+      }
+      if (at >= 0) hits.push({ id: choice.id, at });
+    }
+    return hits.sort((a, b) => a.at - b.at).map((h) => h.id);
+  };
+
+  const found: string[] = [];
+  const unknown: ListPart[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    let whole: string | undefined;
+    for (let n = labelStarts.has(parts[i]!.folded) ? Math.min(longestLabel, parts.length - i) : 0; n >= 2 && !whole; n--) {
+      whole = labelsBySeparatedParts.get(parts.slice(i, i + n).map((p) => p.folded).join('\n'));
+      if (whole) i += n - 1;
+    }
+    if (whole) {
+      found.push(whole);
+      continue;
+    }
+    const part = parts[i]!;
+    if (/^\d+( \d+)*$/.test(part.folded)) {
+      for (const n of part.folded.split(' ')) {
+        const topic = topics[Number(n) - 1];
+        if (topic) found.push(topic.id);
+        else unknown.push({ raw: n, folded: n });
+      }
+      continue;
+    }
+    if (!named.has(part.folded)) named.set(part.folded, topicsIn(part.folded));
+    const ids = named.get(part.folded)!;
+    if (ids.length > 0) found.push(...ids);
+    else unknown.push(part);
+  }
+  return { topics: [...new Set(found)], unknown };
+}

@@ -1,0 +1,100 @@
+/**
+ * Session reports in the database: saving a confirmed report exactly once (its idempotency key is
+ * the draft's), correcting one with an audit trail, and reading a group's recent quarters.
+ */
+import type { Db } from '../../core/store/store.ts';
+import { formatQuarter, fromUtcDate, quarterOf, quartersBack, toUtcDate, type LocalDate } from './quarter.ts';
+
+/** A report as confirmed by its leader. */
+export interface ConfirmedReport {
+  groupId: number;
+  heldOn: LocalDate;
+  format: string;
+  topics: string[];
+  participantsTotal: number;
+  participantsWomen: number;
+  participantsEthnicMinority: number;
+  place: string;
+  notes: string | null;
+  photos: string[];
+}
+
+export const reportKey = (draftId: string) => `report:${draftId}`;
+
+function columns(report: ConfirmedReport) {
+  return {
+    quarter: formatQuarter(quarterOf(report.heldOn)),
+    heldOn: toUtcDate(report.heldOn),
+    format: report.format,
+    topics: report.topics,
+    participantsTotal: report.participantsTotal,
+    participantsWomen: report.participantsWomen,
+    participantsEthnicMinority: report.participantsEthnicMinority,
+    place: report.place,
+    notes: report.notes,
+    photos: report.photos,
+  };
+}
+
+/** Stores a new report; false when one with this draft's key exists already (a double tap). */
+export async function saveReport(db: Db, draftId: string, report: ConfirmedReport, by: { personId: number; actor: string; source: string }): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.sessionReport.createMany({
+      data: [{ ...columns(report), groupId: report.groupId, source: by.source, reportedById: by.personId, idempotencyKey: reportKey(draftId) }],
+      skipDuplicates: true,
+    });
+    if (count === 0) return false;
+    const saved = await tx.sessionReport.findUniqueOrThrow({ where: { idempotencyKey: reportKey(draftId) }, include: { group: { select: { areaId: true } } } });
+    await tx.auditLog.create({
+      data: { actorId: by.personId, actor: by.actor, action: 'report.create', entity: 'SessionReport', entityId: String(saved.id), areaId: saved.group.areaId, after: columnsJson(report) },
+    });
+    return true;
+  });
+}
+
+/** Corrects a report; the audit log keeps who changed what (before and after) and when. */
+export async function correctReport(db: Db, reportId: number, report: ConfirmedReport, by: { personId: number; actor: string }): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.sessionReport.findUnique({ where: { id: reportId }, include: { group: { select: { areaId: true } } } });
+    if (!before) return false;
+    await tx.sessionReport.update({ where: { id: reportId }, data: columns(report) });
+    // Only the report's own fields: not the row's bookkeeping (ids, keys, timestamps, the group).
+    const was: ConfirmedReport = {
+      groupId: before.groupId,
+      heldOn: fromUtcDate(before.heldOn),
+      format: before.format,
+      topics: before.topics,
+      participantsTotal: before.participantsTotal,
+      participantsWomen: before.participantsWomen,
+      participantsEthnicMinority: before.participantsEthnicMinority,
+      place: before.place,
+      notes: before.notes,
+      photos: before.photos,
+    };
+    await tx.auditLog.create({
+      data: {
+        actorId: by.personId,
+        actor: by.actor,
+        action: 'report.correct',
+        entity: 'SessionReport',
+        entityId: String(reportId),
+        areaId: before.group.areaId,
+        before: columnsJson(was),
+        after: columnsJson(report),
+      },
+    });
+    return true;
+  });
+}
+
+function columnsJson(report: ConfirmedReport) {
+  const { heldOn, ...rest } = report;
+  return { ...rest, heldOn: `${heldOn.year}-${String(heldOn.month).padStart(2, '0')}-${String(heldOn.day).padStart(2, '0')}` };
+}
+
+/** The group's reports of `quarter` and the `back` quarters before it, newest quarter first. */
+export async function recentReports(db: Db, groupId: number, today: LocalDate, back = 4) {
+  const quarters = quartersBack(quarterOf(today), back).map(formatQuarter);
+  const rows = await db.sessionReport.findMany({ where: { groupId, quarter: { in: quarters } }, orderBy: [{ heldOn: 'asc' }, { id: 'asc' }] });
+  return quarters.map((quarter) => ({ quarter, reports: rows.filter((r) => r.quarter === quarter) }));
+}
