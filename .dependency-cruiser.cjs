@@ -21,6 +21,13 @@ module.exports = {
       to: { path: '^src/(features|bot|content|channels|http)/' },
     },
     {
+      name: 'content-imports-no-feature',
+      comment: "content/ reads and checks the content files (with the channels' text splitting); the features use it, not the other way round.",
+      severity: 'error',
+      from: { path: '^src/content/' },
+      to: { path: '^src/(features|bot|cli)/' },
+    },
+    {
       name: 'channels-import-no-feature',
       comment: 'The channels speak the platforms; what the bot says and stores lives in the features.',
       severity: 'error',

@@ -29,7 +29,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { splitText } from '../channels/text.ts';
-import { readTopics } from '../features/faq/knowledge.ts';
+import { readTopics } from './topics.ts';
 import { monthDaySchema, parseCalendar, type CalendarEvent } from './calendar.ts';
 import { collectProblems, ContentError, parseYaml, type ContentProblem } from './yaml.ts';
 

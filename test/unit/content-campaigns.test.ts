@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calendarOccurrences } from '../../src/content/calendar.ts';
 import { campaignTextLimit, loadCampaigns } from '../../src/content/campaigns.ts';
-import { validateContent } from '../../src/content/validate.ts';
+import { validateContent } from '../../src/cli/validate-content.ts';
 import { ContentError } from '../../src/content/yaml.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 

@@ -9,7 +9,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ContentError, readYamlFile, type ContentProblem } from '../../content/yaml.ts';
 import { foldText } from '../../core/text/fold.ts';
+import { readTopics, type Topic } from '../../content/topics.ts';
 import { readSafety, type SafetyContent } from './safety-content.ts';
+
+export { readTopics, type Topic } from '../../content/topics.ts';
 import { readSpelling, type ChatSpelling } from './spelling.ts';
 
 export type { ChatSpelling } from './spelling.ts';
@@ -90,15 +93,6 @@ export type DirectoryFile = z.infer<typeof directorySchema>;
 /** The area code of the directory file for the whole country. */
 export const nationalArea = 'national';
 
-const topicsSchema = z.strictObject({
-  topics: z.array(z.strictObject({ id, label: text, aliases: z.array(text).default([]) })).min(1),
-});
-export type Topic = z.infer<typeof topicsSchema>['topics'][number];
-
-/** The topics of content/topics.yaml, shared by FAQ entries, campaign messages and reports. Throws a ContentError. */
-export function readTopics(contentDir: string): Topic[] {
-  return readYamlFile(path.join(contentDir, 'topics.yaml'), topicsSchema).topics;
-}
 
 /** Topics that are not campaign topics but group FAQ entries: the first two open the topic menu, the others close it. */
 export const extraTopics = ['general', 'help', 'legal', 'health'] as const;
@@ -141,7 +135,7 @@ export function loadKnowledge(contentDir: string, language = 'vi'): Knowledge {
   const problems: ContentProblem[] = [];
   const faqFiles = yamlFiles(path.join(contentDir, 'faq'));
   if (faqFiles.length === 0) problems.push({ file: path.join(contentDir, 'faq'), line: 0, message: 'no FAQ files (*.yaml)' });
-  const [topics] = readAll([path.join(contentDir, 'topics.yaml')], (f) => readYamlFile(f, topicsSchema), problems);
+  const [topics] = readAll([path.join(contentDir, 'topics.yaml')], () => ({ topics: readTopics(contentDir) }), problems);
   const topicIds = new Set<string>(topics ? [...topics.topics.map((t) => t.id), ...extraTopics] : []);
   const seen = new Map<string, string>();
   const faq = readAll(faqFiles, (f) => readYamlFile(f, faqFileSchema(topicIds, seen, f)), problems);

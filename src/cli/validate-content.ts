@@ -8,8 +8,8 @@ import path from 'node:path';
 import { loadFaq } from '../features/faq/faq.ts';
 import { readDemoData } from '../features/groups/demo.ts';
 import { readFormats } from '../features/reporting/parse.ts';
-import { loadCampaigns } from './campaigns.ts';
-import { collectProblems, type ContentProblem } from './yaml.ts';
+import { loadCampaigns } from '../content/campaigns.ts';
+import { collectProblems, type ContentProblem } from '../content/yaml.ts';
 
 export interface ContentSummary {
   campaigns: number;

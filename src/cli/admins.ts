@@ -1,0 +1,60 @@
+/**
+ * `loaban` admin add, admin list: the Women's Union admins of the dashboard.
+ */
+import { addAdmin, listAdmins } from '../features/admin/admins.ts';
+import { adminLevels, type AdminLevel } from '../features/admin/scope.ts';
+import { AreaNotFound, findArea } from '../features/groups/areas.ts';
+import { OperatorError, environment, withStore, action, notFound } from './common.ts';
+import type { Command } from 'commander';
+
+/** Adds the commands to `program`. */
+export function adminsCommands(program: Command): void {
+  const admin = program.command('admin').description("the Women's Union admins of the dashboard (they log in by sending /dangnhap to the bot)");
+
+  admin
+    .command('add')
+    .description('make a person an admin of an area and everything under it (creates the person if new; running it again changes nothing)')
+    .requiredOption('--platform <platform>', 'telegram, zalo or sandbox')
+    .requiredOption('--user <id>', "the person's user id on that platform (on Telegram, the number)")
+    .requiredOption('--name <name>', 'the name to show')
+    .requiredOption('--area <id or name>', 'the area they are responsible for (province, district or commune)')
+    .requiredOption('--level <level>', 'province, district or commune')
+    .action(
+      action(async (options: { platform: string; user: string; name: string; area: string; level: string }) => {
+        const { config, log, t } = environment();
+        if (!['telegram', 'zalo', 'sandbox'].includes(options.platform)) throw new OperatorError(t('ops:admin.badPlatform', { value: options.platform }));
+        if (!adminLevels.includes(options.level as AdminLevel)) throw new OperatorError(t('ops:admin.badLevel', { value: options.level }));
+        const user = options.user.trim();
+        const name = options.name.trim();
+        if (!/^\S{1,100}$/.test(user)) throw new OperatorError(t('ops:admin.badUser', { value: options.user }));
+        if (name === '' || name.length > 100) throw new OperatorError(t('ops:admin.badName'));
+        await withStore(config, log, async (store) => {
+          const area = await findArea(store.prisma, options.area).catch((e: unknown) => Promise.reject(e instanceof AreaNotFound ? notFound(t, 'area', e) : e));
+          const platform = options.platform as 'telegram' | 'zalo' | 'sandbox';
+          const level = options.level as AdminLevel;
+          const added = await addAdmin(store.prisma, { platform, userId: user, displayName: name, areaId: area.id, level, actor: 'cli' });
+          const params = { name, platform, user, area: area.name, areaId: area.id, level: t(`ops:admin.level.${level}`) };
+          process.stdout.write(`${t(`ops:admin.${added.outcome}`, params)}\n${t('ops:admin.howToLogin')}\n`);
+        });
+      }),
+    );
+
+  admin
+    .command('list')
+    .description('the admins: person, platform identity, area and level, one line per grant')
+    .option('--json', 'one JSON array instead of lines')
+    .action(
+      action(async (options: { json?: boolean }) => {
+        const { config, log, t } = environment();
+        await withStore(config, log, async (store) => {
+          const rows = await listAdmins(store.prisma);
+          if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          if (rows.length === 0) process.stdout.write(`${t('ops:admin.none')}\n`);
+          for (const r of rows) {
+            const level = t(`ops:admin.level.${r.level}`, { defaultValue: r.level });
+            process.stdout.write(`${r.personId}\t${r.name}\t${r.platform}:${r.userId}\t${r.area} (${r.areaId})\t${level}\n`);
+          }
+        });
+      }),
+    );
+}

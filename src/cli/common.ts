@@ -1,0 +1,69 @@
+/**
+ * What every `loaban` command shares: the environment, the database for one command, and turning
+ * every operator-facing failure into clear lines on stderr and exit code 1, never a bare stack trace.
+ */
+import path from 'node:path';
+import { openMigratedStore } from '../app.ts';
+import { ConfigError, keepSecrets, loadConfig, loadDotEnv, operatorSettings, type Config } from '../core/config.ts';
+import { ContentError } from '../content/yaml.ts';
+import { AreaNotFound } from '../features/groups/areas.ts';
+import { GroupNotFound } from '../features/subscriptions/invites.ts';
+import { HttpError } from '../core/http/server.ts';
+import { translator } from '../core/i18n.ts';
+import { createLogger, type Logger } from '../core/log.ts';
+import { StoreError, type Store } from '../core/store/store.ts';
+
+/** A mistake in what the operator asked for, already worded for them. */
+export class OperatorError extends Error {
+  override name = 'OperatorError';
+}
+
+export const operatorErrors = [ConfigError, StoreError, ContentError, HttpError, OperatorError];
+
+export function environment(): { config: Config; log: Logger; t: ReturnType<typeof translator> } {
+  loadDotEnv();
+  const config = loadConfig();
+  keepSecrets(config);
+  return { config, log: createLogger(config.logLevel), t: translator(config.operatorLanguage) };
+}
+
+/** Opens the migrated database for one command and closes it afterwards, whatever happens. */
+export async function withStore<T>(config: Config, log: Logger, use: (store: Store) => Promise<T>): Promise<T> {
+  const { store } = await openMigratedStore(config, log);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs a command body, turning every failure into clear lines and exit code 1. */
+export function action<A extends unknown[]>(body: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    try {
+      await body(...args);
+    } catch (error) {
+      // The configuration may be what failed: only the operator's language and LOG_LEVEL are read here.
+      const operator = operatorSettings();
+      const t = translator(operator.language);
+      const known = operatorErrors.some((kind) => error instanceof kind);
+      const message = known ? (error as Error).message : t('ops:cli.failed', { message: (error as Error)?.message?.split('\n')[0] ?? String(error) });
+      process.stderr.write(`${message}\n`);
+      if (!known && operator.debug) process.stderr.write(`${(error as Error)?.stack}\n`);
+      process.exit(1);
+    }
+  };
+}
+
+/** A group or area the operator named that does not exist (or is ambiguous), worded for them. */
+export function notFound(t: ReturnType<typeof translator>, kind: 'group' | 'area', error: GroupNotFound | AreaNotFound): OperatorError {
+  const list = error.candidates.map((c) => `${c.id}: ${c.name}`).join('; ');
+  return new OperatorError(t(error.candidates.length > 1 ? `ops:schedule.ambiguous_${kind}` : `ops:schedule.no_${kind}`, { query: error.query, list }));
+}
+
+/** "content/directory/x.yaml:7" relative to where the operator stands when inside it. */
+export function shownPath(file: string, line?: number): string {
+  const relative = path.relative(process.cwd(), file);
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+  return line === undefined ? shown : `${shown}:${line}`;
+}

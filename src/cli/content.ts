@@ -1,0 +1,93 @@
+/**
+ * `loaban` content validate, faq, directory list and confirm: the content files.
+ */
+import path from 'node:path';
+import { checkContentDir } from '../app.ts';
+import { validateContent } from './validate-content.ts';
+import { answerStream } from '../features/faq/ask.ts';
+import { confirmDirectoryEntry, findDirectoryEntries, listDirectory, type DirectoryLine } from '../features/faq/directory-files.ts';
+import { loadFaq } from '../features/faq/faq.ts';
+import { translator } from '../core/i18n.ts';
+import { OperatorError, environment, action, shownPath } from './common.ts';
+import type { Command } from 'commander';
+
+/** Adds the commands to `program`. */
+export function contentCommands(program: Command): void {
+  program
+    .command('content')
+    .description('the content files (CONTENT_DIR, default content/)')
+    .command('validate')
+    .description('check every content file as start would; print each problem as file:line: message (exit code 1 when any)')
+    .action(
+      action(async () => {
+        const { config, t } = environment();
+        checkContentDir(config);
+        const { problems, summary } = validateContent(config.contentDir);
+        if (problems.length === 0) {
+          const { campaigns, languages, calendarEvents: events, faqEntries: faq } = summary;
+          process.stdout.write(`${t('ops:content.valid', { campaigns, languages: languages.join(', '), events, faq })}\n`);
+          return;
+        }
+        const shown = (file: string) => {
+          const relative = path.relative(process.cwd(), file);
+          return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+        };
+        for (const p of problems) process.stdout.write(`${shown(p.file)}:${p.line}: ${p.message}\n`);
+        process.stdout.write(`${t('ops:content.invalid', { count: problems.length })}\n`);
+        process.exitCode = 1;
+      }),
+    );
+
+    program
+    .command('faq')
+    .description('answer the questions on stdin (one per line) as the bot would in a private chat')
+    .option('--jsonl', 'read {"q", "lang"?} lines, write {"q", "answer", "faqId", "confidence", "safety", "more", "category", "atRisk"} lines')
+    .action(
+      action(async (options: { jsonl?: boolean }) => {
+        const { config } = environment();
+        checkContentDir(config);
+        const bad = await answerStream(loadFaq(config.contentDir), process.stdin, process.stdout, process.stderr, Boolean(options.jsonl));
+        if (bad > 0) process.exitCode = 1;
+      }),
+    );
+
+  const directory = program.command('directory').description('the hotlines and trusted addresses of content/directory/');
+
+  function directoryLine(t: ReturnType<typeof translator>, l: DirectoryLine): string {
+    return t('ops:directory.line', { where: shownPath(l.file, l.line), area: l.area, name: l.name, phone: l.phone ?? '—', status: l.confirmed ? '' : t('ops:directory.pending') });
+  }
+
+  directory
+    .command('list')
+    .description('every hotline and trusted address with its file and line; those awaiting confirmation are marked')
+    .option('--unconfirmed', 'only those the province has not confirmed yet (confirmed: false)')
+    .action(
+      action(async (options: { unconfirmed?: boolean }) => {
+        const { config, t } = environment();
+        checkContentDir(config);
+        const lines = listDirectory(config.contentDir).filter((l) => !options.unconfirmed || !l.confirmed);
+        if (lines.length === 0 && !options.unconfirmed) throw new OperatorError(t('ops:directory.empty', { dir: shownPath(path.join(config.contentDir, 'directory')) }));
+        for (const l of lines) process.stdout.write(`${directoryLine(t, l)}\n`);
+      }),
+    );
+
+  directory
+    .command('confirm <number-or-name...>')
+    .description('mark a number the province has confirmed (confirmed: true in its file), so that villagers see it after a restart')
+    .action(
+      action(async (words: string[]) => {
+        const { config, t } = environment();
+        checkContentDir(config);
+        const query = words.join(' ');
+        const found = findDirectoryEntries(listDirectory(config.contentDir), query);
+        const dir = shownPath(path.join(config.contentDir, 'directory'));
+        if (found.length === 0) throw new OperatorError(t('ops:directory.noneMatch', { query, dir }));
+        if (found.length > 1) throw new OperatorError(t('ops:directory.ambiguous', { query, count: found.length, list: found.map((l) => directoryLine(t, l)).join('\n') }));
+        const entry = found[0]!;
+        const vars = { name: entry.name, phone: entry.phone ?? '—', where: shownPath(entry.file, entry.line) };
+        if (entry.confirmed) return void process.stdout.write(`${t('ops:directory.already', vars)}\n`);
+        confirmDirectoryEntry(entry);
+        process.stdout.write(`${t('ops:directory.confirmed', vars)}\n`);
+      }),
+    );
+}

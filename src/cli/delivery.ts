@@ -1,0 +1,192 @@
+/**
+ * `loaban` schedule add/list/pause/resume/remove, broadcast status/list: scheduled messages and their runs.
+ */
+import { checkContentDir } from '../app.ts';
+import { platformsOf } from '../core/config.ts';
+import { campaignTextLimit, loadCampaigns } from '../content/campaigns.ts';
+import { syncCampaigns } from '../content/sync.ts';
+import { broadcastProgress, listedGroups, type Progress } from '../features/delivery/broadcasts.ts';
+import { addSchedule, listSchedules, ScheduleError, setScheduleStatus, type What, type When } from '../features/delivery/schedules.ts';
+import { formatLocalDateTime, parseLocalDateTime } from '../features/delivery/time.ts';
+import { AreaNotFound, findArea } from '../features/groups/areas.ts';
+import { findGroup, GroupNotFound } from '../features/subscriptions/invites.ts';
+import { translator } from '../core/i18n.ts';
+import { type Store } from '../core/store/store.ts';
+import { OperatorError, environment, withStore, action, notFound } from './common.ts';
+import type { Command } from 'commander';
+
+/** Adds the commands to `program`. */
+export function deliveryCommands(program: Command): void {
+  interface ScheduleAddOptions {
+    content?: string;
+    text?: string;
+    calendar?: string;
+    at?: string;
+    cron?: string;
+    time?: string;
+    area?: string;
+    group?: string[];
+    language?: string;
+    channel?: string;
+    urgent?: boolean;
+  }
+
+  const schedule = program.command('schedule').description('scheduled campaign messages');
+
+  schedule
+    .command('add')
+    .description('schedule a message: what (--content, --text or --calendar), when (--at or --cron; a calendar event has its own dates), to whom (everyone unless narrowed)')
+    .option('--content <id>', 'a campaign message of content/campaigns (file name without .md)')
+    .option('--text <text>', 'a message of your own, in Vietnamese')
+    .option('--calendar <event>', 'a calendar event of content/calendar/calendar.yaml, e.g. action-month')
+    .option('--at <time>', 'once, local time "YYYY-MM-DD HH:MM"')
+    .option('--cron <expression>', 'repeatedly, a cron expression in local time, e.g. "0 8 * * 1" (Mondays 08:00)')
+    .option('--time <HH:MM>', 'time of day for a calendar event', '08:00')
+    .option('--area <id or name>', 'only the groups under this area')
+    .option('--group <id or name...>', 'only these groups')
+    .option('--language <code>', 'only chats reading this language (vi, …)')
+    .option('--channel <platform>', 'only telegram, zalo or sandbox chats')
+    .option('--urgent', 'goes ahead of other queued messages')
+    .action(
+      action(async (options: ScheduleAddOptions) => {
+        const { config, log, t } = environment();
+        const whats = [options.content, options.text, options.calendar].filter((v) => v !== undefined).length;
+        if (whats !== 1) throw new OperatorError(t('ops:schedule.needWhat'));
+        const what: What = options.content !== undefined ? { contentId: options.content } : options.text !== undefined ? { text: options.text } : { calendar: options.calendar! };
+        let when: When;
+        if (options.calendar !== undefined) {
+          if (options.at !== undefined || options.cron !== undefined) throw new OperatorError(t('ops:schedule.calendarHasDates'));
+          if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(options.time ?? '')) throw new OperatorError(t('ops:schedule.badTime', { value: options.time }));
+          when = { calendarTime: options.time! };
+        } else if ((options.at === undefined) === (options.cron === undefined)) {
+          throw new OperatorError(t('ops:schedule.needWhen'));
+        } else if (options.at !== undefined) {
+          const at = parseLocalDateTime(options.at, config.timeZone);
+          if (!at) throw new OperatorError(t('ops:schedule.badAt', { value: options.at }));
+          when = { at };
+        } else {
+          when = { cron: options.cron! };
+        }
+        if (options.channel !== undefined && !['telegram', 'zalo', 'sandbox'].includes(options.channel)) throw new OperatorError(t('ops:schedule.badChannel', { value: options.channel }));
+        if (options.language !== undefined && !/^[a-z]{2,3}$/.test(options.language)) throw new OperatorError(t('ops:schedule.badLanguage', { value: options.language }));
+        checkContentDir(config);
+        const library = loadCampaigns(config.contentDir);
+        await withStore(config, log, async (store) => {
+          const db = store.prisma;
+          const areaId = options.area === undefined ? undefined : (await findArea(db, options.area).catch((e: unknown) => Promise.reject(e instanceof AreaNotFound ? notFound(t, 'area', e) : e))).id;
+          const groupIds: number[] = [];
+          for (const name of (options.group ?? []).flatMap((g) => g.split(',')).filter((g) => g.trim())) {
+            groupIds.push((await findGroup(db, name).catch((e: unknown) => Promise.reject(e instanceof GroupNotFound ? notFound(t, 'group', e) : e))).id);
+          }
+          await syncCampaigns(db, library);
+          const platforms = platformsOf(config);
+          const audience = {
+            ...(areaId === undefined ? {} : { areaId }),
+            ...(groupIds.length > 0 ? { groupIds } : {}),
+            ...(options.language ? { language: options.language } : {}),
+            ...(options.channel ? { platform: options.channel as 'telegram' | 'zalo' | 'sandbox' } : {}),
+          };
+          const made = await addSchedule({ db, library, timeZone: config.timeZone, platforms, textLimit: campaignTextLimit }, { what, when, audience, urgent: options.urgent }, new Date()).catch(
+            (error: unknown) => Promise.reject(error instanceof ScheduleError ? new OperatorError(t(`ops:schedule.error.${error.key}`, error.params)) : error),
+          );
+          const next = formatLocalDateTime(made.schedule.nextRunAt!, config.timeZone);
+          process.stdout.write(`${t('ops:schedule.added', { id: made.schedule.id, next, zone: config.timeZone, reach: made.reach })}\n${made.schedule.id}\n`);
+        });
+      }),
+    );
+
+  schedule
+    .command('list')
+    .description('the schedules: id, status, what, when, next run, runs so far')
+    .option('--json', 'one JSON array instead of lines')
+    .action(
+      action(async (options: { json?: boolean }) => {
+        const { config, log, t } = environment();
+        await withStore(config, log, async (store) => {
+          const rows = await listSchedules(store.prisma);
+          if (options.json) {
+            process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+            return;
+          }
+          if (rows.length === 0) process.stdout.write(`${t('ops:schedule.none')}\n`);
+          for (const r of rows) {
+            const what = r.contentId ?? r.calendarKey ?? `"${(r.text ?? '').slice(0, 40)}${(r.text ?? '').length > 40 ? '…' : ''}"`;
+            const when = r.kind === 'once' ? formatLocalDateTime(r.runAt!, config.timeZone) : r.kind === 'cron' ? `cron ${r.cron}` : `${t('ops:schedule.calendarAt')} ${r.atTime}`;
+            const next = r.nextRunAt ? formatLocalDateTime(r.nextRunAt, config.timeZone) : '—';
+            process.stdout.write(`${r.id}\t${t(`ops:schedule.status.${r.status}`)}\t${what}\t${when}\t${t('ops:schedule.next')} ${next}\t${t('ops:schedule.runs', { count: r._count.broadcasts })}\t${JSON.stringify(r.audience)}\n`);
+          }
+        });
+      }),
+    );
+
+  for (const verb of ['pause', 'resume', 'remove'] as const) {
+    schedule
+      .command(`${verb} <id>`)
+      .description({ pause: 'stop a schedule from running (broadcasts already queued still go)', resume: 'run a paused schedule again, from its next time after now', remove: 'remove a schedule for good' }[verb])
+      .action(
+        action(async (id: string) => {
+          const { config, log, t } = environment();
+          if (!/^\d+$/.test(id)) throw new OperatorError(t('ops:schedule.badId', { value: id }));
+          checkContentDir(config);
+          const library = loadCampaigns(config.contentDir);
+          await withStore(config, log, async (store) => {
+            const row = await setScheduleStatus({ db: store.prisma, library, timeZone: config.timeZone }, Number(id), verb, new Date());
+            if (!row) throw new OperatorError(t('ops:schedule.notFound', { id }));
+            const next = row.nextRunAt ? formatLocalDateTime(row.nextRunAt, config.timeZone) : '—';
+            process.stdout.write(`${t(`ops:schedule.${verb}d`, { id, next })}\n`);
+          });
+        }),
+      );
+  }
+
+  const broadcast = program.command('broadcast').description('runs of schedules, report reminders, and their deliveries');
+
+  /** A broadcast's line: where it stands, and what it is when it is not a campaign's (a report reminder and its group). */
+  async function broadcastLine(store: Store, t: ReturnType<typeof translator>, p: Progress, timeZone: string): Promise<string> {
+    const at = formatLocalDateTime(p.scheduledFor, timeZone);
+    const line = t('ops:broadcast.status', { ...p, at, state: t(`ops:broadcast.state.${p.status}`) });
+    if (p.kind === 'campaign') return line;
+    const what = t(`ops:broadcast.kind.${p.kind}`, { groups: (await listedGroups(store.prisma, p.broadcastId)).join(', '), defaultValue: p.kind });
+    return `${line} — ${what}`;
+  }
+
+  broadcast
+    .command('status <id>')
+    .description('how far a broadcast got: queued, sending, sent, failed, skipped, and why')
+    .option('--json', 'one JSON object')
+    .action(
+      action(async (id: string, options: { json?: boolean }) => {
+        const { config, log, t } = environment();
+        if (!/^\d+$/.test(id)) throw new OperatorError(t('ops:broadcast.badId', { value: id }));
+        await withStore(config, log, async (store) => {
+          const progress = await broadcastProgress(store.prisma, Number(id));
+          if (!progress) throw new OperatorError(t('ops:broadcast.notFound', { id }));
+          if (options.json) {
+            process.stdout.write(`${JSON.stringify(progress)}\n`);
+            return;
+          }
+          process.stdout.write(`${await broadcastLine(store, t, progress, config.timeZone)}\n`);
+          if (progress.reason) process.stdout.write(`${progress.reason}\n`);
+          for (const f of progress.failures) process.stdout.write(`  ${t('ops:broadcast.failure', { count: f.count, kind: t(`ops:broadcast.reasonKind.${f.kind}`), reason: f.reason })}\n`);
+        });
+      }),
+    );
+
+  broadcast
+    .command('list')
+    .description('the latest broadcasts with their progress')
+    .option('--limit <n>', 'how many', '20')
+    .action(
+      action(async (options: { limit: string }) => {
+        const { config, log, t } = environment();
+        await withStore(config, log, async (store) => {
+          const rows = await store.prisma.broadcast.findMany({ orderBy: { id: 'desc' }, take: Math.max(1, Number(options.limit) || 20), select: { id: true } });
+          if (rows.length === 0) process.stdout.write(`${t('ops:broadcast.none')}\n`);
+          for (const { id } of rows) {
+            const p = (await broadcastProgress(store.prisma, id))!;
+            process.stdout.write(`${await broadcastLine(store, t, p, config.timeZone)}\n`);
+          }
+        });
+      }),
+    );
+}

@@ -1,0 +1,81 @@
+/**
+ * `loaban` invite, groups, joincode: the communication groups, their leaders and followers.
+ */
+import { listAreaSubscribers, listGroups } from '../features/groups/areas.ts';
+import { createInvite, findGroup, GroupNotFound } from '../features/subscriptions/invites.ts';
+import { joinCodeOf, rotateJoinCode } from '../features/subscriptions/join-codes.ts';
+import { OperatorError, environment, withStore, action, notFound } from './common.ts';
+import type { Command } from 'commander';
+
+/** Adds the commands to `program`. */
+export function groupsCommands(program: Command): void {
+  program
+    .command('invite')
+    .description('make a one-time code for a group leader to send as /dangky <code> (printed on the last line)')
+    .requiredOption('--group <id or name>', 'the communication group')
+    .option('--deputy', 'the code makes a deputy leader instead of a leader')
+    .action(
+      action(async (options: { group: string; deputy?: boolean }) => {
+        const { config, log, t } = environment();
+        await withStore(config, log, async (store) => {
+          const group = await findGroup(store.prisma, options.group).catch((error: unknown) => {
+            if (!(error instanceof GroupNotFound)) throw error;
+            const list = error.candidates.map((c) => `${c.id}: ${c.name}`).join('; ');
+            throw new OperatorError(t(error.candidates.length > 1 ? 'ops:invite.ambiguous' : 'ops:invite.noGroup', { query: error.query, list }));
+          });
+          const role = options.deputy ? 'deputy' : 'leader';
+          const { code, expiresAt } = await createInvite(store.prisma, { groupId: group.id, role, ttlDays: config.inviteTtlDays, createdBy: 'cli' });
+          const until = expiresAt.toLocaleString('vi-VN', { timeZone: config.timeZone });
+          process.stdout.write(`${t('ops:invite.made', { group: group.name, id: group.id, role: t(`ops:invite.role.${role}`), until })}\n${code}\n`);
+        });
+      }),
+    );
+
+    program
+    .command('groups')
+    .description('list the communication groups: id, name, area, leaders, linked chats, join code, villagers following privately')
+    .option('--json', 'one JSON array instead of lines')
+    .option('--by-area', 'per area instead: its groups and the villagers following them privately')
+    .action(
+      action(async (options: { json?: boolean; byArea?: boolean }) => {
+        const { config, log, t } = environment();
+        await withStore(config, log, async (store) => {
+          if (options.byArea) {
+            const areas = await listAreaSubscribers(store.prisma);
+            if (options.json) return void process.stdout.write(`${JSON.stringify(areas, null, 2)}\n`);
+            for (const a of areas) {
+              process.stdout.write(`${a.id}\t${'  '.repeat(a.depth)}${a.name}\t${t('ops:groups.groups', { count: a.groups })}\t${t('ops:groups.subscribers', { count: a.subscribers })}\n`);
+            }
+            return;
+          }
+          const groups = await listGroups(store.prisma);
+          if (options.json) {
+            process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
+            return;
+          }
+          for (const g of groups) {
+            const leaders = g.leaders.map((l) => `${l.name} (${t(`ops:invite.role.${l.role}`)})`).join(', ') || '—';
+            const chats = g.chats.map((c) => `${c.platform}:${c.chatId}`).join(', ') || '—';
+            const code = g.joinCode ?? '—';
+            process.stdout.write(`${g.id}\t${g.name}\t${g.areaPath.join(' › ')}\t${leaders}\t${chats}\t${t('ops:groups.joinCode')} ${code}\t${t('ops:groups.subscribers', { count: g.subscribers })}\n`);
+          }
+        });
+      }),
+    );
+
+    program
+    .command('joincode')
+    .description("show (made on first use) or replace a group's join code, which villagers send privately to receive the group's messages")
+    .requiredOption('--group <id or name>', 'the communication group')
+    .option('--rotate', 'replace the code; the old one then gets a "replaced" reply')
+    .action(
+      action(async (options: { group: string; rotate?: boolean }) => {
+        const { config, log, t } = environment();
+        await withStore(config, log, async (store) => {
+          const group = await findGroup(store.prisma, options.group).catch((e: unknown) => Promise.reject(e instanceof GroupNotFound ? notFound(t, 'group', e) : e));
+          const code = options.rotate ? await rotateJoinCode(store.prisma, group.id, 'cli') : await joinCodeOf(store.prisma, group.id);
+          process.stdout.write(`${t(options.rotate ? 'ops:groups.joinCodeRotated' : 'ops:groups.joinCodeShown', { group: group.name, id: group.id })}\n${code}\n`);
+        });
+      }),
+    );
+}

@@ -1,0 +1,101 @@
+/**
+ * `loaban` start, migrate, migrate new, demo seed, dispatch: running Loa Bản and its database.
+ */
+import path from 'node:path';
+import { checkContentDir, openMigratedStore, startApp, startDispatch } from '../app.ts';
+import { ConfigError, operatorSettings } from '../core/config.ts';
+import { readDemoData, seedDemo } from '../features/groups/demo.ts';
+import { translator } from '../core/i18n.ts';
+import { writeNewMigration } from '../core/store/migrations.ts';
+import { environment, withStore, action } from './common.ts';
+import type { Command } from 'commander';
+
+/** Adds the commands to `program`. */
+export function runCommands(program: Command): void {
+  program
+    .command('start')
+    .description('migrate the database, then serve the chat channels and the web pages until stopped')
+    .action(
+      action(async () => {
+        const { config, log, t } = environment();
+        const app = await startApp(config, log);
+        log.info({ url: app.url, channels: app.channels.map((c) => c.platform), database: app.store.kind }, t('ops:http.listening', { url: app.url }));
+        if (app.sandbox) log.info(t('ops:http.sandboxAt', { url: `${app.url}/sandbox` }));
+        log.info(t('ops:http.adminAt', { url: `${config.publicUrl ?? app.url}/admin` }));
+        if ((config.telegram || config.zalo) && !config.publicUrl) log.warn(t('ops:http.noPublicUrl', { url: app.url }));
+        let signals = 0;
+        const shutdown = async (signal: string) => {
+          if (signals++ > 0) process.exit(1);
+          log.info({ signal }, t('ops:start.stopping'));
+          await app.stop();
+          log.info(t('ops:start.stopped'));
+          log.flush?.();
+          process.exit(0);
+        };
+        process.on('SIGINT', () => void shutdown('SIGINT'));
+        process.on('SIGTERM', () => void shutdown('SIGTERM'));
+      }),
+    );
+
+  const migrate = program
+    .command('migrate')
+    .description('apply pending database migrations (start does this too)')
+    .action(
+      action(async () => {
+        const { config, log, t } = environment();
+        const { store, applied } = await openMigratedStore(config, log.child({}, { level: 'warn' }));
+        await store.close();
+        const line = applied.length > 0 ? t('ops:store.migrationsApplied', { count: applied.length, names: applied.join(', ') }) : t('ops:store.migrationsUpToDate');
+        process.stdout.write(`${line}\n`);
+      }),
+    );
+
+  migrate
+    .command('new <name>')
+    .description('write the next migration from prisma/schema.prisma (lower-case name, e.g. add_invite_codes)')
+    .action(
+      action(async (name: string) => {
+        const t = translator(operatorSettings().language);
+        if (!/^[a-z0-9_]+$/.test(name)) throw new ConfigError(t('ops:store.migrationBadName'));
+        const folder = await writeNewMigration(name);
+        process.stdout.write(`${folder ? t('ops:store.migrationWritten', { path: folder }) : t('ops:store.migrationNothing')}\n`);
+      }),
+    );
+
+    program
+    .command('demo')
+    .description('demo data')
+    .command('seed')
+    .description('create the demo province, villages, groups and admins (idempotent)')
+    .action(
+      action(async () => {
+        const { config, log, t } = environment();
+        checkContentDir(config);
+        await withStore(config, log, async (store) => {
+          const created = await seedDemo(store.prisma, readDemoData(config.contentDir));
+          const nothing = created.areas + created.groups + created.admins === 0;
+          process.stdout.write(`${nothing ? t('ops:demo.alreadySeeded') : t('ops:demo.seeded', { ...created })}\n`);
+        });
+      }),
+    );
+
+    program
+    .command('dispatch')
+    .description('only send scheduled messages (no chats, no web pages): extra sending processes beside start, on PostgreSQL')
+    .action(
+      action(async () => {
+        const { config, log, t } = environment();
+        const running = await startDispatch(config, log);
+        log.info({ database: running.store.kind, platforms: running.delivery.dispatchers.length }, t('ops:dispatch.started'));
+        let signals = 0;
+        const shutdown = async () => {
+          if (signals++ > 0) process.exit(1);
+          await running.stop();
+          log.flush?.();
+          process.exit(0);
+        };
+        process.on('SIGINT', () => void shutdown());
+        process.on('SIGTERM', () => void shutdown());
+      }),
+    );
+}
