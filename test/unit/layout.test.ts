@@ -28,4 +28,12 @@ describe('the layout of src/', () => {
     const loading = conversation.filter((file) => /\b(loadFaq|loadCampaigns|readFormats|defaultContentDir)\(|paths\.ts'/.test(readFileSync(file, 'utf8').replace(/^import type .*$/gm, '')));
     expect(loading.map((file) => path.relative(projectRoot, file))).toEqual([]);
   });
+
+  it('no module is over 350 lines, unless its opening comment says why', () => {
+    const long = sources(path.join(projectRoot, 'src'))
+      .map((file) => ({ file: path.relative(projectRoot, file), text: readFileSync(file, 'utf8') }))
+      .filter(({ text }) => text.split('\n').length > 350 && !/longer than 350 lines because/i.test(text))
+      .map(({ file }) => file);
+    expect(long).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ import { translator } from '../../core/i18n.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { addDays, daysBetween, formatDate, formatQuarter, localDateOf, quarterEnd, quarterOf, type LocalDate } from './quarter.ts';
+import { reportFlowName } from './drafts.ts';
 
 export type Send = (platform: string, chatId: string, message: OutboundMessage) => Promise<SendResult>;
 
@@ -146,7 +147,7 @@ export function reportReminderJob(db: Db, options: Omit<ReminderOptions, 'now'>,
 
 /** Tells the people whose half-filled report expired, once; returns how many were told. */
 export async function expireReportDrafts(db: Db, send: Send, now: Date): Promise<number> {
-  const expired = await db.conversationState.findMany({ where: { flow: 'report', expiresAt: { lte: now } } });
+  const expired = await db.conversationState.findMany({ where: { flow: reportFlowName, expiresAt: { lte: now } } });
   let told = 0;
   for (const state of expired) {
     // Claimed by deleting it, so that two processes never both send the notice.

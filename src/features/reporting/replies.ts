@@ -1,0 +1,139 @@
+/**
+ * What the report conversation shows: each question of the wizard with its buttons, the summary
+ * to confirm, the problems found in a one-line report, the photo count, and a group's recent
+ * reports (/baocaocuatoi), each with its button to correct it. Pure: the texts come from locales/.
+ */
+import type { Button, OutboundMessage } from '../../channels/channel.ts';
+import type { Translate } from '../../core/i18n.ts';
+import { formatDate, fromUtcDate, type LocalDate } from './quarter.ts';
+import type { QuickProblem, ReportDraft } from './quick.ts';
+import { buttonData as data, clip, correctableByChat, maxPhotos, type Draft, type ReportRules, type ReportState, type Step } from './wizard.ts';
+
+/** The question of `step` with its buttons, or the summary to confirm. */
+export function question(t: Translate, rules: ReportRules, state: ReportState, step: Step, today: LocalDate): OutboundMessage {
+  const id = state.draftId;
+  const cancel: Button = { label: t('report.cancel'), data: data('cancel', id) };
+  switch (step) {
+    case 'heldOn':
+      return {
+        text: t('report.ask.heldOn', { today: formatDate(today) }),
+        buttons: [[{ label: t('report.today'), data: data('date', id, 'today') }, { label: t('report.yesterday'), data: data('date', id, 'yesterday') }], [cancel]],
+      };
+    case 'format':
+      return { text: t('report.ask.format'), buttons: [...rules.formats.map((f) => [{ label: f.label, data: data('format', id, f.id) }]), [cancel]] };
+    case 'topics': {
+      const chosen = new Set(state.draft.topics ?? []);
+      const list = rules.topics.map((topic, i) => `${i + 1}. ${chosen.has(topic.id) ? '✓ ' : ''}${topic.label}`).join('\n');
+      return {
+        text: t('report.ask.topics', { list }),
+        buttons: [
+          ...rules.topics.map((topic) => [{ label: `${chosen.has(topic.id) ? '✓ ' : ''}${topic.label}`, data: data('topic', id, topic.id) }]),
+          [{ label: t('report.done'), data: data('topicsDone', id) }, cancel],
+        ],
+      };
+    }
+    // Typed answers only: on Zalo a numbered "1. Hủy" would turn the answer "1" into a cancel.
+    case 'total':
+    case 'women':
+    case 'minority':
+      return { text: t(`report.ask.${step}`, { total: state.draft.participantsTotal }) };
+    case 'place':
+      return { text: t('report.ask.place') };
+    case 'notes':
+      return { text: t('report.ask.notes'), buttons: [[{ label: t('report.skip'), data: data('skip', id) }, cancel]] };
+    case 'photos':
+      return { text: t('report.ask.photos', { max: maxPhotos }), buttons: [[{ label: t('report.noPhotos'), data: data('skip', id) }, cancel]] };
+    case 'change':
+      return {
+        text: t('report.ask.change'),
+        buttons: [
+          ...(['heldOn', 'format', 'topics', 'total', 'women', 'minority', 'place', 'notes'] as const).map((s) => [{ label: t(`report.field.${s}`), data: data('edit', id, s) }]),
+          [{ label: t('report.back'), data: data('back', id) }],
+        ],
+      };
+    case 'confirm':
+      return summary(t, rules, state);
+  }
+}
+
+function summaryLines(t: Translate, rules: ReportRules, d: Draft): string[] {
+  const format = rules.formats.find((f) => f.id === d.format)?.label ?? d.format ?? '';
+  const topics = (d.topics ?? []).map((id) => rules.topics.find((x) => x.id === id)?.label ?? id).join(', ');
+  return [
+    `${t('report.field.heldOn')}: ${d.heldOn ? formatDate(d.heldOn) : ''}`,
+    `${t('report.field.format')}: ${format}`,
+    `${t('report.field.topics')}: ${topics}`,
+    `${t('report.field.total')}: ${d.participantsTotal ?? ''} (${t('report.field.women')}: ${d.participantsWomen ?? ''}, ${t('report.field.minority')}: ${d.participantsEthnicMinority ?? ''})`,
+    `${t('report.field.place')}: ${d.place ?? ''}`,
+    ...(d.notes ? [`${t('report.field.notes')}: ${d.notes}`] : []),
+    ...(d.photos?.length ? [`${t('report.field.photos')}: ${d.photos.length}`] : []),
+  ];
+}
+
+function summary(t: Translate, rules: ReportRules, state: ReportState): OutboundMessage {
+  const id = state.draftId;
+  const title = t(state.editing ? 'report.summaryEdit' : 'report.summary', { group: state.groupName });
+  return {
+    text: [title, '', ...summaryLines(t, rules, state.draft), '', t('report.confirmPrompt')].join('\n'),
+    buttons: [
+      [{ label: t('report.confirm'), data: data('confirm', id) }],
+      [{ label: t('report.change'), data: data('change', id) }, { label: t('report.cancel'), data: data('cancel', id) }],
+    ],
+  };
+}
+
+/** What was wrong in a one-line report, one "• …" line each. */
+export function quickProblems(t: Translate, read: { draft: ReportDraft; problems: QuickProblem[] }, today: LocalDate): string[] {
+  return read.problems.map((p) => `• ${quickProblem(t, p, read.draft, today)}`);
+}
+
+function quickProblem(t: Translate, p: QuickProblem, draft: ReportDraft, today: LocalDate): string {
+  if (p.field === 'heldOn') return t(`report.bad.date.${p.problem}`, { text: '', today: formatDate(today) });
+  if (p.problem === 'womenAboveTotal' || p.problem === 'minorityAboveTotal') return t(`report.bad.counts.${p.problem}`, { total: draft.participantsTotal });
+  if (p.problem === 'notNumber' || p.problem === 'negative' || p.problem === 'tooLarge') return t(`report.bad.count.${p.problem}`, { text: clip(p.detail ?? '') });
+  const field = t(`report.field.${p.field === 'counts' ? 'total' : p.field}`);
+  return t('report.quickProblem', { field, problem: t(`report.quickKind.${p.problem}`), detail: p.detail ? ` «${clip(p.detail)}»` : '' });
+}
+
+/** A photo kept: how many so far, and a button to finish. */
+export function photoReceived(t: Translate, state: ReportState): OutboundMessage {
+  return { text: t('report.photoReceived', { count: state.draft.photos?.length }), buttons: [[{ label: t('report.done'), data: data('skip', state.draftId) }]] };
+}
+
+/** A stored report as the list of a group's reports shows it. */
+interface ListedReport {
+  id: number;
+  heldOn: Date;
+  format: string;
+  participantsTotal: number;
+  participantsWomen: number;
+  participantsEthnicMinority: number;
+}
+
+/** A group's reports of recent quarters, newest quarter first; the ones still correctable by chat get a button. */
+export function myReports(t: Translate, rules: ReportRules, groupName: string, quarters: Array<{ quarter: string; reports: ListedReport[] }>, today: LocalDate): OutboundMessage {
+  const blocks = quarters.map(({ quarter, reports }) => {
+    const head = t('report.mine.quarter', { quarter: quarterLabel(quarter), count: reports.length });
+    const lines = reports.map((r) => `• #${r.id} ${summaryLine(t, rules, r)}`);
+    return [head, ...lines].join('\n');
+  });
+  const correctable = quarters.flatMap((q) => q.reports).filter((r) => correctableByChat(rules, r.heldOn, today));
+  return {
+    text: [t('report.mine.title', { group: groupName }), '', ...blocks].join('\n'),
+    buttons: correctable.map((r) => [{ label: t('report.mine.correct', { id: r.id, date: formatDate(fromUtcDate(r.heldOn)) }), data: data('edit', 'report', r.id) }]),
+  };
+}
+
+/** "2026Q4" → "4/2026". */
+const quarterLabel = (quarter: string) => `${quarter.slice(5)}/${quarter.slice(0, 4)}`;
+
+function summaryLine(t: Translate, rules: ReportRules, r: ListedReport): string {
+  const format = rules.formats.find((f) => f.id === r.format)?.label ?? r.format;
+  return t('report.mine.line', {
+    date: formatDate(fromUtcDate(r.heldOn)),
+    format,
+    total: r.participantsTotal,
+    women: r.participantsWomen,
+    minority: r.participantsEthnicMinority,
+  });
+}
