@@ -35,6 +35,13 @@ module.exports = {
       to: { path: '^src/(features|bot|content)/' },
     },
     {
+      name: 'features-use-the-channels-contract-only',
+      comment: "A feature or the bot knows a channel through channel.ts (and its text helpers), never a platform's own modules.",
+      severity: 'error',
+      from: { path: '^src/(features|bot)/' },
+      to: { path: '^src/channels/', pathNot: ['^src/channels/(channel|text)\\.ts$'] },
+    },
+    {
       name: 'web-only-from-the-app',
       comment: "A feature's web/ pages are registered by the app (through the dashboard's routes in features/admin/web); no logic or chat imports a page.",
       severity: 'error',

@@ -29,7 +29,7 @@ import type { Logger } from './core/log.ts';
 import { createHttpServer, listen } from './core/http/server.ts';
 import { reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/reminders.ts';
 import { applyMigrations } from './core/store/migrations.ts';
-import { openStore, type Store } from './core/store/store.ts';
+import { openStore, type Db, type Store } from './core/store/store.ts';
 
 export interface App {
   store: Store;
@@ -103,16 +103,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       kick: () => delivery?.tick() ?? Promise.resolve(),
       directory: faq.knowledge.directory,
     });
-    if (config.telegram) {
-      const { token, apiRoot, webhookUrl, webhookSecret } = config.telegram;
-      const webhook = webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null;
-      channels.push(new TelegramChannel({ token, apiRoot, webhook, http, log }));
-    }
-    if (config.zalo) {
-      const { token, apiRoot, webhookUrl, webhookSecret } = config.zalo;
-      const webhook = webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null;
-      channels.push(new ZaloChannel({ token, apiRoot, webhook, http, choices: choiceMemory(store.prisma, 'zalo'), log }));
-    }
+    channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true }));
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
     const synced = await syncCampaigns(store.prisma, campaigns);
     if (synced.created + synced.updated > 0) log.info(synced, 'campaign messages stored');
@@ -183,18 +174,29 @@ export interface Dispatch {
  * extra sending processes beside `loaban start` on PostgreSQL (the embedded database allows
  * one process, which `start` already is). Telegram and Zalo only: the sandbox lives inside start.
  */
+/** The Telegram and Zalo channels the configuration asks for, built once for `start` and for `dispatch`. */
+function platformChannels(config: Config, http: FastifyInstance, db: Db, log: Logger, { webhooks }: { webhooks: boolean }): Channel[] {
+  const hook = (url: string | undefined | null, secret: string | undefined | null) => (webhooks && url && secret ? { url, secret } : null);
+  const channels: Channel[] = [];
+  if (config.telegram) {
+    const { token, apiRoot, webhookUrl, webhookSecret } = config.telegram;
+    channels.push(new TelegramChannel({ token, apiRoot, webhook: hook(webhookUrl, webhookSecret), http, log }));
+  }
+  if (config.zalo) {
+    const { token, apiRoot, webhookUrl, webhookSecret } = config.zalo;
+    channels.push(new ZaloChannel({ token, apiRoot, webhook: hook(webhookUrl, webhookSecret), http, choices: choiceMemory(db, 'zalo'), log }));
+  }
+  return channels;
+}
+
 export async function startDispatch(config: Config, log: Logger): Promise<Dispatch> {
   checkContentDir(config);
   const campaigns = loadCampaigns(config.contentDir);
   const { store } = await openMigratedStore(config, log);
   try {
     const http = createHttpServer(log);
-    const channels: Channel[] = [];
-    if (config.telegram) channels.push(new TelegramChannel({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, webhook: null, http, log }));
-    if (config.zalo) {
-      const { token, apiRoot } = config.zalo;
-      channels.push(new ZaloChannel({ token, apiRoot, webhook: null, http, choices: choiceMemory(store.prisma, 'zalo'), log }));
-    }
+    // Sending only: no webhooks (the `start` process receives the updates).
+    const channels = platformChannels(config, http, store.prisma, log, { webhooks: false });
     if (channels.length === 0) throw new ConfigError(translator(config.operatorLanguage)('ops:dispatch.noChannel'));
     await syncCampaigns(store.prisma, campaigns);
     const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log });

@@ -4,7 +4,12 @@
  * `SendError`. Nothing outside src/channels/ knows a platform's JSON.
  */
 
-export type Platform = 'telegram' | 'zalo' | 'sandbox';
+/** The platforms Loa Bản speaks, the one list the rest of the code reads. */
+export const platforms = ['telegram', 'zalo', 'sandbox'] as const;
+export type Platform = (typeof platforms)[number];
+
+/** The sandbox's chat id of a person's private chat (the demo data links one per demo person). */
+export const sandboxPrivateChatId = (personKey: string) => `private:${personKey}`;
 export type ChatKind = 'private' | 'group';
 
 /** A button the person can tap; `data` comes back as `InboundEvent.buttonData`. */

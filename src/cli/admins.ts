@@ -4,6 +4,7 @@
 import { addAdmin, listAdmins } from '../features/admin/admins.ts';
 import { adminLevels, type AdminLevel } from '../features/admin/scope.ts';
 import { AreaNotFound, findArea } from '../features/groups/areas.ts';
+import { platforms, type Platform } from '../channels/channel.ts';
 import { OperatorError, environment, withStore, action, notFound } from './common.ts';
 import type { Command } from 'commander';
 
@@ -22,7 +23,7 @@ export function adminsCommands(program: Command): void {
     .action(
       action(async (options: { platform: string; user: string; name: string; area: string; level: string }) => {
         const { config, log, t } = environment();
-        if (!['telegram', 'zalo', 'sandbox'].includes(options.platform)) throw new OperatorError(t('ops:admin.badPlatform', { value: options.platform }));
+        if (!(platforms as readonly string[]).includes(options.platform)) throw new OperatorError(t('ops:admin.badPlatform', { value: options.platform }));
         if (!adminLevels.includes(options.level as AdminLevel)) throw new OperatorError(t('ops:admin.badLevel', { value: options.level }));
         const user = options.user.trim();
         const name = options.name.trim();
@@ -30,7 +31,7 @@ export function adminsCommands(program: Command): void {
         if (name === '' || name.length > 100) throw new OperatorError(t('ops:admin.badName'));
         await withStore(config, log, async (store) => {
           const area = await findArea(store.prisma, options.area).catch((e: unknown) => Promise.reject(e instanceof AreaNotFound ? notFound(t, 'area', e) : e));
-          const platform = options.platform as 'telegram' | 'zalo' | 'sandbox';
+          const platform = options.platform as Platform;
           const level = options.level as AdminLevel;
           const added = await addAdmin(store.prisma, { platform, userId: user, displayName: name, areaId: area.id, level, actor: 'cli' });
           const params = { name, platform, user, area: area.name, areaId: area.id, level: t(`ops:admin.level.${level}`) };

@@ -12,6 +12,7 @@ import { AreaNotFound, findArea } from '../features/groups/areas.ts';
 import { findGroup, GroupNotFound } from '../features/subscriptions/invites.ts';
 import { translator } from '../core/i18n.ts';
 import { type Store } from '../core/store/store.ts';
+import { platforms, type Platform } from '../channels/channel.ts';
 import { OperatorError, environment, withStore, action, notFound } from './common.ts';
 import type { Command } from 'commander';
 
@@ -67,7 +68,7 @@ export function deliveryCommands(program: Command): void {
         } else {
           when = { cron: options.cron! };
         }
-        if (options.channel !== undefined && !['telegram', 'zalo', 'sandbox'].includes(options.channel)) throw new OperatorError(t('ops:schedule.badChannel', { value: options.channel }));
+        if (options.channel !== undefined && !(platforms as readonly string[]).includes(options.channel)) throw new OperatorError(t('ops:schedule.badChannel', { value: options.channel }));
         if (options.language !== undefined && !/^[a-z]{2,3}$/.test(options.language)) throw new OperatorError(t('ops:schedule.badLanguage', { value: options.language }));
         checkContentDir(config);
         const library = loadCampaigns(config.contentDir);
@@ -84,7 +85,7 @@ export function deliveryCommands(program: Command): void {
             ...(areaId === undefined ? {} : { areaId }),
             ...(groupIds.length > 0 ? { groupIds } : {}),
             ...(options.language ? { language: options.language } : {}),
-            ...(options.channel ? { platform: options.channel as 'telegram' | 'zalo' | 'sandbox' } : {}),
+            ...(options.channel ? { platform: options.channel as Platform } : {}),
           };
           const made = await addSchedule({ db, library, timeZone: config.timeZone, platforms, textLimit: campaignTextLimit }, { what, when, audience, urgent: options.urgent }, new Date()).catch(
             (error: unknown) => Promise.reject(error instanceof ScheduleError ? new OperatorError(t(`ops:schedule.error.${error.key}`, error.params)) : error),

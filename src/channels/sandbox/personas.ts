@@ -2,7 +2,7 @@
  * Who a person can play in the sandbox: a villager or the leader of each demo group, or a
  * Women's Union admin, each with the chats they would have (a private chat, the group chat).
  */
-import type { ChatKind } from '../channel.ts';
+import { sandboxPrivateChatId, type ChatKind } from '../channel.ts';
 import type { Translate } from '../../core/i18n.ts';
 import type { Db } from '../../core/store/store.ts';
 
@@ -14,7 +14,7 @@ export interface Persona {
   chats: { id: string; kind: ChatKind; title: string }[];
 }
 
-export const privateChatId = (personaKey: string) => `private:${personaKey}`;
+export const privateChatId = sandboxPrivateChatId;
 
 export async function listPersonas(db: Db, t: Translate): Promise<Persona[]> {
   const groups = await db.communicationGroup.findMany({

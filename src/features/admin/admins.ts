@@ -3,11 +3,12 @@
  * or more AdminGrants, each an area and a level. `loaban admin add` makes the first ones; every
  * change is audited.
  */
+import type { Platform } from '../../channels/channel.ts';
 import type { Db } from '../../core/store/store.ts';
 import type { AdminLevel } from './scope.ts';
 
 export interface NewAdmin {
-  platform: 'telegram' | 'zalo' | 'sandbox';
+  platform: Platform;
   userId: string;
   displayName: string;
   areaId: number;

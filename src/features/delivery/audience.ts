@@ -6,6 +6,7 @@
  * privately. Only active, subscribed chats on a platform this deployment sends on count.
  */
 import { z } from 'zod';
+import { platforms } from '../../channels/channel.ts';
 import type { Db } from '../../core/store/store.ts';
 import { subtreeIds } from '../groups/areas.ts';
 
@@ -13,7 +14,7 @@ export const audienceSchema = z.strictObject({
   areaId: z.number().int().positive().optional(),
   groupIds: z.array(z.number().int().positive()).min(1).optional(),
   language: z.string().regex(/^[a-z]{2,3}$/).optional(),
-  platform: z.enum(['telegram', 'zalo', 'sandbox']).optional(),
+  platform: z.enum(platforms).optional(),
 });
 export type Audience = z.infer<typeof audienceSchema>;
 

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { privateChatId } from '../../channels/sandbox/personas.ts';
+import { sandboxPrivateChatId as privateChatId } from '../../channels/channel.ts';
 import { readYamlFile } from '../../content/yaml.ts';
 import { defaultLanguage, translator } from '../../core/i18n.ts';
 import type { Db } from '../../core/store/store.ts';
