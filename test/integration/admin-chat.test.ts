@@ -194,7 +194,7 @@ describe('/guingay: reading the request (pure)', () => {
         return { found: (error as { candidates: Array<{ id: number }> }).candidates.map((c) => c.id) };
       }
     };
-    for (const q of ['Hoa Ban', 'hoa ban', 'Bản', 'Nà Hìn', 'demo-suoi-may', 'Hoa Ba', 'Suối', String(areaRows[1]!.id)]) {
+    for (const q of ['Hoa Ban', 'hoa ban', 'Bản', 'Nà Hìn', 'demo-suoi-may', 'Hoa Ba', 'Suối', String(areaRows[1]!.id), '9999']) {
       const chat = matchByName(areaRows, q).map((a) => a.id);
       expect((await resolve(() => findArea(db, q))).found, q).toEqual(chat);
     }
@@ -202,8 +202,10 @@ describe('/guingay: reading the request (pure)', () => {
       const chat = matchByName(groupRows, q).map((g) => g.id);
       expect((await resolve(() => findGroup(db, q))).found, q).toEqual(chat);
     }
-    // A piece of a word names nothing, on the command line as in the chat (it used to match "Hoa Ban" there).
+    // A piece of a word names nothing, on the command line as in the chat (it used to match "Hoa Ban" there);
+    // a number is an id only.
     expect((await resolve(() => findArea(db, 'Hoa Ba'))).found).toEqual([]);
+    expect((await resolve(() => findArea(db, '9999'))).found).toEqual([]);
   });
 
   it('cuts the words where the message and the area both make sense', () => {

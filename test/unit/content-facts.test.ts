@@ -14,10 +14,10 @@ import { defaultContentDir } from '../../src/core/paths.ts';
 const faq = loadFaq(defaultContentDir);
 const campaigns = loadCampaigns(defaultContentDir);
 
-/** What the bot says to the question: the first screen and what "Xem thêm" opens. */
-function answer(q: string): { id: string | null; text: string } {
+/** What the bot says to the question: the first screen (`first`), and with what "Xem thêm" opens (`text`). */
+function answer(q: string): { id: string | null; text: string; first: string } {
   const line = askFaq(faq, q);
-  return { id: line.faqId, text: [line.answer, line.more].filter(Boolean).join('\n') };
+  return { id: line.faqId, text: [line.answer, line.more].filter(Boolean).join('\n'), first: line.answer };
 }
 
 /** Every text a villager can be sent, with where it comes from. */
@@ -125,8 +125,9 @@ describe('each fix, in the answer to a question that asks it', () => {
     expect(text).toMatch(/xây dựng Tổng đài/);
     expect(text).toMatch(/xác nhận/);
     expect(text).toContain('113');
-    // No other text tells people to call it.
-    const calls = villagerTexts().filter((x) => /1800 ?1769/.test(x.text) && !x.where.includes('help-quang-ninh-hotline'));
+    expect(text).not.toMatch(/1800 ?1769/);
+    // No villager text gives the number while it is unconfirmed (the directory entry is not shown: see directory-confirm.test.ts).
+    const calls = villagerTexts().filter((x) => /1800 ?1769/.test(x.text) && !x.where.startsWith('directory quang-ninh'));
     expect(calls.map((x) => x.where)).toEqual([]);
   });
 
@@ -162,6 +163,19 @@ describe('each fix, in the answer to a question that asks it', () => {
     const { text } = answer('tổ tiết kiệm và vay vốn là gì');
     expect(text).toMatch(/tự quản/);
     expect(text).toMatch(/Đừng nhầm với tổ tiết kiệm và vay vốn của Ngân hàng Chính sách xã hội/);
+  });
+
+  it('what cannot wait is on the first screen, not behind "Xem thêm"', () => {
+    const urgent: Array<[string, RegExp]> = [
+      ['tiem xong be sot cao co giat thi lam sao', /115/],
+      ['Bị lừa chuyển tiền rồi thì làm gì?', /khóa tài khoản/],
+      ['lỡ quan hệ không dùng gì thì uống thuốc gì', /khẩn cấp[^.]*càng sớm càng tốt/],
+      ['cấm tiếp xúc là gì, xin ở đâu', /113/],
+    ];
+    for (const [q, needed] of urgent) expect(answer(q).first, q).toMatch(needed);
+    // Every entry about danger says on its first screen whom to call.
+    const silent = faq.knowledge.entries.filter((e) => e.safety && !/\b11[135]\b/.test(e.answer.vi!));
+    expect(silent.map((e) => e.id)).toEqual([]);
   });
 
   it('tone: the asker is "bạn", and every first screen fits a phone', () => {

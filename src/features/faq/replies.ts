@@ -102,7 +102,8 @@ export function answerMessage(
   const answer = entry.answer[lang]!.trim();
   const section: Section | null = entry.directory === 'hotlines' ? 'hotlines' : entry.directory === 'trusted-addresses' ? 'trustedAddresses' : null;
   const directory = section ? directoryText(t, knowledge, places, section) : '';
-  const unknownPlace = section && places.length === 0 ? t('directory.whereUnknown') : '';
+  // Nothing is known of where the asker is: the national numbers are listed, but there are no national trusted addresses.
+  const unknownPlace = section && places.length === 0 ? t(section === 'hotlines' ? 'directory.whereUnknown' : 'directory.unknownPlace') : '';
   const text = [answer, directory, unknownPlace].filter(Boolean).join('\n\n');
   const help: Button[][] = [];
   if (kind === 'private' && (entry.safety || dangerMentioned)) {
