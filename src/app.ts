@@ -27,7 +27,7 @@ import { PersonBudget } from './bot/budget.ts';
 import { translator } from './core/i18n.ts';
 import type { Logger } from './core/log.ts';
 import { createHttpServer, listen } from './core/http/server.ts';
-import { reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/reminders.ts';
+import { reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/reminders.ts';
 import { applyMigrations } from './core/store/migrations.ts';
 import { openStore, type Db, type Store } from './core/store/store.ts';
 
@@ -135,7 +135,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const stopJobs = () => (stopReportJobs(), stopHousekeeping());
     // Report reminders go through the outbox: queued on the delivery tick, sent by the dispatchers.
     const reminders = reportReminderJob(store.prisma, { timeZone: config.timeZone, platforms: [...byPlatform.keys()] }, log);
-    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log, jobs: [reminders] });
+    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma) });
     let stopping: Promise<void> | undefined;
     return {
       store,
@@ -199,7 +199,7 @@ export async function startDispatch(config: Config, log: Logger): Promise<Dispat
     const channels = platformChannels(config, http, store.prisma, log, { webhooks: false });
     if (channels.length === 0) throw new ConfigError(translator(config.operatorLanguage)('ops:dispatch.noChannel'));
     await syncCampaigns(store.prisma, campaigns);
-    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log });
+    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log, stillWanted: reminderStillWanted(store.prisma) });
     let stopping: Promise<void> | undefined;
     return {
       store,

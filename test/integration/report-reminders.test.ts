@@ -17,7 +17,7 @@ import { createArea } from '../../src/features/groups/areas.ts';
 import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { queueReportReminders, reportReminderJob } from '../../src/features/reporting/reminders.ts';
+import { queueReportReminders, reminderStillWanted, reportReminderJob } from '../../src/features/reporting/reminders.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';
 import { stopBroadcasts } from '../../src/features/subscriptions/subscribers.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';
@@ -158,7 +158,7 @@ async function startBot(backend: Backend, start: Date): Promise<Bot> {
     clock,
     async service() {
       const jobs = [reportReminderJob(db, { timeZone, platforms: ['telegram'] }, log)];
-      const service = await startDelivery({ db, channels: [channel], config, library, soleProcess: backend === 'pglite', log, now: clock.date, jobs });
+      const service = await startDelivery({ db, channels: [channel], config, library, soleProcess: backend === 'pglite', log, now: clock.date, jobs, stillWanted: reminderStillWanted(db) });
       services.push(service);
       return service;
     },
@@ -204,6 +204,23 @@ describe.each(backends)('reminders through the outbox, on Telegram (%s)', (backe
     bot.clock.set(hanoi('2026-12-21T09:00'));
     await service.tick();
     expect(await bot.db.broadcast.count()).toBe(1);
+  });
+
+  it('held through the night, it is not sent to a group that reported in the meantime: skipped, and said so', async () => {
+    const bot = await startBot(backend, hanoi('2026-12-20T22:00'));
+    const service = await bot.service();
+    expect(await progressOf(bot.db)).toMatchObject({ total: 2, queued: 2 });
+    // Before dawn the leader reports (a chat reply is not held by quiet hours).
+    const naHin = await bot.db.communicationGroup.findFirstOrThrow({ where: { name: 'Tổ truyền thông bản Nà Hìn' } });
+    await bot.db.sessionReport.create({
+      data: { groupId: naHin.id, quarter: '2026Q4', heldOn: new Date('2026-12-20'), format: 'direct', topics: ['child-marriage'], participantsTotal: 12, participantsWomen: 7, participantsEthnicMinority: 10, place: 'x', photos: [], source: 'test', idempotencyKey: 'na-hin-q4' },
+    });
+    bot.clock.set(hanoi('2026-12-21T06:01'));
+    for (const d of service.dispatchers) d.wake();
+    await until(async () => (await progressOf(bot.db)).skipped === 2, 'both reminders skipped');
+    expect(bot.fake.sent).toEqual([]);
+    const progress = await progressOf(bot.db);
+    expect(progress.failures.map((f) => [f.kind, f.count])).toEqual([['obsolete', 2]]);
   });
 
   it('a restart in the middle, and a second process at once, send nobody the reminder twice', async () => {

@@ -25,10 +25,13 @@ import { ChatGate } from './chat-gate.ts';
 import { claimDue, markFailed, markSending, markSent, markSkipped, pauseClock, recordPart, recoverLeases, release, requeue, reserveSlot, stoppedByUnsubscribe, type Claimed } from './outbox.ts';
 import { backoffMs, quietUntil } from './time.ts';
 import { moveChat, stopChat } from './chats.ts';
-import { reasons } from './reasons.ts';
+import { reasons, type Reason } from './reasons.ts';
 
 /** What a broadcast says to a chat reading `language`. */
 export type MessageFor = (broadcastId: number, language: string) => Promise<OutboundMessage | null>;
+
+/** Asked just before a delivery goes: why it should not go any more (then it is skipped), or null. */
+export type StillWanted = (broadcastId: number, broadcastKind: string) => Promise<Reason | null>;
 
 export interface DispatcherOptions {
   db: Db;
@@ -37,6 +40,8 @@ export interface DispatcherOptions {
   /** This process's name in leases: host and pid. */
   worker: string;
   messageFor: MessageFor;
+  /** Re-checks a delivery queued long ago (held through quiet hours) before it goes; absent: always wanted. */
+  stillWanted?: StillWanted;
   timeZone: string;
   quietHours: QuietHours;
   maxAttempts: number;
@@ -187,6 +192,11 @@ export class Dispatcher {
     if (!link || !link.active || (needsSubscription && !link.subscribed)) {
       const reason = link?.active ? reasons.unsubscribed : reasons.inactive(link?.inactiveReason ?? null);
       await markSkipped(db, claimed.id, reason);
+      return;
+    }
+    const obsolete = await this.options.stillWanted?.(claimed.broadcastId, claimed.broadcastKind);
+    if (obsolete) {
+      await markSkipped(db, claimed.id, obsolete);
       return;
     }
     const message = await this.options.messageFor(claimed.broadcastId, link.language ?? link.person?.language ?? 'vi');

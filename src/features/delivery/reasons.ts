@@ -7,7 +7,7 @@
  */
 
 /** The kinds of reason, a closed set: the dashboard and `loaban broadcast status` name each. */
-export const reasonKinds = ['stopped', 'unsubscribed', 'moved', 'inDoubt', 'missed', 'empty', 'throttled', 'outage', 'refused', 'unsendable', 'other'] as const;
+export const reasonKinds = ['stopped', 'unsubscribed', 'moved', 'inDoubt', 'missed', 'empty', 'throttled', 'outage', 'refused', 'unsendable', 'obsolete', 'other'] as const;
 export type ReasonKind = (typeof reasonKinds)[number];
 
 /** A reason as Loa Bản stores it: its kind, and the text. */
@@ -55,6 +55,8 @@ export const reasons = {
   refused: (why: string) => reason('refused', why),
   /** The broadcast's content is gone (a content item removed). */
   noContent: reason('unsendable', 'the message content is missing'),
+  /** No longer true when its turn came (a report reminder to a group that has reported since): skipped. */
+  reported: reason('obsolete', 'the group reported before the reminder went out'),
   /** A text with no place to split under the platform's limit. */
   unsplittable: reason('unsendable', 'the text has no place to split under the platform limit'),
 };
@@ -68,7 +70,7 @@ export function stored(reason: Reason): { lastError: string; failureKind: Reason
 export const noReason = { lastError: null, failureKind: null } as const;
 
 const texts = (...made: Reason[]) => new Map(made.map((r) => [r.text, r.kind]));
-const fixedTexts = texts(reasons.unsubscribed, reasons.inDoubt, reasons.empty, reasons.noContent, reasons.unsplittable);
+const fixedTexts = texts(reasons.unsubscribed, reasons.inDoubt, reasons.empty, reasons.noContent, reasons.unsplittable, reasons.reported);
 
 /**
  * The kind of a stored reason text: a Broadcast's, or a Delivery's stored before kinds were

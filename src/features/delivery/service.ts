@@ -13,7 +13,7 @@ import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
-import { Dispatcher } from './dispatcher.ts';
+import { Dispatcher, type StillWanted } from './dispatcher.ts';
 import { reserveSlot } from './outbox.ts';
 import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
 
@@ -38,6 +38,8 @@ export interface DeliveryOptions {
   now?: () => Date;
   /** Run on each tick after the schedules; one that fails is logged and runs again next minute. */
   jobs?: DeliveryJob[];
+  /** Re-checks a delivery just before it goes (a report reminder to a group that has reported since is skipped). */
+  stillWanted?: StillWanted;
 }
 
 export function workerName(): string {
@@ -61,6 +63,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
         limits: ratesFor(config, channel.platform),
         worker: workerName(),
         messageFor,
+        stillWanted: options.stillWanted,
         timeZone: config.timeZone,
         quietHours: config.quietHours,
         maxAttempts: config.delivery.maxAttempts,

@@ -11,6 +11,8 @@
  * A leader's /dunglai stops the group's messages, not this one (see features/delivery/outbox.ts).
  */
 import type { OutboundMessage, SendResult } from '../../channels/channel.ts';
+import type { StillWanted } from '../delivery/dispatcher.ts';
+import { reasons } from '../delivery/reasons.ts';
 import { localInstant } from '../delivery/time.ts';
 import { translator } from '../../core/i18n.ts';
 import type { Logger } from '../../core/log.ts';
@@ -101,7 +103,7 @@ export async function queueReportReminders(db: Db, options: ReminderOptions): Pr
         data: [
           {
             kind: reminderKind,
-            idempotencyKey: `report-reminder:${name}:group-${group.id}:${isoDate(today)}`,
+            idempotencyKey: reminderKey(name, group.id, isoDate(today)),
             text,
             ...(Object.keys(variants).length > 0 ? { variants } : {}),
             audience: { groupIds: [group.id] },
@@ -126,6 +128,25 @@ export async function queueReportReminders(db: Db, options: ReminderOptions): Pr
     if (id !== null) broadcastIds.push(id);
   }
   return { due: true, broadcastIds };
+}
+
+/** A reminder broadcast's key: one per quarter, group and day. */
+const reminderKey = (quarter: string, groupId: number, day: string) => `report-reminder:${quarter}:group-${groupId}:${day}`;
+const reminderKeyPattern = /^report-reminder:(\d{4}Q[1-4]):group-(\d+):/;
+
+/**
+ * For the dispatchers (`startDelivery`'s `stillWanted`): a reminder held in the queue (through quiet
+ * hours, or a stop) is skipped when its group has reported for the quarter since it was queued.
+ */
+export function reminderStillWanted(db: Db): StillWanted {
+  return async (broadcastId, broadcastKind) => {
+    if (broadcastKind !== reminderKind) return null;
+    const broadcast = await db.broadcast.findUnique({ where: { id: broadcastId }, select: { idempotencyKey: true } });
+    const m = reminderKeyPattern.exec(broadcast?.idempotencyKey ?? '');
+    if (!m) return null;
+    const reported = await db.sessionReport.count({ where: { groupId: Number(m[2]), quarter: m[1]! } });
+    return reported > 0 ? reasons.reported : null;
+  };
 }
 
 /**
