@@ -33,12 +33,17 @@ export const adminCommandNames = ['lich', 'guingay', 'thongke', 'moi'] as const;
 export type AdminCommandName = (typeof adminCommandNames)[number];
 
 export interface AdminCommandDeps {
+  /** The campaign library /guingay sends from (CONTENT_DIR's). */
   campaigns: CampaignLibrary;
+  /** Platforms this deployment sends on. */
   platforms: readonly string[];
+  /** The area's time zone for times and quarters (TZ_AREA). */
   timeZone: string;
+  /** Days an invite code from /moi works (INVITE_TTL_DAYS). */
   inviteTtlDays: number;
+  /** QUIET_HOURS, to tell an admin when a message sent in them will go. */
   quietHours: QuietHours;
-  /** Runs due schedules now. */
+  /** Runs due schedules now, so a confirmed /guingay goes at once. */
   kick: () => Promise<void>;
   /** How far ahead a confirmed send is scheduled. */
   sendDelayMs: number;

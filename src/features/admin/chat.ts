@@ -8,30 +8,17 @@
 import { adminByIdentity } from './admins.ts';
 import { createLoginLink, loginLinkTtlMs, type Actor } from './auth.ts';
 import { loadScope, type AdminScope } from './scope.ts';
-import type { QuietHours } from '../../core/config.ts';
-import type { CampaignLibrary } from '../../content/campaigns.ts';
 import { adminCommandNames, confirmButton, onConfirmButton, runAdminCommand, type AdminCommandDeps, type AdminCommandName } from './chat-commands.ts';
 import type { Middleware, Turn } from '../../bot/turn.ts';
 
-export interface AdminChatDeps {
+/** The admin commands' settings (the app's, from the configuration), and where the dashboard is. */
+export type AdminChatDeps = Omit<AdminCommandDeps, 'sendDelayMs' | 'now'> & {
   /** Where the dashboard is reached, without a trailing slash (PUBLIC_URL or the server's own URL); null: no dashboard runs in this process (/dangnhap says so). */
   baseUrl: string | null;
-  /** The campaign library /guingay sends from (CONTENT_DIR's). */
-  campaigns: CampaignLibrary;
-  /** Platforms this deployment sends on. */
-  platforms: readonly string[];
-  /** The area's time zone for times and quarters (TZ_AREA). */
-  timeZone: string;
-  /** Days an invite code from /moi works (INVITE_TTL_DAYS). */
-  inviteTtlDays: number;
-  /** QUIET_HOURS, to tell an admin when a message sent in them will go. */
-  quietHours: QuietHours;
-  /** Runs due schedules now, so a confirmed /guingay goes at once. */
-  kick: () => Promise<void>;
   /** How far ahead a confirmed /guingay is scheduled (default `confirmedSendDelayMs`). */
   sendDelayMs?: number;
   now?: () => Date;
-}
+};
 
 /** A schedule must lie in the future: a confirmed /guingay is scheduled this far ahead, then run at once by `kick`. */
 export const confirmedSendDelayMs = 2000;
@@ -39,17 +26,8 @@ export const confirmedSendDelayMs = 2000;
 /** The dashboard login link for `token`. */
 export const loginUrl = (baseUrl: string, token: string) => `${baseUrl}/admin/login/${token}`;
 
-function commandDeps(deps: AdminChatDeps): AdminCommandDeps {
-  return {
-    campaigns: deps.campaigns,
-    platforms: deps.platforms,
-    timeZone: deps.timeZone,
-    inviteTtlDays: deps.inviteTtlDays,
-    quietHours: deps.quietHours,
-    kick: deps.kick,
-    sendDelayMs: deps.sendDelayMs ?? confirmedSendDelayMs,
-    now: deps.now ?? (() => new Date()),
-  };
+function commandDeps({ baseUrl: _dashboard, ...deps }: AdminChatDeps): AdminCommandDeps {
+  return { ...deps, sendDelayMs: deps.sendDelayMs ?? confirmedSendDelayMs, now: deps.now ?? (() => new Date()) };
 }
 
 /** The admin behind the turn's sender, with their scope; null when they hold no grant. */

@@ -135,8 +135,8 @@ export function loadKnowledge(contentDir: string, language = 'vi'): Knowledge {
   const problems: ContentProblem[] = [];
   const faqFiles = yamlFiles(path.join(contentDir, 'faq'));
   if (faqFiles.length === 0) problems.push({ file: path.join(contentDir, 'faq'), line: 0, message: 'no FAQ files (*.yaml)' });
-  const [topics] = readAll([path.join(contentDir, 'topics.yaml')], () => ({ topics: readTopics(contentDir) }), problems);
-  const topicIds = new Set<string>(topics ? [...topics.topics.map((t) => t.id), ...extraTopics] : []);
+  const [topics] = readAll([path.join(contentDir, 'topics.yaml')], () => readTopics(contentDir), problems);
+  const topicIds = new Set<string>(topics ? [...topics.map((t) => t.id), ...extraTopics] : []);
   const seen = new Map<string, string>();
   const faq = readAll(faqFiles, (f) => readYamlFile(f, faqFileSchema(topicIds, seen, f)), problems);
   const directoryFiles = readAll(yamlFiles(path.join(contentDir, 'directory')), (f) => ({ file: f, data: readYamlFile(f, directorySchema) }), problems);
@@ -152,7 +152,7 @@ export function loadKnowledge(contentDir: string, language = 'vi'): Knowledge {
   if (problems.length > 0) throw new ContentError(problems);
   return {
     entries,
-    topics: topics!.topics,
+    topics: topics!,
     directory,
     spelling,
     safety: safety!,

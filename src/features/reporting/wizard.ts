@@ -9,6 +9,7 @@ import type { Translate } from '../../core/i18n.ts';
 import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, reportDateDaysBack, type Format, type TopicChoice } from './parse.ts';
 import { formatDate, fromUtcDate, type LocalDate } from './quarter.ts';
 import { parseQuickReport, type ReportDraft } from './quick.ts';
+import type { ConfirmedReport } from './store.ts';
 
 /** What the wizard asks about (the content's formats and topics) and how old a session may be. */
 export interface ReportRules {
@@ -264,18 +265,8 @@ export function finish(rules: ReportRules, state: ReportState, today: LocalDate)
   return { done: true as const, report };
 }
 
-/** A stored report, as far as the wizard reads it. */
-export interface StoredReport {
-  heldOn: Date;
-  format: string;
-  topics: string[];
-  participantsTotal: number;
-  participantsWomen: number;
-  participantsEthnicMinority: number;
-  place: string;
-  notes: string | null;
-  photos: string[];
-}
+/** A stored report, as far as the wizard reads it: a confirmed report with its day as stored. */
+export type StoredReport = Omit<ConfirmedReport, 'groupId' | 'heldOn'> & { heldOn: Date };
 
 /** A stored report as a draft, to correct it. */
 export function draftOf(report: StoredReport): Draft {
