@@ -1,8 +1,9 @@
 /**
  * The import rules of src/, checked by `npm test` (issue 16). The layout: core/ (config, log,
  * i18n, store, text) under everything; channels/ (the platforms); bot/ (the conversation's
- * plumbing); features/<name>/ (each feature's logic, chat.ts and web/ pages); content/ (the
- * content files); app.ts (the one composition root) and cli.ts.
+ * plumbing); features/<name>/ (each feature's logic, chat.ts and web/ pages, used from outside
+ * through its index.ts and web/index.ts); content/ (the content files); cli/ (the commands);
+ * app.ts (the one composition root).
  */
 module.exports = {
   forbidden: [
@@ -40,6 +41,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(features|bot)/' },
       to: { path: '^src/channels/', pathNot: ['^src/channels/(channel|text)\\.ts$'] },
+    },
+    {
+      name: 'a-slice-through-its-public-index',
+      comment: "Another slice, the bot, the CLI and the app use a feature through its index.ts (its dashboard pages through web/index.ts): what a slice keeps inside can change without touching them.",
+      severity: 'error',
+      from: { path: '^src/features/([^/]+)/' },
+      to: { path: '^src/features/', pathNot: ['^src/features/$1/', '^src/features/[^/]+/(web/)?index\\.ts$'] },
+    },
+    {
+      name: 'outside-the-slices-through-their-public-index',
+      comment: 'The same rule for what lies outside features/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/features/' },
+      to: { path: '^src/features/', pathNot: '^src/features/[^/]+/(web/)?index\\.ts$' },
     },
     {
       name: 'web-only-from-the-app',

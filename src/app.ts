@@ -6,7 +6,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { registerAdminRoutes } from './features/admin/web/routes.ts';
+import { registerAdminRoutes, type DashboardPages } from './features/admin/web/index.ts';
+import { registerSchedulePages } from './features/delivery/web/index.ts';
+import { registerQuestionPages } from './features/faq/web/index.ts';
+import { registerExportPages, registerReportPages } from './features/reporting/web/index.ts';
+import { registerInvitePages } from './features/subscriptions/web/index.ts';
 import type { Channel } from './channels/channel.ts';
 import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox.ts';
@@ -18,16 +22,15 @@ import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
 import { choiceMemory } from './channels/zalo/choices.ts';
 import { contentLanguages, createInboundHandler } from './bot/inbound.ts';
-import { pacedChannel, startDelivery, type DeliveryService } from './features/delivery/service.ts';
-import { loadFaq } from './features/faq/faq.ts';
-import { readFormats } from './features/reporting/parse.ts';
-import { readDemoData, seedDemo } from './features/groups/demo.ts';
+import { pacedChannel, startDelivery, type DeliveryService } from './features/delivery/index.ts';
+import { loadFaq } from './features/faq/index.ts';
+import { readFormats, reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/index.ts';
+import { readDemoData, seedDemo } from './features/groups/index.ts';
 import { scheduleHousekeeping } from './housekeeping.ts';
 import { PersonBudget } from './bot/budget.ts';
 import { translator } from './core/i18n.ts';
 import type { Logger } from './core/log.ts';
 import { createHttpServer, listen } from './core/http/server.ts';
-import { reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/reminders.ts';
 import { applyMigrations } from './core/store/migrations.ts';
 import { openStore, type Db, type Store } from './core/store/store.ts';
 
@@ -71,6 +74,9 @@ async function seedWhenNew(config: Config, store: Store, log: Logger): Promise<v
   log.info(created, 'demo data seeded (new embedded database)');
 }
 
+/** Each slice's dashboard pages, in the order the dashboard registers them. */
+export const dashboardPages: readonly DashboardPages[] = [registerSchedulePages, registerReportPages, registerExportPages, registerQuestionPages, registerInvitePages];
+
 export async function startApp(config: Config, log: Logger): Promise<App> {
   checkContentDir(config);
   const faq = loadFaq(config.contentDir);
@@ -102,7 +108,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       quietHours: config.quietHours,
       kick: () => delivery?.tick() ?? Promise.resolve(),
       directory: faq.knowledge.directory,
-    });
+    }, dashboardPages);
     channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true }));
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
     const synced = await syncCampaigns(store.prisma, campaigns);

@@ -5,7 +5,7 @@
  * record who registered).
  */
 import cron from 'node-cron';
-import { sessionIdleMs } from './features/admin/auth.ts';
+import { sessionIdleMs } from './features/admin/index.ts';
 import type { Logger } from './core/log.ts';
 import type { Db } from './core/store/store.ts';
 

@@ -7,12 +7,12 @@
  */
 import type { Channel, InboundEvent, InboundHandler } from '../channels/channel.ts';
 import { cleanInboundText } from '../channels/text.ts';
-import type { Faq } from '../features/faq/faq.ts';
+import type { Faq } from '../features/faq/index.ts';
 import { defaultLanguage, translator } from '../core/i18n.ts';
 import type { Logger } from '../core/log.ts';
 import type { Db } from '../core/store/store.ts';
-import type { AdminChatDeps } from '../features/admin/chat.ts';
-import type { ReportDeps } from '../features/reporting/chat.ts';
+import type { AdminChatDeps } from '../features/admin/index.ts';
+import type { ReportDeps } from '../features/reporting/index.ts';
 import type { PersonBudget } from './budget.ts';
 import { createRouter } from './router.ts';
 import { sender, type Turn } from './turn.ts';

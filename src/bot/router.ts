@@ -3,13 +3,12 @@
  * group moved), then in group chats only what is addressed to the bot, then commands, the
  * main menu and greetings, and last an honest "I did not understand" with the menu.
  */
-import type { Faq } from '../features/faq/faq.ts';
-import { adminCommands, type AdminChatDeps } from '../features/admin/chat.ts';
+import { type Faq, answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from '../features/faq/index.ts';
+import { adminCommands, type AdminChatDeps } from '../features/admin/index.ts';
 import { foldText } from '../core/text/fold.ts';
-import { answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from '../features/faq/chat.ts';
-import { reportFlow, type ReportDeps } from '../features/reporting/chat.ts';
+import { reportFlow, type ReportDeps } from '../features/reporting/index.ts';
 import { mainMenu } from './menu.ts';
-import { subscriptions, type SubscriptionDeps } from '../features/subscriptions/chat.ts';
+import { subscriptions, type SubscriptionDeps } from '../features/subscriptions/index.ts';
 import { compose, when, type Middleware, type Turn } from './turn.ts';
 
 const isGroup = (turn: Turn) => turn.event.chat.kind === 'group';

@@ -1,9 +1,8 @@
 /**
  * `loaban` admin add, admin list: the Women's Union admins of the dashboard.
  */
-import { addAdmin, listAdmins } from '../features/admin/admins.ts';
-import { adminLevels, type AdminLevel } from '../features/admin/scope.ts';
-import { AreaNotFound, findArea } from '../features/groups/areas.ts';
+import { addAdmin, listAdmins } from '../features/admin/index.ts';
+import { adminLevels, type AdminLevel, AreaNotFound, findArea } from '../features/groups/index.ts';
 import { platforms, type Platform } from '../channels/channel.ts';
 import { OperatorError, environment, withStore, action, notFound } from './common.ts';
 import type { Command } from 'commander';

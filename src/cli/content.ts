@@ -4,9 +4,7 @@
 import path from 'node:path';
 import { checkContentDir } from '../app.ts';
 import { validateContent } from './validate-content.ts';
-import { answerStream } from '../features/faq/ask.ts';
-import { confirmDirectoryEntry, findDirectoryEntries, listDirectory, type DirectoryLine } from '../features/faq/directory-files.ts';
-import { loadFaq } from '../features/faq/faq.ts';
+import { answerStream, confirmDirectoryEntry, findDirectoryEntries, listDirectory, type DirectoryLine, loadFaq } from '../features/faq/index.ts';
 import { translator } from '../core/i18n.ts';
 import { OperatorError, environment, action, shownPath } from './common.ts';
 import type { Command } from 'commander';

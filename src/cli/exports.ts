@@ -3,11 +3,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { checkContentDir } from '../app.ts';
-import { loadFaq } from '../features/faq/faq.ts';
-import { exportRows, toCsv, toXlsx } from '../features/reporting/export.ts';
-import { readFormats } from '../features/reporting/parse.ts';
-import { formatQuarter, localDateOf, parseQuarter } from '../features/reporting/quarter.ts';
-import { buildSummary, formatPeriod, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/summary.ts';
+import { loadFaq } from '../features/faq/index.ts';
+import { exportRows, toCsv, toXlsx, readFormats, formatQuarter, localDateOf, parseQuarter, buildSummary, formatPeriod, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/index.ts';
 import { OperatorError, environment, withStore, action } from './common.ts';
 import type { Command } from 'commander';
 

@@ -1,9 +1,8 @@
 /**
  * `loaban` invite, groups, joincode: the communication groups, their leaders and followers.
  */
-import { listAreaSubscribers, listGroups } from '../features/groups/areas.ts';
-import { createInvite, findGroup, GroupNotFound } from '../features/subscriptions/invites.ts';
-import { joinCodeOf, rotateJoinCode } from '../features/subscriptions/join-codes.ts';
+import { listAreaSubscribers, listGroups, createInvite, joinCodeOf, rotateJoinCode } from '../features/subscriptions/index.ts';
+import { findGroup, GroupNotFound } from '../features/groups/index.ts';
 import { OperatorError, environment, withStore, action, notFound } from './common.ts';
 import type { Command } from 'commander';
 

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { checkContentDir, openMigratedStore, startApp, startDispatch } from '../app.ts';
 import { ConfigError, operatorSettings } from '../core/config.ts';
-import { readDemoData, seedDemo } from '../features/groups/demo.ts';
+import { readDemoData, seedDemo } from '../features/groups/index.ts';
 import { translator } from '../core/i18n.ts';
 import { writeNewMigration } from '../core/store/migrations.ts';
 import { environment, withStore, action } from './common.ts';

@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadFaq } from '../features/faq/faq.ts';
-import { readDemoData } from '../features/groups/demo.ts';
-import { readFormats } from '../features/reporting/parse.ts';
+import { loadFaq } from '../features/faq/index.ts';
+import { readDemoData } from '../features/groups/index.ts';
+import { readFormats } from '../features/reporting/index.ts';
 import { loadCampaigns } from '../content/campaigns.ts';
 import { collectProblems, type ContentProblem } from '../content/yaml.ts';
 

@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import { createLoginLink } from '../../src/features/admin/auth.ts';
 import { defaultExportRowLimit } from '../../src/features/reporting/web/export-pages.ts';
 import { registerAdminRoutes } from '../../src/features/admin/web/routes.ts';
+import { dashboardPages } from '../../src/app.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { readTopics } from '../../src/features/faq/knowledge.ts';
 import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
@@ -65,7 +66,7 @@ for (let start = 0; start < rows; start += 5000) {
 }
 
 const http = createHttpServer(log);
-registerAdminRoutes(http, { db, log, sandbox: false, publicUrl: null, timeZone, campaigns: loadCampaigns(defaultContentDir), platforms: ['sandbox'], report: { formats, topics } });
+registerAdminRoutes(http, { db, log, sandbox: false, publicUrl: null, timeZone, campaigns: loadCampaigns(defaultContentDir), platforms: ['sandbox'], report: { formats, topics } }, dashboardPages);
 await http.ready();
 
 // Logged in as the province admin, by the same one-time link /dangnhap gives.

@@ -8,7 +8,7 @@ import { campaignTextLimit, loadCampaigns } from '../../src/content/campaigns.ts
 import { syncCampaigns } from '../../src/content/sync.ts';
 import { messageSource } from '../../src/features/delivery/broadcasts.ts';
 import { addSchedule, runDueSchedules, ScheduleError, setScheduleStatus, type NewSchedule, type ScheduleDeps } from '../../src/features/delivery/schedules.ts';
-import { formatLocalDateTime } from '../../src/features/delivery/time.ts';
+import { formatLocalDateTime } from '../../src/core/time.ts';
 import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { translator } from '../../src/core/i18n.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';

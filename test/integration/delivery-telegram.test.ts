@@ -16,7 +16,7 @@ import { Dispatcher } from '../../src/features/delivery/dispatcher.ts';
 import { reasonKind, reasons } from '../../src/features/delivery/reasons.ts';
 import { addSchedule } from '../../src/features/delivery/schedules.ts';
 import { startDelivery, type DeliveryService } from '../../src/features/delivery/service.ts';
-import { formatLocalDateTime } from '../../src/features/delivery/time.ts';
+import { formatLocalDateTime } from '../../src/core/time.ts';
 import { createArea } from '../../src/features/groups/areas.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/core/config.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { broadcastProgress, messageSource } from '../../src/features/delivery/broadcasts.ts';
 import { startDelivery, type DeliveryService } from '../../src/features/delivery/service.ts';
-import { formatLocalDateTime } from '../../src/features/delivery/time.ts';
+import { formatLocalDateTime } from '../../src/core/time.ts';
 import { createArea } from '../../src/features/groups/areas.ts';
 import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { createLogger } from '../../src/core/log.ts';

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { createLoginLink } from '../../src/features/admin/auth.ts';
 import { registerAdminRoutes, type AdminRouteDeps } from '../../src/features/admin/web/routes.ts';
+import { dashboardPages } from '../../src/app.ts';
 import { loadCampaigns } from '../../src/content/campaigns.ts';
 import { loadKnowledge, readTopics } from '../../src/features/faq/knowledge.ts';
 import { createHttpServer } from '../../src/core/http/server.ts';
@@ -34,7 +35,7 @@ export async function dashboard(db: Db, options: { sandbox?: boolean; publicUrl?
     inviteTtlDays: options.inviteTtlDays,
     quietHours: options.quietHours,
     directory: options.directory ?? loadKnowledge(defaultContentDir).directory,
-  });
+  }, dashboardPages);
   await http.ready();
   return http;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lastQuarters, quarterStatus, sharesOf } from '../../src/features/reporting/compliance.ts';
 import { escapeHtml, html, raw } from '../../src/features/admin/web/html.ts';
 import { reachesScope } from '../../src/features/admin/overview.ts';
-import { canSee, isProvinceAdmin, pathInScope, type AdminScope } from '../../src/features/admin/scope.ts';
+import { canSee, isProvinceAdmin, pathInScope, type AdminScope } from '../../src/features/groups/scope.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { parseQuarter, type LocalDate } from '../../src/features/reporting/quarter.ts';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ChatGate } from '../../src/features/delivery/chat-gate.ts';
-import { backoffMs, formatLocalDateTime, inQuietHours, parseLocalDateTime, quietUntil } from '../../src/features/delivery/time.ts';
+import { backoffMs, formatLocalDateTime, inQuietHours, parseLocalDateTime, quietUntil } from '../../src/core/time.ts';
 
 const vietnam = 'Asia/Ho_Chi_Minh';
 /** An instant given as Vietnam's wall-clock time (UTC+7 all year). */

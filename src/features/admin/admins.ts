@@ -5,7 +5,7 @@
  */
 import type { Platform } from '../../channels/channel.ts';
 import type { Db } from '../../core/store/store.ts';
-import type { AdminLevel } from './scope.ts';
+import type { AdminLevel } from '../groups/index.ts';
 
 export interface NewAdmin {
   platform: Platform;

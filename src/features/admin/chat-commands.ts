@@ -14,18 +14,16 @@
 import { DateTime } from 'luxon';
 import { actorName, auditAdmin, type Actor } from './auth.ts';
 import { shareChartPng } from './chart-image.ts';
-import { complianceTable, type QuarterShare } from '../reporting/compliance.ts';
+import { complianceTable, type QuarterShare, type Quarter } from '../reporting/index.ts';
 import { upcomingBroadcasts, type UpcomingBroadcast } from './overview.ts';
-import { canSee, type AdminScope } from './scope.ts';
+import { canSee, type AdminScope } from '../groups/index.ts';
 import { campaignTextLimit, type CampaignLibrary } from '../../content/campaigns.ts';
-import { resolveAudience } from '../delivery/audience.ts';
+import { resolveAudience, addSchedule, ScheduleError } from '../delivery/index.ts';
 import type { QuietHours } from '../../core/config.ts';
-import { addSchedule, ScheduleError } from '../delivery/schedules.ts';
-import { quietUntil } from '../delivery/time.ts';
+import { quietUntil } from '../../core/time.ts';
 import { matchByName } from '../../core/text/names.ts';
-import { createInvite } from '../subscriptions/invites.ts';
+import { createInvite } from '../subscriptions/index.ts';
 import type { Translate } from '../../core/i18n.ts';
-import type { Quarter } from '../reporting/quarter.ts';
 import type { Turn } from '../../bot/turn.ts';
 import { parseSendRequest } from './send-request.ts';
 

@@ -7,7 +7,7 @@
  */
 import { adminByIdentity } from './admins.ts';
 import { createLoginLink, loginLinkTtlMs, type Actor } from './auth.ts';
-import { loadScope, type AdminScope } from './scope.ts';
+import { loadScope, type AdminScope } from '../groups/index.ts';
 import { adminCommandNames, confirmButton, onConfirmButton, runAdminCommand, type AdminCommandDeps, type AdminCommandName } from './chat-commands.ts';
 import type { Middleware, Turn } from '../../bot/turn.ts';
 

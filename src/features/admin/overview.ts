@@ -6,12 +6,12 @@
  * "Active" = at least one session of this quarter reported. The bot keeps no record of when a
  * chat last spoke (it stores little about chats on purpose), so reports are the one signal.
  */
-import { audienceSchema, type Audience } from '../delivery/audience.ts';
-import { formatQuarter, localDateOf, quarterOf, type Quarter } from '../reporting/quarter.ts';
+import { audienceSchema, type Audience } from '../delivery/index.ts';
+import { formatQuarter, localDateOf, quarterOf, type Quarter } from '../reporting/index.ts';
 import type { Db } from '../../core/store/store.ts';
-import { subscriberCounts } from '../subscriptions/subscribers.ts';
-import type { DirectoryFile } from '../faq/knowledge.ts';
-import { areasWhere, canSee, isTopLevelAdmin, pathInScope, type AdminScope } from './scope.ts';
+import { subscriberCounts } from '../subscriptions/index.ts';
+import type { DirectoryFile } from '../faq/index.ts';
+import { areasWhere, canSee, isTopLevelAdmin, pathInScope, type AdminScope } from '../groups/index.ts';
 
 export type AudienceLabel = { kind: 'everyone' } | { kind: 'area'; name: string } | { kind: 'groups'; names: string[] };
 

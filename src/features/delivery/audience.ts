@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { platforms } from '../../channels/channel.ts';
 import type { Db } from '../../core/store/store.ts';
-import { subtreeIds } from '../groups/areas.ts';
+import { subtreeIds } from '../groups/index.ts';
 
 export const audienceSchema = z.strictObject({
   areaId: z.number().int().positive().optional(),

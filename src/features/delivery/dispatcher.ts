@@ -23,7 +23,7 @@ import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
 import { claimDue, markFailed, markSending, markSent, markSkipped, pauseClock, recordPart, recoverLeases, release, requeue, reserveSlot, stoppedByUnsubscribe, type Claimed } from './outbox.ts';
-import { backoffMs, quietUntil } from './time.ts';
+import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
 import { reasons, type Reason } from './reasons.ts';
 

@@ -9,9 +9,9 @@ import { z } from 'zod';
 import type { CampaignLibrary } from '../../content/campaigns.ts';
 import { audienceSchema, type Audience } from './audience.ts';
 import { checkSchedule, ScheduleError, type What, type When } from './schedules.ts';
-import { parseLocalDateTime } from './time.ts';
+import { parseLocalDateTime } from '../../core/time.ts';
 import type { Db } from '../../core/store/store.ts';
-import { areasWhere, canSee, type AdminScope } from '../admin/scope.ts';
+import { areasWhere, canSee, type AdminScope } from '../groups/index.ts';
 
 /** The form's fields as typed (strings), kept to show the form again or carry them through the preview. */
 export interface ScheduleFields {

@@ -9,7 +9,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { splitText } from '../../channels/text.ts';
 import type { Db } from '../../core/store/store.ts';
 import { audienceSchema, resolveAudience, unknownIds, type Audience } from './audience.ts';
-import { localInstant, localYear } from './time.ts';
+import { localInstant, localYear } from '../../core/time.ts';
 import { reasons } from './reasons.ts';
 
 /** The parts of the content library schedules need. */

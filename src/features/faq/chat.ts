@@ -8,7 +8,7 @@ import type { InboundEvent } from '../../channels/channel.ts';
 import { entryById, readMessage, type Faq } from './faq.ts';
 import { foldText } from '../../core/text/fold.ts';
 import { answerMessage, answerMoreMessage, directoryText, faqData, safetyMessage, safetyMoreMessage, topicMessage, topicsMessage, unknownMessage } from './replies.ts';
-import { placesOfChat, type Place } from '../groups/areas.ts';
+import { placesOfChat, type Place } from '../groups/index.ts';
 import type { Middleware, Turn } from '../../bot/turn.ts';
 
 /** Longest question kept for review: enough to understand it, not a pasted document. */

@@ -7,7 +7,7 @@
  */
 import type { Db } from '../../core/store/store.ts';
 import { compareDates, formatQuarter, localDateOf, quarterEnd, quarterOf, quartersBack, type LocalDate, type Quarter } from './quarter.ts';
-import { areasWhere, type AdminScope } from '../admin/scope.ts';
+import { areasWhere, type AdminScope } from '../groups/index.ts';
 
 export type QuarterStatus = 'reported' | 'late' | 'missing' | 'untracked';
 

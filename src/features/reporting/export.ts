@@ -5,7 +5,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { subtreeIds } from '../groups/areas.ts';
+import { subtreeIds } from '../groups/index.ts';
 import type { Translate } from '../../core/i18n.ts';
 import type { Db } from '../../core/store/store.ts';
 import type { Format } from './parse.ts';

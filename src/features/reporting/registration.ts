@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../core/store/store.ts';
 import type { Turn } from '../../bot/turn.ts';
-import { redeemInvite } from '../subscriptions/invites.ts';
+import { redeemInvite } from '../subscriptions/index.ts';
 
 /** `/dangky <code>`: the sender becomes the leader (or deputy) the invite names, or is told why not. */
 export async function register(turn: Turn, now: Date): Promise<void> {

@@ -11,9 +11,8 @@
  * A leader's /dunglai stops the group's messages, not this one (see features/delivery/outbox.ts).
  */
 import type { OutboundMessage, SendResult } from '../../channels/channel.ts';
-import type { StillWanted } from '../delivery/dispatcher.ts';
-import { reasons } from '../delivery/reasons.ts';
-import { localInstant } from '../delivery/time.ts';
+import { type StillWanted, reasons } from '../delivery/index.ts';
+import { localInstant } from '../../core/time.ts';
 import { translator } from '../../core/i18n.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';

@@ -5,7 +5,6 @@
  * wrong is made to wait.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { matchByName } from '../../core/text/names.ts';
 import { withLock, type Db } from '../../core/store/store.ts';
 
 const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -26,28 +25,6 @@ const hashOf = (code: string) => createHash('sha256').update(code).digest('hex')
 
 /** "K7QM3PXA" → "K7QM-3PXA", easier to read out and type. */
 export const displayCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
-
-export class GroupNotFound extends Error {
-  override name = 'GroupNotFound';
-  constructor(
-    readonly query: string,
-    readonly candidates: Array<{ id: number; name: string }>,
-  ) {
-    super(query);
-  }
-}
-
-/** A group by id, or by name as everywhere else (`matchByName`: whole name, else whole words); none or several → GroupNotFound listing them. */
-export async function findGroup(db: Db, idOrName: string) {
-  const trimmed = idOrName.trim();
-  if (/^\d+$/.test(trimmed)) {
-    const group = await db.communicationGroup.findUnique({ where: { id: Number(trimmed) }, include: { area: true } });
-    if (group) return group;
-  }
-  const matches = matchByName(await db.communicationGroup.findMany({ include: { area: true }, orderBy: { id: 'asc' } }), trimmed);
-  if (matches.length === 1) return matches[0]!;
-  throw new GroupNotFound(trimmed, matches.map((g) => ({ id: g.id, name: g.name })));
-}
 
 export interface NewInvite {
   groupId: number;

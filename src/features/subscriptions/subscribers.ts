@@ -5,8 +5,7 @@
  * message says: the platform id, the display name, the language and the village (through the
  * group membership); nothing before the person joins or chooses a language.
  */
-import { stoppedByUnsubscribe } from '../delivery/outbox.ts';
-import { reasons, stored } from '../delivery/reasons.ts';
+import { stoppedByUnsubscribe, reasons, stored } from '../delivery/index.ts';
 import type { Db } from '../../core/store/store.ts';
 
 export interface Who {

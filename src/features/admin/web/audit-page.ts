@@ -11,7 +11,7 @@ import { html } from './html.ts';
 import { badRequest, pageCount, pager, parsePage, queryText, refuse, withQuery } from './listing.ts';
 import { layout, localTime } from './pages.ts';
 import type { AdminKit } from './kit.ts';
-import { isProvinceAdmin, isTopLevelAdmin, type AdminScope } from '../scope.ts';
+import { isProvinceAdmin, isTopLevelAdmin, type AdminScope } from '../../groups/index.ts';
 
 export const auditPageSize = 100;
 /** How much of an entry's before/after JSON the table shows. */

@@ -3,16 +3,16 @@
  * in, and the kit each page module registers its routes with. Types only, so that the pages and
  * routes.ts (which builds the kit) do not import each other.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { QuietHours } from '../../../core/config.ts';
 import type { CampaignLibrary } from '../../../content/campaigns.ts';
-import type { DirectoryFile, Topic } from '../../faq/knowledge.ts';
+import type { DirectoryFile, Topic } from '../../faq/index.ts';
 import type { Logger } from '../../../core/log.ts';
-import type { Format } from '../../reporting/parse.ts';
+import type { Format } from '../../reporting/index.ts';
 import type { Db } from '../../../core/store/store.ts';
 import type { Actor } from '../auth.ts';
 import type { PageContext } from './pages.ts';
-import type { AdminScope } from '../scope.ts';
+import type { AdminScope } from '../../groups/index.ts';
 
 export interface AdminRouteDeps {
   db: Db;
@@ -56,3 +56,6 @@ export interface AdminKit {
   forbidden(req: FastifyRequest, reply: FastifyReply, who: SignedIn, areaId: number): Promise<void>;
   send(reply: FastifyReply, status: number, page: string): FastifyReply;
 }
+
+/** A slice's dashboard pages: registered on the /admin plugin, given the kit. */
+export type DashboardPages = (admin: FastifyInstance, kit: AdminKit) => void;

@@ -5,8 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Translate } from '../../../core/i18n.ts';
-import type { Quarter } from '../../reporting/quarter.ts';
-import type { ComplianceTable, QuarterStatus } from '../../reporting/compliance.ts';
+import type { Quarter, ComplianceTable, QuarterStatus } from '../../reporting/index.ts';
 import { html, type Html } from './html.ts';
 import type { Overview, PendingDirectoryEntry, UpcomingBroadcast } from '../overview.ts';
 

@@ -16,14 +16,12 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultLanguage, translator } from '../../../core/i18n.ts';
 import { actorName, auditAdmin, createSession, endSession, inspectLoginLink, loginLinkTtlMs, redeemLoginLink, resolveSession, sessionMaxMs, type Actor } from '../auth.ts';
-import { complianceTable, filterAreas } from '../../reporting/compliance.ts';
+import { complianceTable, filterAreas } from '../../reporting/index.ts';
 import { overview, pendingDirectory } from '../overview.ts';
 import { compliancePage, confirmLoginPage, loginPage, messagePage, overviewPage, stylesheet, type PageContext } from './pages.ts';
-import { registerExportPages } from '../../reporting/web/export-pages.ts';
-import { registerReportPages } from '../../reporting/web/report-pages.ts';
-import { registerSchedulePages } from '../../delivery/web/schedule-pages.ts';
-import { canSee, isProvinceAdmin, loadScope } from '../scope.ts';
-import type { AdminKit, AdminRouteDeps, SignedIn } from './kit.ts';
+import { canSee, isProvinceAdmin, loadScope } from '../../groups/index.ts';
+import type { AdminKit, AdminRouteDeps, DashboardPages, SignedIn } from './kit.ts';
+import { registerAuditPage } from './audit-page.ts';
 import type { Db } from '../../../core/store/store.ts';
 
 export type { AdminKit, AdminRouteDeps, SignedIn } from './kit.ts';
@@ -37,12 +35,15 @@ const minutes = loginLinkTtlMs / 60_000;
 /** What a form's CSRF token is bound to: the session cookie (a token made for one session fails in another). */
 const userInfo = (req: FastifyRequest) => req.cookies[sessionCookie] || 'no-session';
 
-/** Registers the dashboard on `http` (before it listens). */
-export function registerAdminRoutes(http: FastifyInstance, deps: AdminRouteDeps): void {
-  void http.register(async (admin) => adminPlugin(admin, deps), { prefix: '/admin' });
+/**
+ * Registers the dashboard on `http` (before it listens): its own pages (overview, compliance, the
+ * audit log) and each slice's `pages`, given the kit.
+ */
+export function registerAdminRoutes(http: FastifyInstance, deps: AdminRouteDeps, pages: readonly DashboardPages[]): void {
+  void http.register(async (admin) => adminPlugin(admin, deps, pages), { prefix: '/admin' });
 }
 
-async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps): Promise<void> {
+async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps, pages: readonly DashboardPages[]): Promise<void> {
   const { db } = deps;
   const secure = deps.publicUrl?.startsWith('https:') ?? false;
   const cookieOptions = { path: '/admin', httpOnly: true, sameSite: 'lax' as const, secure };
@@ -134,12 +135,11 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps): Promis
 
   admin.get('/style.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(stylesheet));
 
-  // The pages behind the login. Part of the dashboard adds its pages the same way: a function given the kit.
+  // The pages behind the login: each slice adds its pages the same way, a function given the kit.
   const kit: AdminKit = { deps, signedIn, forbidden, send };
   registerDashboardPages(admin, kit);
-  registerSchedulePages(admin, kit);
-  registerReportPages(admin, kit);
-  registerExportPages(admin, kit);
+  registerAuditPage(admin, kit);
+  for (const register of pages) register(admin, kit);
 
   admin.get('/login', async (req, reply) => {
     const raw = req.cookies[sessionCookie];

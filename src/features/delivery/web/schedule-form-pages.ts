@@ -4,8 +4,7 @@
  * whose confirm carries the fields and a one-time key.
  */
 import { randomBytes } from 'node:crypto';
-import { html, type Html } from '../../admin/web/html.ts';
-import { layout, localTime, type PageContext } from '../../admin/web/pages.ts';
+import { html, type Html, layout, localTime, type PageContext } from '../../admin/web/index.ts';
 import type { FieldErrors, FieldName, Preview, ScheduleFields, ScheduleRequest } from '../schedule-admin.ts';
 import { csrfField, languageName, type Library, type Quiet } from './schedule-view.ts';
 

@@ -7,8 +7,7 @@ import type { Translate } from '../../../core/i18n.ts';
 import type { Audience } from '../audience.ts';
 import type { Progress } from '../broadcasts.ts';
 import { reasonKind } from '../reasons.ts';
-import { html } from '../../admin/web/html.ts';
-import { layout, localTime, type PageContext } from '../../admin/web/pages.ts';
+import { html, layout, localTime, type PageContext } from '../../admin/web/index.ts';
 import { csrfField, whatText, whenText, type Library, type Quiet, type ScheduleRow } from './schedule-view.ts';
 
 /** How often an unfinished progress page reloads itself. */

@@ -13,11 +13,9 @@ import { campaignTextLimit } from '../../../content/campaigns.ts';
 import { audienceSchema, type Audience } from '../audience.ts';
 import { broadcastProgress } from '../broadcasts.ts';
 import { addSchedule, listSchedules, ScheduleError, setScheduleStatus } from '../schedules.ts';
-import { quietUntil } from '../time.ts';
-import { auditAdmin } from '../../admin/auth.ts';
-import { reachesScope } from '../../admin/overview.ts';
-import { messagePage } from '../../admin/web/pages.ts';
-import type { AdminKit, SignedIn } from '../../admin/web/kit.ts';
+import { quietUntil } from '../../../core/time.ts';
+import { auditAdmin, reachesScope } from '../../admin/index.ts';
+import { messagePage, type AdminKit, type SignedIn } from '../../admin/web/index.ts';
 import {
   areaOutsideScope,
   areasInScope,

@@ -6,10 +6,8 @@ import type { QuietHours } from '../../../core/config.ts';
 import type { Translate } from '../../../core/i18n.ts';
 import type { Audience } from '../audience.ts';
 import type { listSchedules } from '../schedules.ts';
-import { canSee } from '../../admin/scope.ts';
-import { html } from '../../admin/web/html.ts';
-import { localTime, type PageContext } from '../../admin/web/pages.ts';
-import type { AdminKit, SignedIn } from '../../admin/web/kit.ts';
+import { canSee } from '../../groups/index.ts';
+import { html, localTime, type PageContext, type AdminKit, type SignedIn } from '../../admin/web/index.ts';
 import type { AudienceFacts } from '../schedule-admin.ts';
 
 export type ScheduleRow = Awaited<ReturnType<typeof listSchedules>>[number];

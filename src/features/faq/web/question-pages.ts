@@ -6,12 +6,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Prisma } from '../../../generated/prisma/client.ts';
-import { actorName } from '../../admin/auth.ts';
-import { html } from '../../admin/web/html.ts';
-import { badRequest, notFound, pageCount, pager, parseId, parsePage, refuse, withQuery } from '../../admin/web/listing.ts';
-import { layout, localTime } from '../../admin/web/pages.ts';
-import type { AdminKit, SignedIn } from '../../admin/web/kit.ts';
-import { canSee, isProvinceAdmin } from '../../admin/scope.ts';
+import { actorName } from '../../admin/index.ts';
+import { html, badRequest, notFound, pageCount, pager, parseId, parsePage, refuse, withQuery, layout, localTime, type AdminKit, type SignedIn } from '../../admin/web/index.ts';
+import { canSee, isProvinceAdmin } from '../../groups/index.ts';
 
 export const questionsPageSize = 50;
 

@@ -9,11 +9,9 @@ import type { Translate } from '../../../core/i18n.ts';
 import { exportRows, toCsv, toXlsx } from '../export.ts';
 import { formatDate, formatQuarter, localDateOf, quarterOf, quartersBack, daysBetween, type LocalDate } from '../quarter.ts';
 import { buildSummary, formatPeriod, parsePeriod, periodLabel, periodQuarters, reportingDeadlines, summaryCsv, summaryXlsx, type Deadline, type Period } from '../summary.ts';
-import { auditAdmin } from '../../admin/auth.ts';
+import { auditAdmin } from '../../admin/index.ts';
 import { filterAreas } from '../compliance.ts';
-import { html } from '../../admin/web/html.ts';
-import { layout, messagePage, type PageContext } from '../../admin/web/pages.ts';
-import type { AdminKit } from '../../admin/web/kit.ts';
+import { html, layout, messagePage, type PageContext, type AdminKit } from '../../admin/web/index.ts';
 
 /** The most rows one export may have (report rows, or groups for a summary); over it, choose a smaller area or period. */
 export const defaultExportRowLimit = 50_000;

@@ -1,23 +1,15 @@
 /**
  * Session reports on the dashboard: the list (/admin/reports, by quarter and area, 50 a page,
  * newest session first) and one report (/admin/reports/:id) with its photos as far as we can show
- * them and every correction (who changed what, when). Also registers the other read-mostly pages:
- * unanswered questions, invite codes and the audit log.
+ * them and every correction (who changed what, when).
  */
 import type { FastifyInstance } from 'fastify';
 import type { SessionReport } from '../../../generated/prisma/client.ts';
-import { areaPathNames } from '../../groups/areas.ts';
+import { areaPathNames, areasWhere, canSee } from '../../groups/index.ts';
 import type { Translate } from '../../../core/i18n.ts';
 import { formatDate, formatQuarter, fromUtcDate, localDateOf, parseQuarter, type Quarter } from '../quarter.ts';
-import { registerAuditPage } from '../../admin/web/audit-page.ts';
 import { filterAreas, lastQuarters } from '../compliance.ts';
-import { html, type Html } from '../../admin/web/html.ts';
-import { registerInvitePages } from '../../subscriptions/web/invite-pages.ts';
-import { badRequest, notFound, pageCount, pager, parseId, parsePage, queryText, withQuery } from '../../admin/web/listing.ts';
-import { layout, localTime, type PageContext } from '../../admin/web/pages.ts';
-import { registerQuestionPages } from '../../faq/web/question-pages.ts';
-import type { AdminKit } from '../../admin/web/kit.ts';
-import { areasWhere, canSee } from '../../admin/scope.ts';
+import { html, type Html, badRequest, notFound, pageCount, pager, parseId, parsePage, queryText, withQuery, layout, localTime, type PageContext, type AdminKit } from '../../admin/web/index.ts';
 
 export const reportsPageSize = 50;
 
@@ -167,10 +159,6 @@ ${pager(who.ctx, { page, pageSize: reportsPageSize, total, href })}
     const correctorName = new Map(correctors.map((p) => [p.id, p.displayName]));
     return kit.send(reply, 200, reportPage({ ...who.ctx, current: 'reports' }, { report, areaPath, corrections, correctorName, labels, timeZone }));
   });
-
-  registerQuestionPages(admin, kit);
-  registerInvitePages(admin, kit);
-  registerAuditPage(admin, kit);
 }
 
 interface ReportView {

@@ -7,12 +7,9 @@
 import type { FastifyInstance } from 'fastify';
 import { createInvite, type Role } from '../invites.ts';
 import { joinCodeOf } from '../join-codes.ts';
-import { actorName, auditAdmin } from '../../admin/auth.ts';
-import { html } from '../../admin/web/html.ts';
-import { badRequest, parseId, queryText } from '../../admin/web/listing.ts';
-import { layout, localTime } from '../../admin/web/pages.ts';
-import type { AdminKit } from '../../admin/web/kit.ts';
-import { areasWhere, canSee } from '../../admin/scope.ts';
+import { actorName, auditAdmin } from '../../admin/index.ts';
+import { html, badRequest, parseId, queryText, layout, localTime, type AdminKit } from '../../admin/web/index.ts';
+import { areasWhere, canSee } from '../../groups/index.ts';
 
 /** INVITE_TTL_DAYS's default, used while the dashboard's deps do not carry the setting. */
 export const defaultInviteTtlDays = 14;

@@ -3,7 +3,7 @@
  * zone, backoff. Pure functions (luxon for time zones), tested without a database.
  */
 import { DateTime } from 'luxon';
-import type { QuietHours } from '../../core/config.ts';
+import type { QuietHours } from './config.ts';
 
 function minuteOfDay(local: DateTime): number {
   return local.hour * 60 + local.minute;

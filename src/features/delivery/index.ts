@@ -1,0 +1,11 @@
+/**
+ * The delivery slice's public face: who a message goes to, schedules, broadcasts and their
+ * progress, the outbox's stored reasons, and the delivery service the app starts.
+ */
+export { audienceSchema, resolveAudience, type Audience } from './audience.ts';
+export { broadcastProgress, listedGroups, type Progress } from './broadcasts.ts';
+export type { StillWanted } from './dispatcher.ts';
+export { stoppedByUnsubscribe } from './outbox.ts';
+export { reasons, stored } from './reasons.ts';
+export { ScheduleError, addSchedule, listSchedules, setScheduleStatus, type What, type When } from './schedules.ts';
+export { pacedChannel, startDelivery, type DeliveryService } from './service.ts';
