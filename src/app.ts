@@ -24,8 +24,8 @@ import { choiceMemory } from './channels/zalo/choices.ts';
 import { contentLanguages, createInboundHandler } from './bot/inbound.ts';
 import { pacedChannel, startDelivery, type DeliveryService } from './features/delivery/index.ts';
 import { loadFaq } from './features/faq/index.ts';
-import { readFormats, reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/index.ts';
-import { readDemoData, seedDemo } from './features/groups/index.ts';
+import { readReportContent, reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/index.ts';
+import { hasAreas, readDemoData, seedDemo } from './features/groups/index.ts';
 import { scheduleHousekeeping } from './housekeeping.ts';
 import { PersonBudget } from './bot/budget.ts';
 import { translator } from './core/i18n.ts';
@@ -68,7 +68,7 @@ export async function openMigratedStore(config: Config, log: Logger): Promise<{ 
 
 /** The first start on an empty embedded database seeds the demo province. */
 async function seedWhenNew(config: Config, store: Store, log: Logger): Promise<void> {
-  if (store.kind !== 'pglite' || (await store.prisma.area.count()) > 0) return;
+  if (store.kind !== 'pglite' || (await hasAreas(store.prisma))) return;
   if (!existsSync(path.join(config.contentDir, 'demo.yaml'))) return;
   const created = await seedDemo(store.prisma, readDemoData(config.contentDir));
   log.info(created, 'demo data seeded (new embedded database)');
@@ -83,7 +83,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   log.info({ entries: faq.knowledge.entries.length, areasWithDirectory: faq.knowledge.directory.size }, 'FAQ loaded');
   const campaigns = loadCampaigns(config.contentDir);
   log.info({ messages: campaigns.messages.size, calendarEvents: campaigns.calendar.length }, 'campaigns loaded');
-  const report = { formats: readFormats(config.contentDir), topics: faq.knowledge.topics, timeZone: config.timeZone, graceDays: config.reportGraceDays };
+  const report = { ...readReportContent(config.contentDir), topics: faq.knowledge.topics, timeZone: config.timeZone, graceDays: config.reportGraceDays };
   const { store } = await openMigratedStore(config, log);
   const http = createHttpServer(log);
   const channels: Channel[] = [];

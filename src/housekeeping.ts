@@ -5,7 +5,9 @@
  * record who registered).
  */
 import cron from 'node-cron';
-import { sessionIdleMs } from './features/admin/index.ts';
+import { forgetEndedSignIns } from './features/admin/index.ts';
+import { forgetUnusedInvites } from './features/subscriptions/index.ts';
+import { forgetClaims } from './core/store/once.ts';
 import type { Logger } from './core/log.ts';
 import type { Db } from './core/store/store.ts';
 
@@ -20,13 +22,8 @@ export interface Pruned {
 
 export async function pruneOld(db: Db, now = new Date()): Promise<Pruned> {
   const ago = (ms: number) => new Date(now.getTime() - ms);
-  const [updates, sessions, loginLinks, invites] = await Promise.all([
-    db.processedUpdate.deleteMany({ where: { processedAt: { lt: ago(7 * day) } } }),
-    db.adminSession.deleteMany({ where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: ago(sessionIdleMs) } }] } }),
-    db.adminLoginLink.deleteMany({ where: { expiresAt: { lt: ago(7 * day) } } }),
-    db.inviteCode.deleteMany({ where: { usedAt: null, expiresAt: { lt: ago(30 * day) } } }),
-  ]);
-  return { updates: updates.count, sessions: sessions.count, loginLinks: loginLinks.count, invites: invites.count };
+  const [updates, signIns, invites] = await Promise.all([forgetClaims(db, ago(7 * day)), forgetEndedSignIns(db, now, ago(7 * day)), forgetUnusedInvites(db, ago(30 * day))]);
+  return { updates, ...signIns, invites };
 }
 
 /** Prunes every night at 03:20 (the area's time); returns the stop function. */

@@ -11,6 +11,8 @@ import type { Faq } from '../features/faq/index.ts';
 import { defaultLanguage, translator } from '../core/i18n.ts';
 import type { Logger } from '../core/log.ts';
 import type { Db } from '../core/store/store.ts';
+import { claimUpdate, recordUpdateFailure } from '../core/store/once.ts';
+import { languageOf } from '../core/store/people.ts';
 import type { AdminChatDeps } from '../features/admin/index.ts';
 import type { ReportDeps } from '../features/reporting/index.ts';
 import type { PersonBudget } from './budget.ts';
@@ -45,30 +47,8 @@ export function contentLanguages(faq: Faq, campaignVariants: Iterable<Record<str
 /** Failures after which an update is acknowledged and no longer retried. */
 export const maxUpdateFailures = 3;
 
-/**
- * Claims the update: a new one, or one whose handling failed and that the platform sent again.
- * False when it was handled, or is being handled by another process.
- */
-async function claim(db: Db, event: InboundEvent): Promise<boolean> {
-  const { count } = await db.processedUpdate.createMany({
-    data: [{ platform: event.platform, updateId: event.updateId }],
-    skipDuplicates: true,
-  });
-  if (count === 1) return true;
-  const retry = await db.processedUpdate.updateMany({ where: { platform: event.platform, updateId: event.updateId, claimed: false }, data: { claimed: true } });
-  return retry.count === 1;
-}
-
-/** Records a failure: the claim is released for a re-send, unless this was the last allowed try. Returns the failures so far. */
-async function recordFailure(db: Db, event: InboundEvent): Promise<number> {
-  const row = await db.processedUpdate.update({
-    where: { platform_updateId: { platform: event.platform, updateId: event.updateId } },
-    data: { failures: { increment: 1 } },
-    select: { id: true, failures: true },
-  });
-  if (row.failures < maxUpdateFailures) await db.processedUpdate.update({ where: { id: row.id }, data: { claimed: false } });
-  return row.failures;
-}
+/** What makes an update the same one when the platform sends it again. */
+const updateKey = (event: InboundEvent) => ({ platform: event.platform, updateId: event.updateId });
 
 /** The event with what the person typed cleaned (see cleanInboundText). */
 function cleaned(event: InboundEvent): InboundEvent {
@@ -83,13 +63,6 @@ function cleaned(event: InboundEvent): InboundEvent {
   };
 }
 
-async function languageOf(db: Db, event: InboundEvent): Promise<string> {
-  const person = await db.person.findUnique({
-    where: { platform_platformUserId: { platform: event.platform, platformUserId: event.sender.id } },
-    select: { language: true },
-  });
-  return person?.language ?? defaultLanguage;
-}
 
 /** The handler a channel calls for each event. */
 /** Events a person causes (messages, taps), as opposed to the platform's news (bot added, chat moved). */
@@ -111,18 +84,18 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
       if (verdict !== 'within' && !(event.text && faq.knowledge.safety.detect(event.text))) {
         if (verdict === 'firstOver') {
           log.warn({ platform: event.platform, chatKind: event.chat.kind }, 'one person over the message budget: the rest of the burst is dropped');
-          await send(event.chat.id, { text: translator(await languageOf(db, event).catch(() => defaultLanguage))('budget.slowDown') });
+          await send(event.chat.id, { text: translator(await languageOf(db, event.platform, event.sender.id).catch(() => defaultLanguage))('budget.slowDown') });
         }
         return;
       }
     }
-    if (!(await claim(db, event))) {
+    if (!(await claimUpdate(db, updateKey(event)))) {
       log.debug({ platform: event.platform, updateId: event.updateId }, 'duplicate update ignored');
       return;
     }
     let language = defaultLanguage;
     try {
-      language = await languageOf(db, event);
+      language = await languageOf(db, event.platform, event.sender.id);
       const turn: Turn = {
         event,
         language,
@@ -134,7 +107,7 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
       };
       await router(turn, async () => {});
     } catch (error) {
-      const failures = await recordFailure(db, event).catch(() => 0);
+      const failures = await recordUpdateFailure(db, updateKey(event), maxUpdateFailures).catch(() => 0);
       const where = { platform: event.platform, updateId: event.updateId, chatKind: event.chat.kind, failures };
       if (failures <= 1) {
         log.error({ ...where, err: error }, 'update not handled');

@@ -6,6 +6,8 @@
 import { type Faq, answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from '../features/faq/index.ts';
 import { adminCommands, type AdminChatDeps } from '../features/admin/index.ts';
 import { foldText } from '../core/text/fold.ts';
+import { personOf } from '../core/store/people.ts';
+import { chatJoined, chatLeft, chatMoved } from '../features/delivery/index.ts';
 import { reportFlow, type ReportDeps } from '../features/reporting/index.ts';
 import { mainMenu } from './menu.ts';
 import { subscriptions, type SubscriptionDeps } from '../features/subscriptions/index.ts';
@@ -22,28 +24,17 @@ const addressedToBot = (turn: Turn) => {
 /** The bot joined, left or followed a group that became a supergroup: keep the ChatLink true. */
 const chatLifecycle: Middleware = async (turn, next) => {
   const { event, db } = turn;
-  const key = { platform_chatId: { platform: event.platform, chatId: event.chat.id } };
   switch (event.type) {
     case 'botAdded':
-      await db.chatLink.upsert({
-        where: key,
-        create: { platform: event.platform, chatId: event.chat.id, kind: 'group', title: event.chat.title ?? null },
-        update: { active: true, inactiveReason: null, title: event.chat.title ?? undefined },
-      });
+      await chatJoined(db, event.platform, event.chat.id, event.chat.title);
       await turn.reply(mainMenu(turn.t, turn.t('lifecycle.addedToGroup')));
       return;
     case 'botRemoved':
-      await db.chatLink.updateMany({
-        where: { platform: event.platform, chatId: event.chat.id },
-        data: { active: false, inactiveReason: event.chat.kind === 'group' ? 'removed from group' : 'blocked by the person' },
-      });
+      await chatLeft(db, event.platform, event.chat.id, event.chat.kind === 'group' ? 'removed from group' : 'blocked by the person');
       return;
-    case 'chatMigrated': {
-      const moved = event.newChatId;
-      const target = moved ? await db.chatLink.findUnique({ where: { platform_chatId: { platform: event.platform, chatId: moved } } }) : null;
-      if (moved && !target) await db.chatLink.updateMany({ where: { platform: event.platform, chatId: event.chat.id }, data: { chatId: moved } });
+    case 'chatMigrated':
+      if (event.newChatId) await chatMoved(db, event.platform, event.chat.id, event.newChatId);
       return;
-    }
     default:
       return next();
   }
@@ -61,7 +52,7 @@ const greet: Middleware = async (turn) => {
   const { event, t } = turn;
   const known =
     event.chat.kind !== 'private' ||
-    (await turn.db.person.findUnique({ where: { platform_platformUserId: { platform: event.platform, platformUserId: event.sender.id } }, select: { id: true } })) !== null;
+    (await personOf(turn.db, event.platform, event.sender.id)) !== null;
   const greeting = t('greeting', { name: event.sender.displayName });
   const platform = t(`subscription.platformNames.${event.platform}`, { defaultValue: event.platform });
   await turn.reply(mainMenu(t, known ? greeting : `${greeting}\n\n${t('subscription.intro', { platform })}`));

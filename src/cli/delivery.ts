@@ -5,7 +5,7 @@ import { checkContentDir } from '../app.ts';
 import { platformsOf } from '../core/config.ts';
 import { campaignTextLimit, loadCampaigns } from '../content/campaigns.ts';
 import { syncCampaigns } from '../content/sync.ts';
-import { broadcastProgress, listedGroups, type Progress, addSchedule, listSchedules, ScheduleError, setScheduleStatus, type What, type When } from '../features/delivery/index.ts';
+import { broadcastProgress, latestBroadcastIds, listedGroups, type Progress, addSchedule, listSchedules, ScheduleError, setScheduleStatus, type What, type When } from '../features/delivery/index.ts';
 import { formatLocalDateTime, parseLocalDateTime } from '../core/time.ts';
 import { AreaNotFound, findArea, findGroup, GroupNotFound } from '../features/groups/index.ts';
 import { translator } from '../core/i18n.ts';
@@ -179,9 +179,9 @@ export function deliveryCommands(program: Command): void {
       action(async (options: { limit: string }) => {
         const { config, log, t } = environment();
         await withStore(config, log, async (store) => {
-          const rows = await store.prisma.broadcast.findMany({ orderBy: { id: 'desc' }, take: Math.max(1, Number(options.limit) || 20), select: { id: true } });
-          if (rows.length === 0) process.stdout.write(`${t('ops:broadcast.none')}\n`);
-          for (const { id } of rows) {
+          const ids = await latestBroadcastIds(store.prisma, Math.max(1, Number(options.limit) || 20));
+          if (ids.length === 0) process.stdout.write(`${t('ops:broadcast.none')}\n`);
+          for (const id of ids) {
             const p = (await broadcastProgress(store.prisma, id))!;
             process.stdout.write(`${await broadcastLine(store, t, p, config.timeZone)}\n`);
           }

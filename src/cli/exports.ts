@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { checkContentDir } from '../app.ts';
 import { loadFaq } from '../features/faq/index.ts';
 import { exportRows, toCsv, toXlsx, readFormats, formatQuarter, localDateOf, parseQuarter, buildSummary, formatPeriod, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/index.ts';
+import { areaById } from '../features/groups/index.ts';
 import { OperatorError, environment, withStore, action } from './common.ts';
 import type { Command } from 'commander';
 
@@ -31,7 +32,7 @@ export function exportsCommands(program: Command): void {
         const faq = loadFaq(config.contentDir);
         await withStore(config, log, async (store) => {
           const areaId = options.area === undefined ? undefined : Number(options.area);
-          if (areaId !== undefined && !(await store.prisma.area.findUnique({ where: { id: areaId } }))) {
+          if (areaId !== undefined && !(await areaById(store.prisma, areaId))) {
             throw new OperatorError(t('ops:export.noArea', { value: options.area }));
           }
           const name = formatQuarter(quarter);
@@ -69,7 +70,7 @@ export function exportsCommands(program: Command): void {
         const period: Period = quarter ? { kind: 'quarter', quarter } : year!;
         await withStore(config, log, async (store) => {
           const areaId = Number(options.area);
-          if (!(await store.prisma.area.findUnique({ where: { id: areaId } }))) throw new OperatorError(t('ops:export.noArea', { value: options.area }));
+          if (!(await areaById(store.prisma, areaId))) throw new OperatorError(t('ops:export.noArea', { value: options.area }));
           const summary = await buildSummary(store.prisma, { areaId, period, today: localDateOf(new Date(), config.timeZone), timeZone: config.timeZone });
           const body = options.format === 'csv' ? summaryCsv(t, summary) : await summaryXlsx(t, summary);
           if (options.out) {

@@ -7,7 +7,7 @@ import { loadCampaigns, type CampaignLibrary } from '../../src/content/campaigns
 import type { AdminChatDeps } from '../../src/features/admin/chat.ts';
 import type { InboundDeps } from '../../src/bot/inbound.ts';
 import { loadFaq, type Faq } from '../../src/features/faq/faq.ts';
-import { readFormats } from '../../src/features/reporting/parse.ts';
+import { readReportContent } from '../../src/features/reporting/parse.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 
 /** The configuration with nothing set: its defaults (TZ_AREA, REPORT_GRACE_DAYS, INVITE_TTL_DAYS, …). */
@@ -39,5 +39,5 @@ export function adminChat(overrides: Partial<AdminChatDeps> = {}): AdminChatDeps
 /** The content and settings an inbound handler needs, as `loaban start` gives them with the default configuration. */
 export function chatDeps(overrides: { admin?: Partial<AdminChatDeps> } = {}): Pick<InboundDeps, 'faq' | 'report' | 'admin'> {
   const shipped = shippedFaq();
-  return { faq: shipped, report: { formats: readFormats(defaultContentDir), topics: shipped.knowledge.topics, timeZone: defaults.timeZone, graceDays: defaults.reportGraceDays }, admin: adminChat(overrides.admin) };
+  return { faq: shipped, report: { ...readReportContent(defaultContentDir), topics: shipped.knowledge.topics, timeZone: defaults.timeZone, graceDays: defaults.reportGraceDays }, admin: adminChat(overrides.admin) };
 }

@@ -1,6 +1,7 @@
 /** Rules of the code's layout that the import checker (.dependency-cruiser.cjs) cannot see. */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/core/paths.ts';
 
@@ -27,6 +28,36 @@ describe('the layout of src/', () => {
     expect(conversation.length).toBeGreaterThan(5);
     const loading = conversation.filter((file) => /\b(loadFaq|loadCampaigns|readFormats|defaultContentDir)\(|paths\.ts'/.test(readFileSync(file, 'utf8').replace(/^import type .*$/gm, '')));
     expect(loading.map((file) => path.relative(projectRoot, file))).toEqual([]);
+  });
+
+  it('the conversation, the dashboard pages, the commands and the app ask the slices, never the database', () => {
+    const src = path.join(projectRoot, 'src');
+    const askers = sources(src).filter((file) => {
+      const rel = path.relative(src, file);
+      return /^(bot|cli)\//.test(rel) || /^(app|housekeeping)\.ts$/.test(rel) || /^features\/[^/]+\/(chat(-[a-z-]+)?\.ts|web\/)/.test(rel);
+    });
+    expect(askers.length).toBeGreaterThan(20);
+    const query = /\.(findMany|findFirst|findUnique|findFirstOrThrow|findUniqueOrThrow|createMany|updateMany|upsert|deleteMany|aggregate|groupBy)\(|\b(db|tx|prisma)\.[a-zA-Z]+\.(create|update|delete|count)\(|\$transaction|\$queryRaw|\$executeRaw/;
+    const querying = askers.filter((file) => query.test(readFileSync(file, 'utf8'))).map((file) => path.relative(projectRoot, file));
+    expect(querying).toEqual([]);
+  });
+
+  it('Vietnamese words live in locales/ and content/: no string in the code holds one (the product\'s name aside)', () => {
+    // Letters only Vietnamese uses among the Latin scripts the code is written in: a word with one is Vietnamese.
+    const vietnamese = /[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/iu;
+    const found: string[] = [];
+    for (const file of sources(path.join(projectRoot, 'src'))) {
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+      const visit = (node: ts.Node): void => {
+        if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
+          const words = node.text.replace(/Loa Bản/g, '').split(/[^\p{L}]+/u);
+          if (words.some((w) => w.length > 1 && vietnamese.test(w))) found.push(`${path.relative(projectRoot, file)}: ${node.getText(source)}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(found).toEqual([]);
   });
 
   it('no module is over 350 lines, unless its opening comment says why', () => {

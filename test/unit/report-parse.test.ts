@@ -1,12 +1,12 @@
 /** How Loa Bản reads one answer of a session report: the date, a head count, the format, the topics. */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContentError } from '../../src/content/yaml.ts';
 import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, readFormats, reportDateDaysBack } from '../../src/features/reporting/parse.ts';
+import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, readFormats, readReportContent, reportDateDaysBack } from '../../src/features/reporting/parse.ts';
 import { formatDate, type LocalDate } from '../../src/features/reporting/quarter.ts';
 
 /** "20/05/2026" → a LocalDate. */
@@ -16,15 +16,15 @@ const d = (text: string): LocalDate => {
 };
 /** What the leader is told about `text` sent on `today`: the date read, or the problem. */
 const dateAnswer = (text: string, today: string, graceDays = 10) => {
-  const result = parseReportDate(text, d(today), graceDays);
+  const result = parseReportDate(text, d(today), graceDays, words);
   return result.ok ? formatDate(result.date) : result.problem;
 };
 const countAnswer = (text: string) => {
-  const result = parseCount(text);
+  const result = parseCount(text, words);
   return result.ok ? result.value : result.problem;
 };
 
-const formats = readFormats(defaultContentDir);
+const { formats, words } = readReportContent(defaultContentDir);
 const topics = loadKnowledge(defaultContentDir).topics;
 
 describe('the date a session was held', () => {
@@ -130,8 +130,8 @@ describe('the date a session was held', () => {
     for (const [today, grace] of [['01/04/2026', 10], ['01/04/2026', 0], ['20/05/2026', 10]] as const) {
       const [day, month, year] = today.split('/').map(Number) as [number, number, number];
       const on = { year, month, day };
-      expect(reportDateDaysBack(1, on, grace), today).toEqual(parseReportDate('hôm qua', on, grace));
-      expect(reportDateDaysBack(0, on, grace), today).toEqual(parseReportDate('hôm nay', on, grace));
+      expect(reportDateDaysBack(1, on, grace), today).toEqual(parseReportDate('hôm qua', on, grace, words));
+      expect(reportDateDaysBack(0, on, grace), today).toEqual(parseReportDate('hôm nay', on, grace, words));
     }
   });
 });
@@ -318,27 +318,31 @@ describe('the topics', () => {
     ['CLB "Thủ lĩnh của sự thay đổi"', ['leaders-of-change']],
     ['tảo hôn bạo lực gia đình', ['child-marriage', 'domestic-violence']],
   ])('"%s" names %j', (text, ids) => {
-    expect(matchTopics(text, topics)).toEqual({ topics: ids, unknown: [] });
+    expect(matchTopics(text, topics, words)).toEqual({ topics: ids, unknown: [] });
   });
 
   it('returns what it does not know as typed, and keeps what it knows', () => {
-    expect(matchTopics('tảo hôn, múa hát; Văn nghệ', topics)).toEqual({ topics: ['child-marriage'], unknown: ['múa hát', 'Văn nghệ'] });
-    expect(matchTopics('99, 2', topics)).toEqual({ topics: ['harmful-customs'], unknown: ['99'] });
-    expect(matchTopics('0', topics)).toEqual({ topics: [], unknown: ['0'] });
+    expect(matchTopics('tảo hôn, múa hát; Văn nghệ', topics, words)).toEqual({ topics: ['child-marriage'], unknown: ['múa hát', 'Văn nghệ'] });
+    expect(matchTopics('99, 2', topics, words)).toEqual({ topics: ['harmful-customs'], unknown: ['99'] });
+    expect(matchTopics('0', topics, words)).toEqual({ topics: [], unknown: ['0'] });
     // Words of a label that are not the whole label nor an alias name nothing: "tham gia" is not "Phụ nữ tham gia lãnh đạo".
-    expect(matchTopics('tham gia, gia đình, chăm sóc sức khỏe', topics)).toEqual({ topics: [], unknown: ['tham gia', 'gia đình', 'chăm sóc sức khỏe'] });
+    expect(matchTopics('tham gia, gia đình, chăm sóc sức khỏe', topics, words)).toEqual({ topics: [], unknown: ['tham gia', 'gia đình', 'chăm sóc sức khỏe'] });
   });
 
   it.each(['', '   ', ', ; +', '😀', '\u0000\u0007'])('"%s" names nothing and leaves nothing unknown', (text) => {
-    expect(matchTopics(text, topics)).toEqual({ topics: [], unknown: [] });
+    expect(matchTopics(text, topics, words)).toEqual({ topics: [], unknown: [] });
   });
 });
 
 describe('a mistake in content/reports.yaml is named with its file and line', () => {
-  function problems(yaml: string): string {
+  /** The shipped file's words and numbers, after the formats (so the formats' line numbers are the test's). */
+  const shipped = readFileSync(path.join(defaultContentDir, 'reports.yaml'), 'utf8');
+  const shippedWords = shipped.slice(shipped.indexOf('\n\n'));
+
+  function problems(yaml: string, { words = shippedWords } = {}): string {
     const dir = mkdtempSync(path.join(tmpdir(), 'loaban-reports-'));
     cpSync(defaultContentDir, dir, { recursive: true });
-    writeFileSync(path.join(dir, 'reports.yaml'), yaml);
+    writeFileSync(path.join(dir, 'reports.yaml'), yaml + words);
     try {
       readFormats(dir);
     } catch (error) {
@@ -362,5 +366,33 @@ describe('a mistake in content/reports.yaml is named with its file and line', ()
     expect(problems('formats:\n  - { id: staged, aliases: [a] }\n')).toMatch(/reports\.yaml:2: formats\.0\.label/);
     expect(problems('formats: []\n')).toMatch(/reports\.yaml:1: formats/);
     expect(problems('formats:\n  - { id: Bad Id, label: A }\n')).toMatch(/reports\.yaml:2: formats\.0\.id/);
+  });
+
+  it('the words a report is written with: missing, or of the wrong kind', () => {
+    const formats = 'formats:\n  - { id: staged, label: A }\n';
+    expect(problems(formats, { words: '' })).toMatch(/reports\.yaml:1: words: .*\n.*numbers/);
+    const badDays = shippedWords.replace(/days: \{[^}]*\}/, 'days: { hôm qua: một }');
+    const written = formats + badDays;
+    const line = written.slice(0, written.indexOf('days: {')).split('\n').length;
+    expect(problems(formats, { words: badDays })).toMatch(new RegExp(`reports\\.yaml:${line}: words\\.days\\.hôm qua`));
+    expect(problems(formats, { words: shippedWords.replace(/digits: \[[^\]]*\]/, 'digits: [không, một]') })).toMatch(/numbers\.digits/);
+  });
+});
+
+describe('the words are content: what content/reports.yaml says is how a report is read', () => {
+  it('a count word added to the file is read, one removed is not', () => {
+    const shippedWords = readReportContent(defaultContentDir).words;
+    expect(countAnswer('45 người')).toBe(45);
+    const dir = mkdtempSync(path.join(tmpdir(), 'loaban-words-'));
+    cpSync(defaultContentDir, dir, { recursive: true });
+    const file = path.join(dir, 'reports.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('after: [người, ng]', 'after: [người, thành viên]').replace('days: { hôm nay: 0, hôm qua: 1, hôm kia: 2 }', 'days: { hôm nay: 0, hôm qua: 1, bữa qua: 1 }'));
+    const { words: local } = readReportContent(dir);
+    expect(parseCount('45 thành viên', local)).toEqual({ ok: true, value: 45 });
+    expect(parseCount('45 ng', local)).toEqual({ ok: false, problem: 'notNumber' });
+    expect(parseCount('45 ng', shippedWords)).toEqual({ ok: true, value: 45 });
+    const today = d('20/05/2026');
+    expect(parseReportDate('bữa qua', today, 10, local)).toEqual({ ok: true, date: d('19/05/2026') });
+    expect(parseReportDate('hôm kia', today, 10, local)).toEqual({ ok: false, problem: 'format' });
   });
 });

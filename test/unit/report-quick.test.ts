@@ -2,13 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { readFormats } from '../../src/features/reporting/parse.ts';
+import { readReportContent } from '../../src/features/reporting/parse.ts';
 import { parseQuickReport, type QuickProblem, type ReportDraft } from '../../src/features/reporting/quick.ts';
 
 const ctx = {
   today: { year: 2026, month: 3, day: 20 }, // in Q1 2026
   graceDays: 10,
-  formats: readFormats(defaultContentDir),
+  ...readReportContent(defaultContentDir),
   topics: loadKnowledge(defaultContentDir).topics,
 };
 const read = (text: string) => parseQuickReport(text, ctx);

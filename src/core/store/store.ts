@@ -38,9 +38,8 @@ export interface StoreOptions {
 /** The file that marks a folder as Loa Bản's own data folder. */
 const markerFile = 'LOABAN-DATA.txt';
 const lockFile = 'loaban.pid';
-const markerText =
-  'This folder holds the embedded database of Loa Bản (db/). Back it up while Loa Bản is stopped.\n' +
-  'Thư mục này chứa cơ sở dữ liệu nhúng của Loa Bản (db/). Sao lưu khi Loa Bản đã dừng.\n';
+/** What the marker file says, in English and in Vietnamese (whoever opens the folder). */
+const markerText = () => ['en', 'vi'].map((language) => `${translator(language)('ops:store.dataDirMarker')}\n`).join('');
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.language) : openPglite(options.dataDir, options.language);
@@ -108,7 +107,7 @@ async function openPglite(dataDir: string, language?: string): Promise<Store> {
   if (ours && existsSync(dbDir) && readdirSync(dbDir).length > 0 && !existsSync(path.join(dbDir, 'PG_VERSION'))) {
     throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: 'db/PG_VERSION missing' }));
   }
-  if (!ours) writeFileSync(path.join(dataDir, markerFile), markerText);
+  if (!ours) writeFileSync(path.join(dataDir, markerFile), markerText());
   const release = takeLock(dataDir, t);
   let pglite: PGlite;
   try {

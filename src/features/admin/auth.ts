@@ -96,9 +96,12 @@ export async function redeemLoginLink(db: Db, token: string, now = new Date()): 
   return { ok: false, reason: state.kind === 'valid' ? 'used' : state.kind };
 }
 
+/** Sessions over by `now`: past their end, or unused for `sessionIdleMs`. */
+const endedBy = (now: Date) => ({ OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: new Date(now.getTime() - sessionIdleMs) } }] });
+
 /** Opens a session for the person; the returned id goes in the cookie and is never stored. */
 export async function createSession(db: Db, personId: number, now = new Date()): Promise<{ sessionId: string; expiresAt: Date }> {
-  await db.adminSession.deleteMany({ where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: new Date(now.getTime() - sessionIdleMs) } }] } });
+  await db.adminSession.deleteMany({ where: endedBy(now) });
   const sessionId = newSecret();
   const expiresAt = new Date(now.getTime() + sessionMaxMs);
   await db.adminSession.create({ data: { idHash: hashOf(sessionId), personId, createdAt: now, lastSeenAt: now, expiresAt } });
@@ -134,4 +137,44 @@ export async function endSession(db: Db, sessionId: string): Promise<boolean> {
   if (!isSecretShaped(sessionId)) return false;
   const { count } = await db.adminSession.deleteMany({ where: { idHash: hashOf(sessionId) } });
   return count > 0;
+}
+
+/** Deletes the sessions over by `now` and the login links that expired before `linksExpiredBefore` (housekeeping). */
+export async function forgetEndedSignIns(db: Db, now: Date, linksExpiredBefore: Date): Promise<{ sessions: number; loginLinks: number }> {
+  const [sessions, loginLinks] = await Promise.all([
+    db.adminSession.deleteMany({ where: endedBy(now) }),
+    db.adminLoginLink.deleteMany({ where: { expiresAt: { lt: linksExpiredBefore } } }),
+  ]);
+  return { sessions: sessions.count, loginLinks: loginLinks.count };
+}
+
+/** The name a person goes by, for the page that confirms their login link. */
+export async function displayNameOf(db: Db, personId: number): Promise<string> {
+  const person = await db.person.findUniqueOrThrow({ where: { id: personId }, select: { displayName: true } });
+  return person.displayName;
+}
+
+/** The person as an actor of the audit log (their platform identity). */
+export async function actorOf(db: Db, personId: number): Promise<Actor> {
+  const person = await db.person.findUniqueOrThrow({ where: { id: personId }, select: { id: true, platform: true, platformUserId: true } });
+  return { personId: person.id, platform: person.platform, platformUserId: person.platformUserId };
+}
+
+/** Who the sandbox login may sign in: sandbox people whose every grant is over a demo area. */
+const demoAdmin = { platform: 'sandbox', adminGrants: { some: {}, every: { area: { isDemo: true } } } };
+
+/** The demo admins with the areas they hold, for the sandbox login page. */
+export async function sandboxAdmins(db: Db): Promise<Array<{ personId: number; name: string; areas: string }>> {
+  const people = await db.person.findMany({
+    where: demoAdmin,
+    orderBy: { id: 'asc' },
+    select: { id: true, displayName: true, adminGrants: { select: { area: { select: { name: true } } }, orderBy: { id: 'asc' } } },
+  });
+  return people.map((p) => ({ personId: p.id, name: p.displayName, areas: p.adminGrants.map((g) => g.area.name).join(', ') }));
+}
+
+/** The demo admin `personId` as an actor, or null when that person is no demo admin (a forged form). */
+export async function sandboxActor(db: Db, personId: number): Promise<Actor | null> {
+  const person = await db.person.findFirst({ where: { id: personId, ...demoAdmin }, select: { id: true, platform: true, platformUserId: true } });
+  return person && { personId: person.id, platform: person.platform, platformUserId: person.platformUserId };
 }

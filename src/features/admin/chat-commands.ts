@@ -4,7 +4,7 @@
  * campaign message sent now after a confirm step; /thongke, this quarter's reporting with the
  * last four quarters and a small chart; /moi <tổ>, a one-time invite code for a group's leader.
  * admin.ts checks the chat and the person first; everything done here is written to the audit log.
- * What /guingay's words name is read (purely) in send-request.ts.
+ * What /guingay's words name is read (purely) in send-request.ts; its requests are kept in send-asks.ts.
  *
  * A /guingay confirm is an audit row `admin.chat.sendNow.ask` (who, what, where); its buttons
  * carry only that row's id. Pressing one re-checks the admin, the area and the message, refuses
@@ -12,20 +12,22 @@
  * on it), so a double press, or "Gửi" after "Huỷ", never sends twice.
  */
 import { DateTime } from 'luxon';
-import { actorName, auditAdmin, type Actor } from './auth.ts';
+import { auditAdmin, type Actor } from './auth.ts';
 import { shareChartPng } from './chart-image.ts';
 import { complianceTable, type QuarterShare, type Quarter } from '../reporting/index.ts';
 import { upcomingBroadcasts, type UpcomingBroadcast } from './overview.ts';
-import { canSee, type AdminScope } from '../groups/index.ts';
+import { areaById, canSee, type AdminScope } from '../groups/index.ts';
 import { campaignTextLimit, type CampaignLibrary } from '../../content/campaigns.ts';
 import { resolveAudience, addSchedule, ScheduleError } from '../delivery/index.ts';
 import type { QuietHours } from '../../core/config.ts';
 import { quietUntil } from '../../core/time.ts';
 import { matchByName } from '../../core/text/names.ts';
-import { createInvite } from '../subscriptions/index.ts';
+import { createInvite, invitableGroups } from '../subscriptions/index.ts';
 import type { Translate } from '../../core/i18n.ts';
 import type { Turn } from '../../bot/turn.ts';
 import { parseSendRequest } from './send-request.ts';
+import { areasToSendTo, recordSendAsk, sendAskOf } from './send-asks.ts';
+import { claimOnce, releaseOnce } from '../../core/store/once.ts';
 
 export const adminCommandNames = ['lich', 'guingay', 'thongke', 'moi'] as const;
 export type AdminCommandName = (typeof adminCommandNames)[number];
@@ -64,8 +66,6 @@ const candidatesShown = 8;
 /** Lines of a message's text shown in the confirm step. */
 const previewLines = 3;
 const previewChars = 300;
-
-const askAction = 'admin.chat.sendNow.ask';
 
 // ——— formatting ———
 
@@ -135,8 +135,7 @@ async function askSend(turn: Turn, admin: ChatAdmin, deps: AdminCommandDeps, arg
   const { t, db } = turn;
   const usage = t('admin.sendNow.usage');
   const messages = [...deps.campaigns.messages.values()];
-  const areas = await db.area.findMany({ select: { id: true, name: true, code: true, path: true }, orderBy: { path: 'asc' } });
-  const request = parseSendRequest(args, messages, areas, (a) => canSee(admin.scope, a.id));
+  const request = parseSendRequest(args, messages, await areasToSendTo(db), (a) => canSee(admin.scope, a.id));
   const reply = (text: string) => turn.reply({ text });
   switch (request.kind) {
     case 'usage':
@@ -160,21 +159,10 @@ async function askSend(turn: Turn, admin: ChatAdmin, deps: AdminCommandDeps, arg
   const { message, area } = request;
   const reach = (await resolveAudience(db, { areaId: area.id }, deps.platforms)).length;
   if (reach === 0) return void (await reply(t('admin.sendNow.noReach', { area: area.name })));
-  const ask = await db.auditLog.create({
-    data: {
-      at: deps.now(),
-      actorId: admin.actor.personId,
-      actor: actorName(admin.actor),
-      action: askAction,
-      entity: 'ContentItem',
-      entityId: message.id,
-      areaId: area.id,
-      after: { contentId: message.id, areaId: area.id, reach },
-    },
-  });
+  const askId = await recordSendAsk(db, admin.actor, { contentId: message.id, areaId: area.id, reach }, deps.now());
   await turn.reply({
     text: t('admin.sendNow.confirm', { title: message.title, preview: preview(message.variants.vi ?? ''), area: area.name, count: reach, minutes: confirmTtlMs / 60_000 }),
-    buttons: [[{ label: t('admin.sendNow.yes'), data: `adm:send:${ask.id}` }, { label: t('admin.sendNow.no'), data: `adm:cancel:${ask.id}` }]],
+    buttons: [[{ label: t('admin.sendNow.yes'), data: `adm:send:${askId}` }, { label: t('admin.sendNow.no'), data: `adm:cancel:${askId}` }]],
   });
 }
 
@@ -194,22 +182,18 @@ export function confirmButton(data: string | undefined): ConfirmTap | null {
 export async function onConfirmButton(turn: Turn, admin: ChatAdmin, deps: AdminCommandDeps, tap: ConfirmTap): Promise<void> {
   const { t, db, event } = turn;
   const now = deps.now();
-  const ask = await db.auditLog.findUnique({ where: { id: tap.askId } });
-  const asked = ask?.after as { contentId?: unknown; areaId?: unknown } | null | undefined;
-  if (!ask || ask.action !== askAction || ask.actorId !== admin.actor.personId || typeof asked?.contentId !== 'string' || typeof asked.areaId !== 'number') {
-    return void (await turn.reply({ text: t('admin.sendNow.gone') }));
-  }
-  const { contentId, areaId } = asked as { contentId: string; areaId: number };
+  const ask = await sendAskOf(db, tap.askId, admin.actor.personId);
+  if (!ask) return void (await turn.reply({ text: t('admin.sendNow.gone') }));
+  const { contentId, areaId } = ask;
   // One answer per request, whichever button and however many presses.
   const claimKey = { platform: event.platform, updateId: `admin-send:${ask.id}` };
   if (tap.action === 'send' && now.getTime() - ask.at.getTime() > confirmTtlMs) return void (await turn.reply({ text: t('admin.sendNow.expired', { minutes: confirmTtlMs / 60_000 }) }));
-  const { count } = await db.processedUpdate.createMany({ data: [claimKey], skipDuplicates: true });
-  if (count === 0) return void (await turn.reply({ text: t('admin.sendNow.already') }));
+  if (!(await claimOnce(db, claimKey))) return void (await turn.reply({ text: t('admin.sendNow.already') }));
   if (tap.action === 'cancel') {
     await auditAdmin(db, admin.actor, 'admin.chat.sendNow.cancel', { entity: 'ContentItem', entityId: contentId, areaId, after: { askId: ask.id } }, now);
     return void (await turn.reply({ text: t('admin.sendNow.cancelled') }));
   }
-  const area = await db.area.findUnique({ where: { id: areaId }, select: { id: true, name: true } });
+  const area = await areaById(db, areaId);
   if (!area || !canSee(admin.scope, area.id)) {
     await forbidden(turn, admin, 'Area', String(areaId), 'guingay');
     return void (await turn.reply({ text: t('admin.common.outside', { name: area?.name ?? `#${areaId}`, scope: scopeName(admin.scope) }) }));
@@ -227,7 +211,7 @@ export async function onConfirmButton(turn: Turn, admin: ChatAdmin, deps: AdminC
   } catch (error) {
     if (error instanceof ScheduleError) return void (await turn.reply({ text: t('admin.sendNow.failed', { reason: t(`ops:schedule.error.${error.key}`, error.params) }) }));
     // Not our answer to give: let the request be pressed again.
-    await db.processedUpdate.deleteMany({ where: claimKey }).catch(() => {});
+    await releaseOnce(db, claimKey).catch(() => {});
     throw error;
   }
   await auditAdmin(db, admin.actor, 'admin.chat.sendNow', { entity: 'Schedule', entityId: String(made.schedule.id), areaId, after: { contentId, reach: made.reach, askId: ask.id } }, now);
@@ -266,8 +250,7 @@ async function stats(turn: Turn, admin: ChatAdmin, deps: AdminCommandDeps): Prom
 async function invite(turn: Turn, admin: ChatAdmin, deps: AdminCommandDeps, args: string): Promise<void> {
   const { t, db } = turn;
   if (args === '') return void (await turn.reply({ text: t('admin.invite.usage') }));
-  const groups = await db.communicationGroup.findMany({ select: { id: true, name: true, areaId: true, area: { select: { name: true, path: true } } }, orderBy: [{ area: { path: 'asc' } }, { name: 'asc' }] });
-  const found = matchByName(groups, args);
+  const found = matchByName(await invitableGroups(db), args);
   const mine = found.filter((g) => canSee(admin.scope, g.areaId));
   if (mine.length === 0 && found.length > 0) {
     for (const g of found.slice(0, candidatesShown)) await forbidden(turn, admin, 'CommunicationGroup', String(g.id), 'moi');

@@ -3,6 +3,6 @@
  * admin's dashboard counts, and the admin chat commands.
  */
 export { addAdmin, listAdmins } from './admins.ts';
-export { actorName, auditAdmin, sessionIdleMs } from './auth.ts';
+export { actorName, auditAdmin, forgetEndedSignIns } from './auth.ts';
 export { reachesScope } from './overview.ts';
 export { adminCommands, type AdminChatDeps } from './chat.ts';

@@ -147,3 +147,23 @@ export async function broadcastProgress(db: Db, broadcastId: number): Promise<Pr
     failures: failures.map((f) => ({ kind: kindOf(f) ?? 'other', reason: f.lastError ?? '', count: f._count._all })),
   };
 }
+
+/** The id of a broadcast `scheduleId` made (a "send now" schedule makes one), or null when it made none yet. */
+export async function broadcastIdOf(db: Db, scheduleId: number): Promise<number | null> {
+  return (await db.broadcast.findFirst({ where: { scheduleId }, select: { id: true } }))?.id ?? null;
+}
+
+/** Whom a broadcast goes to and what it says (a content item, or its own text); null when there is none. */
+export async function broadcastById(db: Db, broadcastId: number) {
+  return db.broadcast.findUnique({ where: { id: broadcastId }, select: { audience: true, text: true, contentId: true } });
+}
+
+/** The last `count` broadcasts of a schedule, latest first: when each was due and where it stands. */
+export async function recentBroadcastsOf(db: Db, scheduleId: number, count: number) {
+  return db.broadcast.findMany({ where: { scheduleId }, orderBy: { scheduledFor: 'desc' }, take: count, select: { id: true, scheduledFor: true, status: true } });
+}
+
+/** The ids of the last `count` broadcasts, newest first (`loaban broadcast list`). */
+export async function latestBroadcastIds(db: Db, count: number): Promise<number[]> {
+  return (await db.broadcast.findMany({ orderBy: { id: 'desc' }, take: count, select: { id: true } })).map((b) => b.id);
+}

@@ -1,4 +1,7 @@
-/** What the outbox learns about chats from failed sends: a chat that stopped, a group that moved. */
+/**
+ * The chats the bot can send to (ChatLink): what the platforms tell of them (the bot added to a
+ * group or removed, a group that moved) and what the outbox learns from failed sends.
+ */
 import type { Db } from '../../core/store/store.ts';
 import { reasons, stored } from './reasons.ts';
 
@@ -37,4 +40,24 @@ export async function moveChat(db: Db, platform: string, chatLinkId: number, new
     await tx.delivery.update({ where: { id: deliveryId }, data: { chatLinkId: existing.id } });
     return 'resend' as const;
   });
+}
+
+/** The bot was added to a group chat: it is known and active (again), with its title. */
+export async function chatJoined(db: Db, platform: string, chatId: string, title: string | undefined): Promise<void> {
+  await db.chatLink.upsert({
+    where: { platform_chatId: { platform, chatId } },
+    create: { platform, chatId, kind: 'group', title: title ?? null },
+    update: { active: true, inactiveReason: null, title: title ?? undefined },
+  });
+}
+
+/** The bot was removed from the chat (or blocked by the person): inactive, saying why. */
+export async function chatLeft(db: Db, platform: string, chatId: string, reason: string): Promise<void> {
+  await db.chatLink.updateMany({ where: { platform, chatId }, data: { active: false, inactiveReason: reason } });
+}
+
+/** A group became a supergroup at `newChatId`: its ChatLink follows, unless the bot already knows the new chat. */
+export async function chatMoved(db: Db, platform: string, chatId: string, newChatId: string): Promise<void> {
+  const target = await db.chatLink.findUnique({ where: { platform_chatId: { platform, chatId: newChatId } } });
+  if (!target) await db.chatLink.updateMany({ where: { platform, chatId }, data: { chatId: newChatId } });
 }

@@ -3,7 +3,8 @@
  * progress, the outbox's stored reasons, and the delivery service the app starts.
  */
 export { audienceSchema, resolveAudience, type Audience } from './audience.ts';
-export { broadcastProgress, listedGroups, type Progress } from './broadcasts.ts';
+export { chatJoined, chatLeft, chatMoved } from './chats.ts';
+export { broadcastProgress, latestBroadcastIds, listedGroups, type Progress } from './broadcasts.ts';
 export type { StillWanted } from './dispatcher.ts';
 export { stoppedByUnsubscribe } from './outbox.ts';
 export { reasons, stored } from './reasons.ts';

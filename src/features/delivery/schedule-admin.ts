@@ -247,6 +247,15 @@ export async function groupsInScope(db: Db, scope: AdminScope) {
   return groups.map((g) => ({ id: g.id, name: g.name, areaName: g.area.name }));
 }
 
+/**
+ * The schedule an admin's confirmation of the preview carrying one-time key `once` made (found by
+ * its audit entry), and whether it was sent at once; null when that confirmation made none.
+ */
+export async function scheduleMadeByForm(db: Db, personId: number, once: string): Promise<{ scheduleId: number; sendNow: boolean } | null> {
+  const made = await db.auditLog.findFirst({ where: { action: 'admin.schedule.create', actorId: personId, after: { path: ['form'], equals: once } }, select: { entityId: true, after: true } });
+  return made && { scheduleId: Number(made.entityId), sendNow: Boolean((made.after as { sendNow?: boolean }).sendNow) };
+}
+
 export interface PreviewDeps {
   db: Db;
   library: CampaignLibrary;

@@ -228,6 +228,11 @@ export async function listSchedules(db: Db) {
   });
 }
 
+/** One schedule by id (removed ones too), or null. */
+export async function scheduleById(db: Db, id: number) {
+  return db.schedule.findUnique({ where: { id } });
+}
+
 /** Pauses, resumes or removes a schedule; resuming recomputes the next run from `now`. Null when there is no such schedule. */
 export async function setScheduleStatus(deps: Pick<ScheduleDeps, 'db' | 'library' | 'timeZone'>, id: number, action: 'pause' | 'resume' | 'remove', now: Date) {
   const { db } = deps;

@@ -10,11 +10,8 @@ import { foldText } from '../../core/text/fold.ts';
 import { answerMessage, answerMoreMessage, directoryText, faqData, safetyMessage, safetyMoreMessage, topicMessage, topicsMessage, unknownMessage } from './replies.ts';
 import { placesOfChat, type Place } from '../groups/index.ts';
 import type { Middleware, Turn } from '../../bot/turn.ts';
+import { areaAdminChats, flowAwaitsAnswer, keepUnansweredQuestion, recentSafetyAlert, recordSafetyAlert } from './store.ts';
 
-/** Longest question kept for review: enough to understand it, not a pasted document. */
-const keptQuestionChars = 500;
-/** The same unanswered question is kept once in this time. */
-const keptOnceMs = 60 * 60 * 1000;
 /** One alert to the Women's Union per chat in this time: pressing again says it was sent. */
 const alertRepeatMs = 12 * 60 * 60 * 1000;
 
@@ -50,11 +47,7 @@ export function safetyFirst(faq: Faq): Middleware {
     await turn.reply(safetyMessage(turn.t, faq.knowledge, kind, await places(turn), reading.signal, turn.language));
     // Nothing typed is lost: a flow waiting for this person's answer (a report) still gets it.
     const e = turn.event;
-    const open = await turn.db.conversationState.findUnique({
-      where: { platform_chatId_userId: { platform: e.platform, chatId: e.chat.id, userId: e.sender.id } },
-      select: { expiresAt: true },
-    });
-    if (open && open.expiresAt > new Date()) return next();
+    if (await flowAwaitsAnswer(turn.db, { platform: e.platform, chatId: e.chat.id, userId: e.sender.id })) return next();
   };
 }
 
@@ -72,10 +65,7 @@ export function answerQuestion(faq: Faq): Middleware {
       await turn.reply(answerMessage(turn.t, faq.knowledge, reading.match.entry, turn.language, where, turn.event.chat.kind, Boolean(reading.signal)));
       return;
     }
-    // Kept once an hour: a question asked again and again (one person's flood) does not bury the others.
-    const text = question.slice(0, keptQuestionChars);
-    const again = await turn.db.unansweredQuestion.findFirst({ where: { text, createdAt: { gte: new Date(Date.now() - keptOnceMs) } }, select: { id: true } });
-    if (!again) await turn.db.unansweredQuestion.create({ data: { text, language: turn.language, areaId: where[0]?.id ?? null } });
+    await keepUnansweredQuestion(turn.db, { text: question, language: turn.language, areaId: where[0]?.id ?? null });
     await turn.reply(unknownMessage(turn.t, faq));
   };
 }
@@ -130,23 +120,16 @@ async function alertWomensUnion(turn: Turn): Promise<void> {
   const { db, event, t } = turn;
   if (event.chat.kind !== 'private') return;
   const entity = `${event.platform}:${event.chat.id}`;
-  const recent = await db.auditLog.findFirst({
-    where: { action: 'safety.alert', entity: 'chat', entityId: entity, at: { gte: new Date(Date.now() - alertRepeatMs) } },
-  });
-  if (recent) return void (await turn.reply({ text: t('safety.alertAlready') }));
+  if (await recentSafetyAlert(db, entity, new Date(Date.now() - alertRepeatMs))) return void (await turn.reply({ text: t('safety.alertAlready') }));
   const where = await places(turn);
   for (const place of where) {
-    const grants = await db.adminGrant.findMany({
-      where: { areaId: place.id },
-      select: { person: { select: { chatLinks: { where: { platform: event.platform, kind: 'private', active: true }, select: { chatId: true } } } } },
-    });
-    const chats = grants.flatMap((g) => g.person.chatLinks.map((c) => c.chatId));
+    const chats = await areaAdminChats(db, place.id, event.platform);
     if (chats.length === 0) continue;
     const alert = { text: t('safety.alertToAdmin', { name: event.sender.displayName || '?', area: where.map((p) => p.name).join(', ') }) };
     let delivered = 0;
     for (const chatId of chats) if ((await turn.sendTo(chatId, alert)).ok) delivered++;
     if (delivered === 0) continue;
-    await db.auditLog.create({ data: { actor: 'villager', action: 'safety.alert', entity: 'chat', entityId: entity, areaId: place.id, after: { admins: delivered } } });
+    await recordSafetyAlert(db, entity, place.id, delivered);
     return void (await turn.reply({ text: t('safety.alertSent', { area: place.name }) }));
   }
   await turn.reply({ text: t('safety.alertNobody') });

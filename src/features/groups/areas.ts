@@ -22,6 +22,22 @@ export async function createArea(db: Db, area: NewArea) {
   });
 }
 
+/** One area by id (its name, code and path), or null. */
+export async function areaById(db: Db, id: number): Promise<{ id: number; code: string; name: string; path: string } | null> {
+  return db.area.findUnique({ where: { id }, select: { id: true, code: true, name: true, path: true } });
+}
+
+/** The names of the areas with these ids. */
+export async function areaNames(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  const rows = await db.area.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
+  return new Map(rows.map((a) => [a.id, a.name]));
+}
+
+/** Whether the deployment has any area yet (an empty embedded database gets the demo). */
+export async function hasAreas(db: Db): Promise<boolean> {
+  return (await db.area.count()) > 0;
+}
+
 /** The ids of `areaId` and every area below it. */
 export async function subtreeIds(db: Db, areaId: number): Promise<number[]> {
   const root = await db.area.findUnique({ where: { id: areaId }, select: { path: true } });

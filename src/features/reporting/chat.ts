@@ -12,7 +12,7 @@ import { draftsOf, newDraftId } from './drafts.ts';
 import { formatQuarter, localDateOf, quarterOf } from './quarter.ts';
 import { ledGroups, register, rememberPrivateChat } from './registration.ts';
 import { myReports as myReportsMessage, photoReceived, question, quickProblems } from './replies.ts';
-import { correctReport, recentReports, reportKey, saveReport } from './store.ts';
+import { correctReport, recentReports, reportByDraft, reportWithGroup, saveReport } from './store.ts';
 import { addPhoto, answer, draftOf, finish, nextStep, parseButton, readLine, tap, type Move, type ReportRules, type ReportState, type Tapped } from './wizard.ts';
 
 export interface ReportDeps extends ReportRules {
@@ -82,7 +82,7 @@ export function reportFlow(deps: ReportDeps): Middleware {
     if (!loaded || loaded.state.draftId !== tapped.draftId) {
       // A button of a report that is finished: the confirmation tapped twice stores nothing new.
       if (tapped.action === 'confirm') {
-        const stored = await turn.db.sessionReport.findUnique({ where: { idempotencyKey: reportKey(tapped.draftId) } });
+        const stored = await reportByDraft(turn.db, tapped.draftId);
         if (stored) return void (await turn.reply({ text: t('report.alreadySaved', { quarter: stored.quarter }) }));
       }
       return void (await turn.reply({ text: t('report.stale') }));
@@ -100,7 +100,7 @@ export function reportFlow(deps: ReportDeps): Middleware {
   async function startCorrection(turn: Turn, reportId: number): Promise<void> {
     const { t, event } = turn;
     const led = await ledGroups(turn.db, event.platform, event.sender.id);
-    const report = await turn.db.sessionReport.findUnique({ where: { id: reportId }, include: { group: true } });
+    const report = await reportWithGroup(turn.db, reportId);
     if (!led || !report || !led.groups.some((g) => g.id === report.groupId)) return void (await turn.reply({ text: t('report.notYours') }));
     const state: ReportState = { draftId: newDraftId(), groupId: report.groupId, groupName: report.group.name, editing: report.id, draft: draftOf(report) };
     return ask(turn, { state, step: 'change' });

@@ -75,6 +75,12 @@ export async function exportRows(
     .map(({ sortDate: _, ...row }) => row);
 }
 
+/** How many rows an export under the area at `areaPath` would have: its reports of `quarters`, or (a summary) its groups. */
+export async function exportSize(db: Db, kind: 'reports' | 'summary', areaPath: string, quarters: readonly string[]): Promise<number> {
+  const under = { area: { path: { startsWith: areaPath } } };
+  return kind === 'reports' ? db.sessionReport.count({ where: { quarter: { in: [...quarters] }, group: under } }) : db.communicationGroup.count({ where: under });
+}
+
 const headers = (t: Translate) => columns.map((c) => t(`ops:export.column.${c}`));
 
 /**

@@ -3,7 +3,7 @@
  * table, the reminders the app schedules, the exports and the quarterly summary.
  */
 export { reportFlow, type ReportDeps } from './chat.ts';
-export { readFormats, type Format } from './parse.ts';
+export { readFormats, readReportContent, type Format, type ReportWords } from './parse.ts';
 export { formatQuarter, localDateOf, parseQuarter, quarterOf, type Quarter } from './quarter.ts';
 export { complianceTable, filterAreas, type ComplianceTable, type QuarterShare, type QuarterStatus } from './compliance.ts';
 export { reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './reminders.ts';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { readYamlFile } from '../../content/yaml.ts';
 import { foldText, plainText } from '../../core/text/fold.ts';
+import { alternatives, compileReportWords, numberWordsSchema, reportWordsSchema, type ReportWords } from './words.ts';
 import { addDays, compareDates, daysBetween, isValidDate, previousQuarter, quarterEnd, quarterOf, quarterStart, type LocalDate } from './quarter.ts';
 
 /** Whether folded `text` holds folded `phrase` as whole words. */
@@ -20,16 +21,12 @@ function containsWords(text: string, phrase: string): boolean {
 
 export type DateProblem = 'format' | 'invalid' | 'future' | 'tooOld';
 
-/** Words for days relative to today (folded), and how many days back they are. */
-const relativeDays = new Map([
-  ['hom nay', 0],
-  ['hom qua', 1],
-  ['hom kia', 2],
-]);
+/** "ngày" (content's `words.date`) before a date, with an optional colon. */
+const datePrefix = perList((words: ReportWords) => new RegExp(String.raw`^${alternatives([words.date])}\s*:?\s*`, 'u'));
 
 /**
  * The day a session was held, as typed: "12/3", "12/03/2026", "12-3-2026", "12.3", "12/3/26",
- * "ngày 12/3", "hôm nay", "hôm qua" (marks optional). A date without a year is in today's year,
+ * "ngày 12/3", "hôm nay", "hôm qua" (marks optional; the words are content's `words.date` and `words.days`). A date without a year is in today's year,
  * or last year when that is after today and last year's day can still be reported (in the first
  * days of January, "28/12" is last December); otherwise it is `future`.
  *
@@ -37,17 +34,19 @@ const relativeDays = new Map([
  * 29/02 outside leap years, month 13); `future` after today; `tooOld` before the current
  * quarter, except for the previous quarter during the first `graceDays` days of this one.
  */
+
 export function parseReportDate(
   text: string,
   today: LocalDate,
   graceDays: number,
+  words: ReportWords,
 ): { ok: true; date: LocalDate } | { ok: false; problem: DateProblem } {
   const plain = plainText(text)
     .trim()
-    .replace(/^ngay\s*:?\s*/, '')
+    .replace(datePrefix(words), '')
     .replace(/[.!?]+$/, '');
   let date: LocalDate;
-  const relative = relativeDays.get(plain.replace(/\s+/g, ' '));
+  const relative = words.days.get(plain.replace(/\s+/g, ' '));
   if (relative !== undefined) {
     return reportDateDaysBack(relative, today, graceDays);
   } else {
@@ -88,6 +87,7 @@ function reportable(date: LocalDate, today: LocalDate, graceDays: number): boole
 // Head counts: in counts.ts
 
 export { checkCounts, maxParticipants, parseCount, type CountProblem, type CountsProblem } from './counts.ts';
+export type { ReportWords } from './words.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Formats and topics
@@ -105,9 +105,11 @@ export interface TopicChoice {
 }
 
 const text = z.string().trim().min(1);
-const formatsSchema = z
+const reportsFileSchema = z
   .strictObject({
     formats: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a-z, 0-9 and -'), label: text, aliases: z.array(text).default([]) })).min(1),
+    words: reportWordsSchema,
+    numbers: numberWordsSchema,
   })
   .superRefine((data, ctx) => {
     const ids = new Set<string>();
@@ -123,9 +125,18 @@ const formatsSchema = z
     });
   });
 
-/** The session formats of content/reports.yaml, in file order. Throws a ContentError naming file:line. */
+/**
+ * content/reports.yaml: the session formats in file order, and the words a report is written
+ * with. Throws a ContentError naming file:line.
+ */
+export function readReportContent(contentDir: string): { formats: Format[]; words: ReportWords } {
+  const data = readYamlFile(path.join(contentDir, 'reports.yaml'), reportsFileSchema);
+  return { formats: data.formats, words: compileReportWords(data.words, data.numbers) };
+}
+
+/** The session formats of content/reports.yaml, in file order. */
 export function readFormats(contentDir: string): Format[] {
-  return readYamlFile(path.join(contentDir, 'reports.yaml'), formatsSchema).formats;
+  return readReportContent(contentDir).formats;
 }
 
 /** Memoises `derive` per list of choices: content is read once and passed on every call. */
@@ -164,8 +175,10 @@ export function matchFormat(text: string, formats: Format[]): Format | null {
   return named.length === 1 ? named[0]! : null;
 }
 
-/** Splits a list of topics on , ; + "và" and new lines. */
-const topicSeparators = /[,;+\n\r]|(?<![\p{L}\p{N}])v[aà](?![\p{L}\p{N}])/giu;
+/** Splits a list of topics on , ; + new lines and "và" (content's `words.and`, as written or without marks). */
+const topicSeparators = perList(
+  (words: ReportWords) => new RegExp(String.raw`[,;+\n\r]|(?<![\p{L}\p{N}])(?:${(words.and.typed ?? [words.and.folded]).map((w) => alternatives([w])).join('|')})(?![\p{L}\p{N}])`, 'giu'),
+);
 
 /** One part of a list as typed, and folded. */
 export interface ListPart {
@@ -179,35 +192,35 @@ export interface ListPart {
  * numbers from the list ("1, 3"). A full label that itself holds "và" or a comma is read as
  * one topic. Parts naming nothing are returned as typed in `unknown`.
  */
-export function matchTopics(text: string, topics: TopicChoice[]): { topics: string[]; unknown: string[] } {
+export function matchTopics(text: string, topics: TopicChoice[], words: ReportWords): { topics: string[]; unknown: string[] } {
   const parts = String(text)
     .normalize('NFC')
-    .split(topicSeparators)
+    .split(topicSeparators(words))
     .map((raw) => ({ raw: raw.trim(), folded: foldText(raw) }));
-  const found = topicsOfParts(parts, topics);
+  const found = topicsOfParts(parts, topics, words);
   return { topics: found.topics, unknown: found.unknown.map((p) => p.raw) };
 }
 
 /** The topics' folded phrases, and the labels that hold a separator themselves ("Làm mẹ an toàn, chăm sóc … và dinh dưỡng trẻ em"). */
-const topicPhrases = perList((topics: TopicChoice[]) => {
+const topicPhrases = perList((words: ReportWords) => perList((topics: TopicChoice[]) => {
   const choices = topics.map((t) => ({ id: t.id, phrases: phrasesOf(t).map((p) => ` ${p} `) }));
   const labelsBySeparatedParts = new Map<string, string>();
   const labelStarts = new Set<string>();
   let longestLabel = 1;
   for (const t of topics) {
-    const labelParts = t.label.normalize('NFC').split(topicSeparators).map(foldText).filter(Boolean);
+    const labelParts = t.label.normalize('NFC').split(topicSeparators(words)).map(foldText).filter(Boolean);
     if (labelParts.length < 2) continue;
     labelsBySeparatedParts.set(labelParts.join('\n'), t.id);
     labelStarts.add(labelParts[0]!);
     longestLabel = Math.max(longestLabel, labelParts.length);
   }
   return { choices, labelsBySeparatedParts, labelStarts, longestLabel };
-});
+}));
 
 /** {@link matchTopics} for a list already split and folded; empty parts are skipped. */
-export function topicsOfParts(list: ListPart[], topics: TopicChoice[]): { topics: string[]; unknown: ListPart[] } {
+export function topicsOfParts(list: ListPart[], topics: TopicChoice[], words: ReportWords): { topics: string[]; unknown: ListPart[] } {
   const parts = list.filter((p) => p.folded !== '');
-  const { choices, labelsBySeparatedParts, labelStarts, longestLabel } = topicPhrases(topics);
+  const { choices, labelsBySeparatedParts, labelStarts, longestLabel } = topicPhrases(words)(topics);
   /** The topics one part names, in the order their words appear in it. */
   const named = new Map<string, string[]>();
   const topicsIn = (folded: string): string[] => {

@@ -26,6 +26,7 @@ import {
   type ListPart,
   type TopicChoice,
 } from './parse.ts';
+import { alternatives, perWords, type CountField, type ReportWords } from './words.ts';
 import { compareDates, type LocalDate } from './quarter.ts';
 
 /** What a report says so far; every field may still be missing. */
@@ -65,53 +66,39 @@ export interface QuickContext {
   graceDays: number;
   formats: Format[];
   topics: TopicChoice[];
+  words: ReportWords;
 }
 
-type CountField = 'participantsTotal' | 'participantsWomen' | 'participantsEthnicMinority';
 const countFields: CountField[] = ['participantsTotal', 'participantsWomen', 'participantsEthnicMinority'];
-
-/** Folded words naming a count, and whether they stand after the number ("45 người"), before it ("tổng 45"), or both. */
-const countWords: Array<{ words: string; field: CountField; after: boolean; before: boolean }> = [
-  ...['tong so nguoi', 'tong so', 'tong cong', 'tong', 'so nguoi'].map((words) => ({ words, field: 'participantsTotal' as const, after: false, before: true })),
-  ...['nguoi', 'ng'].map((words) => ({ words, field: 'participantsTotal' as const, after: true, before: false })),
-  { words: 'nguoi nu', field: 'participantsWomen', after: true, before: false },
-  ...['phu nu', 'chi em', 'nu'].map((words) => ({ words, field: 'participantsWomen' as const, after: true, before: true })),
-  ...['nguoi dan toc thieu so', 'dan toc thieu so', 'nguoi dan toc', 'nguoi dtts', 'dan toc', 'dtts', 'dt'].map((words) => ({ words, field: 'participantsEthnicMinority' as const, after: true, before: true })),
-];
-/** Words that say nothing on their own; a leftover made only of them is not an unknown topic. */
-const fillerWords = new Set(['ngay', 'buoi', 'hinh', 'thuc', 'chu', 'de', 'noi', 'dung', 'tham', 'du', 'gia', 'nguoi', 'so', 'gom', 'co', 'la', 'va', 'sinh', 'hoat', 'bao', 'cao', 'truyen', 'thong', 'to', 'thon', 'ban', 'trong', 'do']);
-/** Place keywords as they may be written: "tai" must not be "tài"/"tái", "o" must not be "ô"/"ơ". */
-const placeWords: Record<string, string[] | null> = { tai: ['tại', 'tai'], o: ['ở', 'o'], 'dia diem': null };
 
 const gone = '\u0001'; // marks text already taken
 const separator = '\u0002'; // marks ; , new lines and sentence ends
 const edge = String.raw`[\p{L}\p{N}]`;
 const number = String.raw`-?(?:\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)`;
-/** A regex alternation of folded phrases, longest first so "nguoi dtts" wins over "nguoi". */
-const alternatives = (phrases: string[]) =>
-  [...phrases]
-    .sort((a, b) => b.length - a.length)
-    .map((p) => p.replace(/ /g, String.raw`\s+`))
-    .join('|');
-
-const datePattern = new RegExp(
-  String.raw`(?<![\p{L}\p{N}.,])(?:ngay\s*:?\s*)?(?:hom\s+nay|hom\s+qua|hom\s+kia|\d+(?:\s*/\s*\d+|-\d+)+|\d{1,2}\.\d{1,2}(?:\.\d+)?)(?!${edge}|[.,]\p{N})`,
-  'gu',
-);
-const countPattern = new RegExp(
-  String.raw`(?<!${edge})(?:(?<n1>${number})\s*(?<w1>${alternatives(countWords.filter((c) => c.after).map((c) => c.words))})|` +
-    String.raw`(?<w2>${alternatives(countWords.filter((c) => c.before).map((c) => c.words))})\s*:?\s*(?<n2>${number})(?:\s*(?:nguoi|ng))?)(?!${edge})`,
-  'gu',
-);
-const placePattern = new RegExp(String.raw`(?<!${edge})(?:tai|o|dia\s+diem)(?!${edge})`, 'gu');
+/** The patterns made of the content's words (see words.ts), made once per words. */
+const patterns = perWords((words) => {
+  const days = [...words.days.keys()].map((d) => alternatives([d])).join('|');
+  return {
+    date: new RegExp(
+      String.raw`(?<![\p{L}\p{N}.,])(?:(?:${alternatives([words.date])})\s*:?\s*)?(?:${days}|\d+(?:\s*/\s*\d+|-\d+)+|\d{1,2}\.\d{1,2}(?:\.\d+)?)(?!${edge}|[.,]\p{N})`,
+      'gu',
+    ),
+    count: new RegExp(
+      String.raw`(?<!${edge})(?:(?<n1>${number})\s*(?<w1>${alternatives(words.counts.filter((c) => c.after).map((c) => c.words))})|` +
+        String.raw`(?<w2>${alternatives(words.counts.filter((c) => c.before).map((c) => c.words))})\s*:?\s*(?<n2>${number})(?:\s*(?:${alternatives(words.people)}))?)(?!${edge})`,
+      'gu',
+    ),
+    place: new RegExp(String.raw`(?<!${edge})(?:${alternatives(words.places.map((p) => p.folded))})(?!${edge})`, 'gu'),
+    and: new RegExp(String.raw`\+|(?<!${edge})${alternatives([words.and.folded])}(?!${edge})`, 'gu'),
+    notes: new RegExp(String.raw`(?<![\p{L}\p{N}])${alternatives([words.notes])}(?![\p{L}\p{N}])\s*:?`, 'u'),
+  };
+});
 /** A place runs from its keyword to the next separator or the next date or count taken out. */
 const placeText = new RegExp(String.raw`\s*:?\s*([^${gone}${separator}]*)`, 'y');
 /** A number standing on its own between spaces or separators ("45", "45."), not one inside "alert(1)". */
 const bareNumberPattern = new RegExp(String.raw`(?<![^\s${gone}${separator}])${number}(?=[.!?]*(?:[\s${gone}${separator}]|$))`, 'gu');
 const piecePattern = new RegExp(`[^${gone}${separator}]+`, 'gu');
-const andPattern = new RegExp(String.raw`\+|(?<!${edge})va(?!${edge})`, 'gu');
 const nonWords = new RegExp(`[^\\p{L}\\p{N}${gone}${separator}]+`, 'gu');
-const notesPattern = /(?<![\p{L}\p{N}])ghi\s+chu(?![\p{L}\p{N}])\s*:?/u;
 
 /** Text as typed, without control and invisible characters (notes keep their line breaks). */
 function clean(text: string, keepLines: boolean): string {
@@ -150,7 +137,10 @@ class Scan {
   /** The message folded for matching; taken parts are blanked out with `gone`. */
   left: string;
 
-  constructor(private readonly source: string) {
+  constructor(
+    private readonly source: string,
+    private readonly words: ReportWords,
+  ) {
     this.left = source
       .replace(toFold, foldChar)
       // A comma separates, except between thousands ("1,200"); so does the full stop ending a sentence.
@@ -186,7 +176,7 @@ class Scan {
     return this.source.slice(index);
   }
 
-  /** The pieces nothing took, split on separators, taken text, "+" and "và" (as typed, and folded). */
+  /** The pieces nothing took, split on separators, taken text, "+" and "và" (`words.and`; as typed, and folded). */
   pieces(): ListPart[] {
     // Punctuation and symbols as spaces, keeping every position.
     const words = this.left.replace(nonWords, (run) => ' '.repeat(run.length));
@@ -198,9 +188,10 @@ class Scan {
     for (const piece of words.matchAll(piecePattern)) {
       let from = piece.index;
       const text = this.left.slice(piece.index, piece.index + piece[0].length);
-      for (const and of text.includes('+') || text.includes('va') ? text.matchAll(andPattern) : []) {
+      const { and: andWord } = this.words;
+      for (const and of text.includes('+') || text.includes(andWord.folded) ? text.matchAll(patterns(this.words).and) : []) {
         const at = piece.index + and.index;
-        if (and[0] === 'va' && !['và', 'va'].includes(this.source.slice(at, at + 2).toLowerCase())) continue;
+        if (and[0] !== '+' && andWord.typed && !andWord.typed.includes(this.source.slice(at, at + and[0].length).toLowerCase())) continue;
         add(from, at);
         from = at + and[0].length;
       }
@@ -239,9 +230,11 @@ const countValue = (parsed: ReturnType<typeof parseCount>) => (parsed.ok ? parse
 export function parseQuickReport(text: string, ctx: QuickContext): { draft: ReportDraft; problems: QuickProblem[] } {
   const draft: ReportDraft = {};
   const problems: QuickProblem[] = [];
-  const scan = new Scan(typeof text === 'string' ? text.normalize('NFC') : '');
+  const { words } = ctx;
+  const pattern = patterns(words);
+  const scan = new Scan(typeof text === 'string' ? text.normalize('NFC') : '', words);
 
-  const notesAt = notesPattern.exec(scan.left);
+  const notesAt = pattern.notes.exec(scan.left);
   if (notesAt) {
     const notes = clean(scan.takeRest(notesAt.index).slice(notesAt[0].length), true);
     if (notes) draft.notes = notes;
@@ -250,8 +243,8 @@ export function parseQuickReport(text: string, ctx: QuickContext): { draft: Repo
   // Dates
   const dates: LocalDate[] = [];
   let dateProblem: DateProblem | undefined;
-  const readDate = memo((typed) => parseReportDate(typed, ctx.today, ctx.graceDays));
-  scan.take(datePattern, (m) => {
+  const readDate = memo((typed) => parseReportDate(typed, ctx.today, ctx.graceDays, words));
+  scan.take(pattern.date, (m) => {
     const result = readDate(m[0]);
     if (!result.ok) dateProblem ??= result.problem;
     else if (!dates.some((d) => compareDates(d, result.date) === 0)) dates.push(result.date);
@@ -262,17 +255,17 @@ export function parseQuickReport(text: string, ctx: QuickContext): { draft: Repo
 
   // Counts with a word
   const counts = new Map<CountField, CountRead[]>(countFields.map((f) => [f, []]));
-  const readCount = memo((typed) => countValue(parseCount(typed)));
-  scan.take(countPattern, (m) => {
-    const words = (m.groups!.w1 ?? m.groups!.w2)!.replace(/\s+/g, ' ');
-    const field = countWords.find((c) => c.words === words)!.field;
+  const readCount = memo((typed) => countValue(parseCount(typed, words)));
+  scan.take(pattern.count, (m) => {
+    const named = (m.groups!.w1 ?? m.groups!.w2)!.replace(/\s+/g, ' ');
+    const field = words.counts.find((c) => c.words === named && (m.groups!.w1 ? c.after : c.before))!.field;
     counts.get(field)!.push({ typed: scan.typed(m.index, m.index + m[0].length), value: readCount(m.groups!.n1 ?? m.groups!.n2!) });
   });
 
   // Place
   const places: string[] = [];
-  scan.take(placePattern, (m) => {
-    const written = placeWords[m[0].replace(/\s+/g, ' ')];
+  scan.take(pattern.place, (m) => {
+    const written = words.places.find((p) => p.folded === m[0].replace(/\s+/g, ' '))?.typed;
     if (written && !written.includes(scan.typed(m.index, m.index + m[0].length).toLowerCase())) return false;
     placeText.lastIndex = m.index + m[0].length;
     const extent = placeText.exec(scan.left)!;
@@ -299,8 +292,8 @@ export function parseQuickReport(text: string, ctx: QuickContext): { draft: Repo
   // their place in a list: a leftover "(3)" is a stray number.
   const leftovers = scan.pieces();
   const isNumber = (p: ListPart) => /^[\d ]+$/.test(p.folded);
-  const topics = topicsOfParts(leftovers.filter((p) => !isNumber(p)), ctx.topics);
-  const unknown = [...new Map(topics.unknown.map((u) => [u.folded, u.raw]))].filter(([folded]) => !folded.split(' ').every((w) => fillerWords.has(w)));
+  const topics = topicsOfParts(leftovers.filter((p) => !isNumber(p)), ctx.topics, words);
+  const unknown = [...new Map(topics.unknown.map((u) => [u.folded, u.raw]))].filter(([folded]) => !folded.split(' ').every((w) => words.filler.has(w)));
   if (topics.topics.length > 0) draft.topics = topics.topics;
   for (const [, detail] of unknown) problems.push({ field: 'topics', problem: 'unknown', detail });
   if (topics.topics.length === 0 && unknown.length === 0) problems.push({ field: 'topics', problem: 'missing' });

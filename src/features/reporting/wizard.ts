@@ -6,15 +6,16 @@
  * the state in drafts.ts.
  */
 import type { Translate } from '../../core/i18n.ts';
-import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, reportDateDaysBack, type Format, type TopicChoice } from './parse.ts';
+import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, reportDateDaysBack, type Format, type ReportWords, type TopicChoice } from './parse.ts';
 import { formatDate, fromUtcDate, type LocalDate } from './quarter.ts';
 import { parseQuickReport, type ReportDraft } from './quick.ts';
 import type { ConfirmedReport } from './store.ts';
 
-/** What the wizard asks about (the content's formats and topics) and how old a session may be. */
+/** What the wizard asks about (the content's formats and topics), the words it reads, and how old a session may be. */
 export interface ReportRules {
   formats: Format[];
   topics: TopicChoice[];
+  words: ReportWords;
   graceDays: number;
 }
 
@@ -99,7 +100,7 @@ function readAnswer(t: Translate, rules: ReportRules, step: Step, text: string, 
   const ok = (patch: Draft): Answer => ({ ok: true, draft: { ...draft, ...patch } });
   switch (step) {
     case 'heldOn': {
-      const parsed = parseReportDate(text, today, rules.graceDays);
+      const parsed = parseReportDate(text, today, rules.graceDays, rules.words);
       return parsed.ok ? ok({ heldOn: parsed.date }) : { ok: false, reply: t(`report.bad.date.${parsed.problem}`, { text: clip(text), today: formatDate(today) }) };
     }
     case 'format': {
@@ -107,14 +108,14 @@ function readAnswer(t: Translate, rules: ReportRules, step: Step, text: string, 
       return format ? ok({ format: format.id }) : { ok: false, reply: t('report.bad.format') };
     }
     case 'topics': {
-      const { topics, unknown } = matchTopics(text, rules.topics);
+      const { topics, unknown } = matchTopics(text, rules.topics, rules.words);
       if (unknown.length > 0 || topics.length === 0) return { ok: false, reply: t('report.bad.topics', { unknown: clip(unknown.join(', ') || text) }) };
       return ok({ topics: [...new Set([...(draft.topics ?? []), ...topics])] });
     }
     case 'total':
     case 'women':
     case 'minority': {
-      const count = parseCount(text);
+      const count = parseCount(text, rules.words);
       if (!count.ok) return { ok: false, reply: t(`report.bad.count.${count.problem}`, { text: clip(text) }) };
       const field = step === 'total' ? 'participantsTotal' : step === 'women' ? 'participantsWomen' : 'participantsEthnicMinority';
       const next = { ...draft, [field]: count.value };
@@ -205,7 +206,7 @@ export function addPhoto(state: ReportState, ref: string): { state: ReportState;
 
 /** A report begun from one line (`/baocao <everything>`): what the line says, and the draft of it that breaks no rule. */
 export function readLine(rules: ReportRules, line: string, today: LocalDate) {
-  const read = parseQuickReport(clean(line), { today, graceDays: rules.graceDays, formats: rules.formats, topics: rules.topics });
+  const read = parseQuickReport(clean(line), { today, graceDays: rules.graceDays, formats: rules.formats, topics: rules.topics, words: rules.words });
   return { read, draft: validDraft({ ...read.draft, notes: read.draft.notes ?? '', photos: [] }, rules, today) };
 }
 
@@ -217,7 +218,7 @@ export function readLine(rules: ReportRules, line: string, today: LocalDate) {
  */
 function validDraft(d: Draft, rules: ReportRules, today: LocalDate): Draft {
   const out: Draft = { ...d };
-  if (out.heldOn && !parseReportDate(formatDate(out.heldOn), today, rules.graceDays).ok) delete out.heldOn;
+  if (out.heldOn && !parseReportDate(formatDate(out.heldOn), today, rules.graceDays, rules.words).ok) delete out.heldOn;
   if (out.format && !rules.formats.some((f) => f.id === out.format)) delete out.format;
   if (out.topics) out.topics = out.topics.filter((id) => rules.topics.some((x) => x.id === id));
   const counts = [out.participantsTotal, out.participantsWomen, out.participantsEthnicMinority];
@@ -284,4 +285,4 @@ export function draftOf(report: StoredReport): Draft {
 }
 
 /** Only a report whose date could still be reported today can be corrected by chat. */
-export const correctableByChat = (rules: ReportRules, heldOn: Date, today: LocalDate) => parseReportDate(formatDate(fromUtcDate(heldOn)), today, rules.graceDays).ok;
+export const correctableByChat = (rules: ReportRules, heldOn: Date, today: LocalDate) => parseReportDate(formatDate(fromUtcDate(heldOn)), today, rules.graceDays, rules.words).ok;

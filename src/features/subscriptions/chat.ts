@@ -8,8 +8,8 @@
  */
 import type { Button } from '../../channels/channel.ts';
 import { foldText } from '../../core/text/fold.ts';
-import { joinCodeOf, lookupJoinCode, normaliseJoinCode, rotateJoinCode } from './join-codes.ts';
-import { deletePersonData, joinGroup, personData, resumeBroadcasts, setLanguage, stopBroadcasts, type Who } from './subscribers.ts';
+import { joinCodeOf, ledGroup, lookupJoinCode, normaliseJoinCode, rotateJoinCode } from './join-codes.ts';
+import { deletePersonData, groupExists, joinGroup, personData, resumeBroadcasts, setLanguage, stopBroadcasts, villageChoices, type Who } from './subscribers.ts';
 import type { Middleware, Turn } from '../../bot/turn.ts';
 
 export interface SubscriptionDeps {
@@ -66,14 +66,8 @@ async function join(turn: Turn, groupId: number): Promise<void> {
 
 /** One page of the village picker: the areas under `parentId` (the top when null), or the groups of an area without sub-areas. */
 async function picker(turn: Turn, parentId: number | null, page: number): Promise<void> {
-  const { t, db } = turn;
-  const areas = await db.area.findMany({
-    where: { parentId, OR: [{ groups: { some: {} } }, { children: { some: {} } }] },
-    orderBy: { name: 'asc' },
-    select: { id: true, name: true },
-  });
-  const parent = parentId === null ? null : await db.area.findUnique({ where: { id: parentId }, select: { id: true, name: true, parentId: true } });
-  const groups = parentId === null ? [] : await db.communicationGroup.findMany({ where: { areaId: parentId }, orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  const { t } = turn;
+  const { areas, parent, groups } = await villageChoices(turn.db, parentId);
   if (areas.length === 0 && groups.length === 1) return join(turn, groups[0]!.id);
   const items: Button[] = [
     ...groups.map((g) => ({ label: g.name, data: `join:g:${g.id}` })),
@@ -156,11 +150,7 @@ async function askDelete(turn: Turn): Promise<void> {
 
 async function leaderCode(turn: Turn, args: string): Promise<void> {
   const { t, db, event } = turn;
-  const person = await db.person.findUnique({
-    where: { platform_platformUserId: { platform: event.platform, platformUserId: event.sender.id } },
-    include: { memberships: { where: { role: { in: ['leader', 'deputy'] } }, include: { group: true }, orderBy: { id: 'asc' } } },
-  });
-  const group = person?.memberships[0]?.group;
+  const group = await ledGroup(db, event.platform, event.sender.id);
   if (!group) return void (await turn.reply({ text: t('subscription.code.notLeader') }));
   const rotate = ['moi', 'doi'].includes(foldText(args));
   const code = rotate ? await rotateJoinCode(db, group.id, `${event.platform}:${event.sender.id}`) : await joinCodeOf(db, group.id);
@@ -201,8 +191,8 @@ export function subscriptions(deps: SubscriptionDeps): Middleware {
     if ((match = /^join:top:(\d+)$/.exec(data))) return picker(turn, null, Number(match[1]));
     if ((match = /^join:a:(\d+):(\d+)$/.exec(data))) return picker(turn, Number(match[1]), Number(match[2]));
     if ((match = /^join:g:(\d+)$/.exec(data))) {
-      const group = await turn.db.communicationGroup.findUnique({ where: { id: Number(match[1]) }, select: { id: true } });
-      return group ? join(turn, group.id) : picker(turn, null, 0);
+      const groupId = Number(match[1]);
+      return (await groupExists(turn.db, groupId)) ? join(turn, groupId) : picker(turn, null, 0);
     }
     if ((match = /^lang:([a-z]{2,3})$/.exec(data))) return language(turn, deps, match[1]!);
     if (data === 'mydata:delete') {

@@ -3,7 +3,7 @@
  * operators' group listings and its chat handlers.
  */
 export { subscriptions, type SubscriptionDeps } from './chat.ts';
-export { createInvite, redeemInvite } from './invites.ts';
+export { createInvite, forgetUnusedInvites, invitableGroups, redeemInvite } from './invites.ts';
 export { joinCodeOf, rotateJoinCode } from './join-codes.ts';
 export { subscriberCounts } from './subscribers.ts';
 export { listAreaSubscribers, listGroups } from './group-listing.ts';

@@ -6,6 +6,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { withLock, type Db } from '../../core/store/store.ts';
+import { areaNames, areasWhere, type AdminScope } from '../groups/index.ts';
 
 const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const codeLength = 8;
@@ -14,6 +15,8 @@ const maxWrongGuesses = 5;
 const guessWindowMs = 60 * 60 * 1000;
 
 export type Role = 'leader' | 'deputy';
+/** The roles an invite code can give. */
+export const inviteRoles: readonly Role[] = ['leader', 'deputy'];
 
 /** "k7qm-3pxa", "K7QM 3PXA" → "K7QM3PXA"; null when it cannot be a code. */
 export function normaliseCode(text: string): string | null {
@@ -125,4 +128,37 @@ export async function redeemInvite(db: Db, text: string, who: Redeemer, now = ne
     });
     return { ok: true, group: { id: invite.group.id, name: invite.group.name }, role, already } as const;
   });
+}
+
+/** Every group with its area, in tree order, for finding by name the group a leader is invited to (/moi). */
+export async function invitableGroups(db: Db) {
+  return db.communicationGroup.findMany({ select: { id: true, name: true, areaId: true, area: { select: { name: true, path: true } } }, orderBy: [{ area: { path: 'asc' } }, { name: 'asc' }] });
+}
+
+/**
+ * The groups inside the admin's scope, in tree order, each with its area, leaders and deputies, and
+ * the invite codes still open at `now`; with the names of the areas above them (/admin/invites).
+ */
+export async function inviteBoard(db: Db, scope: AdminScope, now: Date) {
+  const groups = await db.communicationGroup.findMany({
+    where: { area: areasWhere(scope.grants) },
+    orderBy: [{ area: { path: 'asc' } }, { name: 'asc' }],
+    include: {
+      area: { select: { name: true, path: true } },
+      memberships: { where: { role: { in: [...inviteRoles] } }, orderBy: { id: 'asc' }, include: { person: { select: { displayName: true } } } },
+      invites: { where: { usedAt: null, expiresAt: { gt: now } }, orderBy: { expiresAt: 'asc' }, select: { role: true, expiresAt: true } },
+    },
+  });
+  const ancestorIds = new Set(groups.flatMap((g) => g.area.path.split('/').filter(Boolean).map(Number)));
+  return { groups, areaName: await areaNames(db, [...ancestorIds]) };
+}
+
+/** The group an invite is asked for, with its area; null when there is none. */
+export async function groupToInvite(db: Db, groupId: number): Promise<{ id: number; name: string; areaId: number } | null> {
+  return db.communicationGroup.findUnique({ where: { id: groupId }, select: { id: true, name: true, areaId: true } });
+}
+
+/** Deletes the codes never used that expired before `before` (housekeeping; used ones record who registered). */
+export async function forgetUnusedInvites(db: Db, before: Date): Promise<number> {
+  return (await db.inviteCode.deleteMany({ where: { usedAt: null, expiresAt: { lt: before } } })).count;
 }

@@ -45,6 +45,15 @@ export async function joinCodeOf(db: Db, groupId: number): Promise<string> {
   }
 }
 
+/** The first group the person leads (as leader or deputy), whose join code they may see and replace; null when none. */
+export async function ledGroup(db: Db, platform: string, platformUserId: string) {
+  const person = await db.person.findUnique({
+    where: { platform_platformUserId: { platform, platformUserId } },
+    include: { memberships: { where: { role: { in: ['leader', 'deputy'] } }, include: { group: true }, orderBy: { id: 'asc' } } },
+  });
+  return person?.memberships[0]?.group ?? null;
+}
+
 /** Replaces the group's join code; the old one keeps answering "replaced". Returns the new code. */
 export async function rotateJoinCode(db: Db, groupId: number, actor: string): Promise<string> {
   const old = await joinCodeOf(db, groupId);

@@ -55,6 +55,26 @@ export async function joinGroup(db: Db, who: Who, groupId: number): Promise<Join
   });
 }
 
+/**
+ * One step of the village picker under `parentId` (the top when null): the areas there that lead
+ * to a group, by name; the parent area itself; and the parent's own groups, by name.
+ */
+export async function villageChoices(db: Db, parentId: number | null) {
+  const areas = await db.area.findMany({
+    where: { parentId, OR: [{ groups: { some: {} } }, { children: { some: {} } }] },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
+  const parent = parentId === null ? null : await db.area.findUnique({ where: { id: parentId }, select: { id: true, name: true, parentId: true } });
+  const groups = parentId === null ? [] : await db.communicationGroup.findMany({ where: { areaId: parentId }, orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  return { areas, parent, groups };
+}
+
+/** Whether the group still exists (a picker's button may outlive it). */
+export async function groupExists(db: Db, groupId: number): Promise<boolean> {
+  return (await db.communicationGroup.findUnique({ where: { id: groupId }, select: { id: true } })) !== null;
+}
+
 export type Stopped = 'stopped' | 'alreadyStopped' | 'notSubscribed';
 
 /**

@@ -5,13 +5,13 @@
  * admin of a top-level area of the deployment sees.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { Translate } from '../../../core/i18n.ts';
 import { html } from './html.ts';
 import { badRequest, pageCount, pager, parsePage, queryText, refuse, withQuery } from './listing.ts';
 import { layout, localTime } from './pages.ts';
 import type { AdminKit } from './kit.ts';
-import { isProvinceAdmin, isTopLevelAdmin, type AdminScope } from '../../groups/index.ts';
+import { auditLogPage } from '../audit-log.ts';
+import { isProvinceAdmin } from '../../groups/index.ts';
 
 export const auditPageSize = 100;
 /** How much of an entry's before/after JSON the table shows. */
@@ -31,11 +31,6 @@ export function actionLabel(t: Translate, action: string): string {
   return typeof label === 'string' ? label : action;
 }
 
-function auditWhere(scope: AdminScope): Prisma.AuditLogWhereInput {
-  const inScope = { areaId: { in: [...scope.areaIds] } };
-  return isTopLevelAdmin(scope) ? { OR: [inScope, { areaId: null }] } : inScope;
-}
-
 export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
   const { db, timeZone } = kit.deps;
 
@@ -50,19 +45,11 @@ export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
     if (page === null || action === null || (action !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(action))) {
       return badRequest(kit, reply, who, { href: '/admin/audit', label: t('admin:nav.audit') });
     }
-    const scoped = auditWhere(who.scope);
-    const where: Prisma.AuditLogWhereInput = action === '' ? scoped : { AND: [scoped, { action: { startsWith: action } }] };
-    const [total, rows, actions] = await Promise.all([
-      db.auditLog.count({ where }),
-      db.auditLog.findMany({ where, orderBy: [{ at: 'desc' }, { id: 'desc' }], skip: (page - 1) * auditPageSize, take: auditPageSize }),
-      db.auditLog.findMany({ where: scoped, distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' } }),
-    ]);
-    const areaIds = [...new Set(rows.flatMap((r) => (r.areaId === null ? [] : [r.areaId])))];
-    const areaName = new Map((await db.area.findMany({ where: { id: { in: areaIds } }, select: { id: true, name: true } })).map((a) => [a.id, a.name]));
+    const { total, rows, actions, areaName } = await auditLogPage(db, who.scope, { action, page, pageSize: auditPageSize });
 
     // The filter: per family ("report."), all of it, then each action.
     const families = new Map<string, string[]>();
-    for (const { action: a } of actions) {
+    for (const a of actions) {
       const family = a.includes('.') ? `${a.slice(0, a.indexOf('.'))}.` : a;
       families.set(family, [...(families.get(family) ?? []), a]);
     }

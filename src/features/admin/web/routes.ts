@@ -15,14 +15,13 @@ import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultLanguage, translator } from '../../../core/i18n.ts';
-import { actorName, auditAdmin, createSession, endSession, inspectLoginLink, loginLinkTtlMs, redeemLoginLink, resolveSession, sessionMaxMs, type Actor } from '../auth.ts';
+import { actorName, actorOf, auditAdmin, createSession, displayNameOf, endSession, inspectLoginLink, loginLinkTtlMs, redeemLoginLink, resolveSession, sandboxActor, sandboxAdmins, sessionMaxMs, type Actor } from '../auth.ts';
 import { complianceTable, filterAreas } from '../../reporting/index.ts';
 import { overview, pendingDirectory } from '../overview.ts';
 import { compliancePage, confirmLoginPage, loginPage, messagePage, overviewPage, stylesheet, type PageContext } from './pages.ts';
-import { canSee, isProvinceAdmin, loadScope } from '../../groups/index.ts';
+import { areaById, canSee, isProvinceAdmin, loadScope } from '../../groups/index.ts';
 import type { AdminKit, AdminRouteDeps, DashboardPages, SignedIn } from './kit.ts';
 import { registerAuditPage } from './audit-page.ts';
-import type { Db } from '../../../core/store/store.ts';
 
 export type { AdminKit, AdminRouteDeps, SignedIn } from './kit.ts';
 
@@ -155,20 +154,20 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps, pages: 
     const { token } = req.params as { token: string };
     const state = await inspectLoginLink(db, token);
     if (state.kind !== 'valid') return linkRefused(reply, state.kind);
-    const person = await db.person.findUniqueOrThrow({ where: { id: state.personId }, select: { displayName: true } });
-    return send(reply, 200, confirmLoginPage(anonymous(), { name: person.displayName, token, csrf: csrfFor(req, reply), expiresAt: state.expiresAt, timeZone: deps.timeZone }));
+    const name = await displayNameOf(db, state.personId);
+    return send(reply, 200, confirmLoginPage(anonymous(), { name, token, csrf: csrfFor(req, reply), expiresAt: state.expiresAt, timeZone: deps.timeZone }));
   });
 
   admin.post('/login/:token', async (req, reply) => {
     const { token } = req.params as { token: string };
     const used = await redeemLoginLink(db, token);
     if (!used.ok) return linkRefused(reply, used.reason);
-    const person = await db.person.findUniqueOrThrow({ where: { id: used.personId }, select: { id: true, platform: true, platformUserId: true } });
-    if (!(await loadScope(db, person.id))) {
+    const actor = await actorOf(db, used.personId);
+    if (!(await loadScope(db, actor.personId))) {
       const ctx = anonymous();
       return send(reply, 403, messagePage(ctx, ctx.t('admin:link.notAdminTitle'), [ctx.t('admin:link.notAdmin')]));
     }
-    return logIn(req, reply, { personId: person.id, platform: person.platform, platformUserId: person.platformUserId }, 'link');
+    return logIn(req, reply, actor, 'link');
   });
 
   function linkRefused(reply: FastifyReply, reason: 'used' | 'expired' | 'unknown') {
@@ -181,14 +180,12 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps, pages: 
   if (deps.sandbox) {
     admin.post('/sandbox-login', async (req, reply) => {
       const personId = Number((req.body as { personId?: string } | undefined)?.personId);
-      const person = Number.isInteger(personId)
-        ? await db.person.findFirst({ where: { id: personId, ...demoAdmin }, select: { id: true, platform: true, platformUserId: true } })
-        : null;
-      if (!person) {
+      const actor = Number.isInteger(personId) ? await sandboxActor(db, personId) : null;
+      if (!actor) {
         const ctx = anonymous();
         return send(reply, 400, messagePage(ctx, ctx.t('admin:error.badRequestTitle'), [ctx.t('admin:error.badRequest')], { href: '/admin/login', label: ctx.t('admin:error.login') }));
       }
-      return logIn(req, reply, { personId: person.id, platform: person.platform, platformUserId: person.platformUserId }, 'sandbox');
+      return logIn(req, reply, actor, 'sandbox');
     });
   }
 
@@ -227,23 +224,10 @@ function registerDashboardPages(admin: FastifyInstance, kit: AdminKit): void {
     const single = who.scope.grants.length === 1 ? who.scope.grants[0]!.areaId : null;
     const areaId = wanted === '' ? single : Number(wanted);
     if (areaId !== null && !canSee(who.scope, areaId)) return kit.forbidden(req, reply, who, areaId);
-    const area = areaId === null ? null : await db.area.findUnique({ where: { id: areaId }, select: { path: true } });
+    const area = areaId === null ? null : await areaById(db, areaId);
     const table = await complianceTable(db, who.scope, { areaPath: area?.path, now: new Date(), timeZone });
     const areas = await filterAreas(db, who.scope);
     const choices = who.scope.grants.length > 1 ? [{ id: null, name: who.ctx.t('admin:compliance.allAreas'), depth: 0 }, ...areas.map((a) => ({ ...a, depth: a.depth + 1 }))] : areas;
     return kit.send(reply, 200, compliancePage(who.ctx, { table, areas: choices, selectedAreaId: areaId }));
   });
-}
-
-/** Who the sandbox login may sign in: sandbox people whose every grant is over a demo area. */
-const demoAdmin = { platform: 'sandbox', adminGrants: { some: {}, every: { area: { isDemo: true } } } };
-
-/** The demo admins, for the sandbox login page. */
-async function sandboxAdmins(db: Db) {
-  const people = await db.person.findMany({
-    where: demoAdmin,
-    orderBy: { id: 'asc' },
-    select: { id: true, displayName: true, adminGrants: { select: { area: { select: { name: true } } }, orderBy: { id: 'asc' } } },
-  });
-  return people.map((p) => ({ personId: p.id, name: p.displayName, areas: p.adminGrants.map((g) => g.area.name).join(', ') }));
 }

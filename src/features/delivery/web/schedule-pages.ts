@@ -11,8 +11,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { campaignTextLimit } from '../../../content/campaigns.ts';
 import { audienceSchema, type Audience } from '../audience.ts';
-import { broadcastProgress } from '../broadcasts.ts';
-import { addSchedule, listSchedules, ScheduleError, setScheduleStatus } from '../schedules.ts';
+import { broadcastById, broadcastIdOf, broadcastProgress, recentBroadcastsOf } from '../broadcasts.ts';
+import { addSchedule, listSchedules, ScheduleError, scheduleById, setScheduleStatus } from '../schedules.ts';
+import { claimOnce, releaseOnce } from '../../../core/store/once.ts';
 import { quietUntil } from '../../../core/time.ts';
 import { auditAdmin, reachesScope } from '../../admin/index.ts';
 import { messagePage, type AdminKit, type SignedIn } from '../../admin/web/index.ts';
@@ -29,6 +30,7 @@ import {
   parseRequest,
   previewSchedule,
   readFields,
+  scheduleMadeByForm,
   type AudienceFacts,
   type FieldErrors,
   type Preview,
@@ -133,7 +135,7 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
     const once = (req.body as { once?: unknown }).once;
     if (typeof once !== 'string' || !onceKeyPattern.test(once)) return badRequest(reply, who);
     const claim = { platform: 'admin', updateId: `schedule-form:${once}` };
-    if ((await db.processedUpdate.createMany({ data: [claim], skipDuplicates: true })).count === 0) return reply.redirect(await whereItWent(who, once), 303);
+    if (!(await claimOnce(db, claim))) return reply.redirect(await whereItWent(who, once), 303);
     // "Send now": a once schedule due at once, run by the kick below (or the next minute tick).
     const when = 'now' in ok.request.when ? { at: new Date(now.getTime() + 1) } : ok.request.when;
     let made;
@@ -141,7 +143,7 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
       made = await addSchedule(previewDeps, { what, when, audience, urgent, createdById: who.actor.personId }, now);
     } catch (error) {
       // Nothing was made: the same preview may be confirmed again once corrected.
-      await db.processedUpdate.deleteMany({ where: claim });
+      await releaseOnce(db, claim);
       if (!(error instanceof ScheduleError)) throw error;
       return showForm(reply, who, ok.fields, fieldErrorOf(error), 400);
     }
@@ -160,16 +162,15 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
 
   /** The progress page of a just-sent schedule's broadcast, or the list saying it goes within a minute. */
   async function afterSending(scheduleId: number): Promise<string> {
-    const broadcast = await db.broadcast.findFirst({ where: { scheduleId }, select: { id: true } });
-    return broadcast ? `/admin/broadcasts/${broadcast.id}` : `/admin/schedules?sending=${scheduleId}`;
+    const broadcastId = await broadcastIdOf(db, scheduleId);
+    return broadcastId !== null ? `/admin/broadcasts/${broadcastId}` : `/admin/schedules?sending=${scheduleId}`;
   }
 
   /** Where a preview confirmed a second time goes: to what the first confirmation made (or the list). */
   async function whereItWent(who: SignedIn, once: string): Promise<string> {
-    const made = await db.auditLog.findFirst({ where: { action: 'admin.schedule.create', actorId: who.actor.personId, after: { path: ['form'], equals: once } }, select: { entityId: true, after: true } });
+    const made = await scheduleMadeByForm(db, who.actor.personId, once);
     if (!made) return '/admin/schedules?again=1';
-    const id = Number(made.entityId);
-    return (made.after as { sendNow?: boolean }).sendNow ? afterSending(id) : `/admin/schedules?created=${id}`;
+    return made.sendNow ? afterSending(made.scheduleId) : `/admin/schedules?created=${made.scheduleId}`;
   }
 
   // Delete asks first: a mis-tap on a phone must not delete.
@@ -201,7 +202,7 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
     const who = await kit.signedIn(req, reply);
     if (!who) return reply;
     const id = idOf(req);
-    const broadcast = id === null ? null : await db.broadcast.findUnique({ where: { id }, select: { audience: true, text: true, contentId: true } });
+    const broadcast = id === null ? null : await broadcastById(db, id);
     const audience = broadcast ? audienceSchema.safeParse(broadcast.audience) : null;
     if (!broadcast || !audience?.success) return notFound(reply, who, 'broadcastNotFound');
     const facts = await audienceFacts(db, [audience.data]);
@@ -222,16 +223,14 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
     });
     const facts = await audienceFacts(db, all.map((s) => s.audience));
     const shown = all.filter((s) => reachesScope(who.scope, s.audience, facts.areaPaths, facts.groupAreas)).slice(0, listed);
-    const runs = await Promise.all(
-      shown.map((s) => db.broadcast.findMany({ where: { scheduleId: s.row.id }, orderBy: { scheduledFor: 'desc' }, take: recentRuns, select: { id: true, scheduledFor: true, status: true } })),
-    );
+    const runs = await Promise.all(shown.map((s) => recentBroadcastsOf(db, s.row.id, recentRuns)));
     return shown.map((s, i) => ({ ...s, runs: runs[i]!, audienceText: audienceText(who.ctx.t, who, s.audience, facts), canAct: mayAct(who.scope, s.audience, facts) }));
   }
 
   /** The schedule named in the url, if the admin may act on it; else answers 404 or 403 (audited) and gives null. */
   async function ownSchedule(req: FastifyRequest, reply: FastifyReply, who: SignedIn) {
     const id = idOf(req);
-    const row = id === null ? null : await db.schedule.findUnique({ where: { id } });
+    const row = id === null ? null : await scheduleById(db, id);
     const audience = row ? audienceSchema.safeParse(row.audience) : null;
     if (!row || row.status === 'removed' || !audience?.success) return (await notFound(reply, who, 'notFound'), null);
     const facts = await audienceFacts(db, [audience.data]);

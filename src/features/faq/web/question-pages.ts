@@ -5,18 +5,12 @@
  * the province admins.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Prisma } from '../../../generated/prisma/client.ts';
 import { actorName } from '../../admin/index.ts';
-import { html, badRequest, notFound, pageCount, pager, parseId, parsePage, refuse, withQuery, layout, localTime, type AdminKit, type SignedIn } from '../../admin/web/index.ts';
+import { html, badRequest, notFound, pageCount, pager, parseId, parsePage, refuse, withQuery, layout, localTime, type AdminKit } from '../../admin/web/index.ts';
 import { canSee, isProvinceAdmin } from '../../groups/index.ts';
+import { markQuestionHandled, unansweredPage, unansweredQuestion } from '../store.ts';
 
 export const questionsPageSize = 50;
-
-/** The questions an admin may see: those of areas inside the scope, and the area-less ones for a province admin. */
-function questionsWhere(who: SignedIn): Prisma.UnansweredQuestionWhereInput {
-  const inScope: Prisma.UnansweredQuestionWhereInput = { areaId: { in: [...who.scope.areaIds] } };
-  return isProvinceAdmin(who.scope) ? { OR: [inScope, { areaId: null }] } : inScope;
-}
 
 export function registerQuestionPages(admin: FastifyInstance, kit: AdminKit): void {
   const { db, timeZone } = kit.deps;
@@ -28,17 +22,7 @@ export function registerQuestionPages(admin: FastifyInstance, kit: AdminKit): vo
     const query = req.query as Record<string, unknown>;
     const page = parsePage(query.page);
     if (page === null) return badRequest(kit, reply, who, { href: '/admin/questions', label: t('admin:nav.questions') });
-    const where = questionsWhere(who);
-    const [total, rows] = await Promise.all([
-      db.unansweredQuestion.count({ where }),
-      db.unansweredQuestion.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        skip: (page - 1) * questionsPageSize,
-        take: questionsPageSize,
-        include: { area: { select: { name: true } } },
-      }),
-    ]);
+    const { total, rows } = await unansweredPage(db, who.scope, page, questionsPageSize);
     const csrf = who.ctx.admin!.csrf;
     const notice = query.done === '1' ? t('admin:questions.doneNotice') : query.gone === '1' ? t('admin:questions.goneNotice') : null;
     const language = (code: string) => t(`admin:questions.language.${code}`, { defaultValue: code });
@@ -63,7 +47,7 @@ ${pager(who.ctx, { page, pageSize: questionsPageSize, total, href: (n) => withQu
     const { t } = who.ctx;
     const back = { href: '/admin/questions', label: t('admin:nav.questions') };
     const id = parseId((req.params as { id: string }).id);
-    const question = id === null ? null : await db.unansweredQuestion.findUnique({ where: { id } });
+    const question = id === null ? null : await unansweredQuestion(db, id);
     if (id === null) return notFound(kit, reply, who, back);
     // Gone already: handled by another admin, or the button pressed twice.
     if (!question) return reply.redirect('/admin/questions?gone=1', 303);
@@ -72,21 +56,7 @@ ${pager(who.ctx, { page, pageSize: questionsPageSize, total, href: (n) => withQu
     } else if (!canSee(who.scope, question.areaId)) {
       return kit.forbidden(req, reply, who, question.areaId);
     }
-    await db.$transaction(async (tx) => {
-      const { count } = await tx.unansweredQuestion.deleteMany({ where: { id: question.id } });
-      if (count === 0) return;
-      await tx.auditLog.create({
-        data: {
-          actorId: who.actor.personId,
-          actor: actorName(who.actor),
-          action: 'admin.question.done',
-          entity: 'UnansweredQuestion',
-          entityId: String(question.id),
-          areaId: question.areaId,
-          before: { text: question.text, language: question.language, areaId: question.areaId, createdAt: question.createdAt.toISOString() },
-        },
-      });
-    });
+    await markQuestionHandled(db, question, { personId: who.actor.personId, actor: actorName(who.actor) });
     return reply.redirect('/admin/questions?done=1', 303);
   });
 }

@@ -6,12 +6,13 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Translate } from '../../../core/i18n.ts';
-import { exportRows, toCsv, toXlsx } from '../export.ts';
+import { exportRows, exportSize, toCsv, toXlsx } from '../export.ts';
 import { formatDate, formatQuarter, localDateOf, quarterOf, quartersBack, daysBetween, type LocalDate } from '../quarter.ts';
 import { buildSummary, formatPeriod, parsePeriod, periodLabel, periodQuarters, reportingDeadlines, summaryCsv, summaryXlsx, type Deadline, type Period } from '../summary.ts';
 import { auditAdmin } from '../../admin/index.ts';
+import { areaById } from '../../groups/index.ts';
 import { filterAreas } from '../compliance.ts';
-import { html, layout, messagePage, type PageContext, type AdminKit } from '../../admin/web/index.ts';
+import { html, layout, messagePage, notFound, type PageContext, type AdminKit } from '../../admin/web/index.ts';
 
 /** The most rows one export may have (report rows, or groups for a summary); over it, choose a smaller area or period. */
 export const defaultExportRowLimit = 50_000;
@@ -131,12 +132,12 @@ export function registerExportPages(admin: FastifyInstance, kit: AdminKit): void
     if (problems.length > 0 || !period || !kind || !format) return kit.send(reply, 400, messagePage(who.ctx, t('admin:exports.bad.title'), problems, back));
     const areaId = Number(areaText);
     if (!who.scope.areaIds.has(areaId)) return kit.forbidden(req, reply, who, areaId);
-    const area = await db.area.findUniqueOrThrow({ where: { id: areaId }, select: { id: true, code: true, name: true, path: true } });
+    const area = await areaById(db, areaId);
+    if (!area) return notFound(kit, reply, who, back);
 
     // Count first: a file over the limit is refused before anything is built.
     const quarters = periodQuarters(period).map(formatQuarter);
-    const under = { area: { path: { startsWith: area.path } } };
-    const rows = kind === 'reports' ? await db.sessionReport.count({ where: { quarter: { in: quarters }, group: under } }) : await db.communicationGroup.count({ where: under });
+    const rows = await exportSize(db, kind, area.path, quarters);
     if (rows > rowLimit) {
       const lines = [t(`admin:exports.tooBig.${kind}`, { count: rows, limit: rowLimit, area: area.name, period: periodLabel(t, period) }), t('admin:exports.tooBig.hint')];
       return kit.send(reply, 413, messagePage(who.ctx, t('admin:exports.tooBig.title'), lines, back));

@@ -5,10 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { SessionReport } from '../../../generated/prisma/client.ts';
-import { areaPathNames, areasWhere, canSee } from '../../groups/index.ts';
+import { areaById, areaPathNames, canSee } from '../../groups/index.ts';
 import type { Translate } from '../../../core/i18n.ts';
 import { formatDate, formatQuarter, fromUtcDate, localDateOf, parseQuarter, type Quarter } from '../quarter.ts';
 import { filterAreas, lastQuarters } from '../compliance.ts';
+import { correctedReports, correctionsOf, reportDetail, reportsPage } from '../store.ts';
 import { html, type Html, badRequest, notFound, pageCount, pager, parseId, parsePage, queryText, withQuery, layout, localTime, type PageContext, type AdminKit } from '../../admin/web/index.ts';
 
 export const reportsPageSize = 50;
@@ -87,31 +88,9 @@ export function registerReportPages(admin: FastifyInstance, kit: AdminKit): void
     const single = who.scope.grants.length === 1 ? who.scope.grants[0]!.areaId : null;
     const areaId = areaText === '' ? single : Number(areaText);
     if (areaId !== null && !canSee(who.scope, areaId)) return kit.forbidden(req, reply, who, areaId);
-    const area = areaId === null ? null : await db.area.findUnique({ where: { id: areaId }, select: { path: true } });
-
-    const where = {
-      quarter: formatQuarter(quarter),
-      group: { area: { AND: [areasWhere(who.scope.grants), ...(area ? [{ path: { startsWith: area.path } }] : [])] } },
-    };
-    const [total, rows] = await Promise.all([
-      db.sessionReport.count({ where }),
-      db.sessionReport.findMany({
-        where,
-        orderBy: [{ heldOn: 'desc' }, { id: 'desc' }],
-        skip: (page - 1) * reportsPageSize,
-        take: reportsPageSize,
-        include: { group: { select: { name: true, area: { select: { name: true } } } } },
-      }),
-    ]);
-    const corrected = new Set(
-      (
-        await db.auditLog.findMany({
-          where: { action: 'report.correct', entity: 'SessionReport', entityId: { in: rows.map((r) => String(r.id)) } },
-          select: { entityId: true },
-          distinct: ['entityId'],
-        })
-      ).map((a) => a.entityId),
-    );
+    const area = areaId === null ? null : await areaById(db, areaId);
+    const { total, rows } = await reportsPage(db, { quarter: formatQuarter(quarter), grants: who.scope.grants, underPath: area?.path ?? null }, page, reportsPageSize);
+    const corrected = await correctedReports(db, rows.map((r) => r.id));
 
     const areas = await filterAreas(db, who.scope);
     const areaChoices = who.scope.grants.length > 1 ? [{ id: null, name: t('admin:reports.allAreas'), depth: 0 }, ...areas.map((a) => ({ ...a, depth: a.depth + 1 }))] : areas;
@@ -122,7 +101,7 @@ export function registerReportPages(admin: FastifyInstance, kit: AdminKit): void
     const table = html`<div class="scroll"><table id="reports">
 <thead><tr><th>${t('admin:reports.heldOn')}</th><th>${t('admin:reports.group')}</th><th>${t('admin:reports.area')}</th><th>${t('admin:reports.format')}</th><th>${t('admin:reports.participants')}</th><th>${t('admin:reports.women')}</th><th>${t('admin:reports.minority')}</th></tr></thead>
 <tbody>${rows.map(
-      (r) => html`<tr data-report="${r.id}"><td class="s"><a href="/admin/reports/${r.id}">${formatDate(fromUtcDate(r.heldOn))}</a>${corrected.has(String(r.id)) ? html`<br><span class="muted">${t('admin:reports.correctedMark')}</span>` : ''}</td><td>${r.group.name}</td><td>${r.group.area.name}</td><td>${labelOf(labels.formats, r.format)}</td><td>${num(r.participantsTotal)}</td><td>${num(r.participantsWomen)}</td><td>${num(r.participantsEthnicMinority)}</td></tr>`,
+      (r) => html`<tr data-report="${r.id}"><td class="s"><a href="/admin/reports/${r.id}">${formatDate(fromUtcDate(r.heldOn))}</a>${corrected.has(r.id) ? html`<br><span class="muted">${t('admin:reports.correctedMark')}</span>` : ''}</td><td>${r.group.name}</td><td>${r.group.area.name}</td><td>${labelOf(labels.formats, r.format)}</td><td>${num(r.participantsTotal)}</td><td>${num(r.participantsWomen)}</td><td>${num(r.participantsEthnicMinority)}</td></tr>`,
     )}</tbody>
 </table></div>`;
     const pages = pageCount(total, reportsPageSize);
@@ -147,17 +126,12 @@ ${pager(who.ctx, { page, pageSize: reportsPageSize, total, href })}
     const { t } = who.ctx;
     const back = { href: '/admin/reports', label: t('admin:reports.backToList') };
     const id = parseId((req.params as { id: string }).id);
-    const report = id === null ? null : await db.sessionReport.findUnique({ where: { id }, include: { group: { select: { name: true, areaId: true } }, reportedBy: { select: { displayName: true, platform: true } } } });
+    const report = id === null ? null : await reportDetail(db, id);
     if (!report) return notFound(kit, reply, who, back);
     if (!canSee(who.scope, report.group.areaId)) return kit.forbidden(req, reply, who, report.group.areaId);
 
-    const [areaPath, corrections] = await Promise.all([
-      areaPathNames(db, report.group.areaId),
-      db.auditLog.findMany({ where: { action: 'report.correct', entity: 'SessionReport', entityId: String(report.id) }, orderBy: [{ at: 'desc' }, { id: 'desc' }] }),
-    ]);
-    const correctors = await db.person.findMany({ where: { id: { in: corrections.flatMap((c) => (c.actorId === null ? [] : [c.actorId])) } }, select: { id: true, displayName: true } });
-    const correctorName = new Map(correctors.map((p) => [p.id, p.displayName]));
-    return kit.send(reply, 200, reportPage({ ...who.ctx, current: 'reports' }, { report, areaPath, corrections, correctorName, labels, timeZone }));
+    const [areaPath, corrections] = await Promise.all([areaPathNames(db, report.group.areaId), correctionsOf(db, report.id)]);
+    return kit.send(reply, 200, reportPage({ ...who.ctx, current: 'reports' }, { report, areaPath, corrections, labels, timeZone }));
   });
 }
 
@@ -167,8 +141,7 @@ interface ReportView {
     reportedBy: { displayName: string; platform: string } | null;
   };
   areaPath: string[];
-  corrections: Array<{ id: number; at: Date; actor: string; actorId: number | null; before: unknown; after: unknown }>;
-  correctorName: Map<number, string>;
+  corrections: Array<{ id: number; at: Date; actor: string; correctorName: string | null; before: unknown; after: unknown }>;
   labels: ReportLabels;
   timeZone: string;
 }
@@ -192,8 +165,7 @@ ${links.length < r.photos.length ? html`<p class="muted">${t('admin:reports.phot
       ? html`<p>${t('admin:reports.noCorrections')}</p>`
       : html`<ul class="plain" id="corrections">${view.corrections.map((c) => {
           const changes = changedFields(c.before, c.after);
-          const name = c.actorId === null ? null : view.correctorName.get(c.actorId);
-          return html`<li><strong>${localTime(c.at, view.timeZone)}</strong> — ${name ? html`${name} <span class="muted">(${c.actor})</span>` : c.actor}
+          return html`<li><strong>${localTime(c.at, view.timeZone)}</strong> — ${c.correctorName ? html`${c.correctorName} <span class="muted">(${c.actor})</span>` : c.actor}
 ${
   changes.length === 0
     ? html`<p class="muted">${t('admin:reports.noChange')}</p>`

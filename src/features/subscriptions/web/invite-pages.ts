@@ -5,16 +5,14 @@
  * on the page that answers the form, and never written to the audit log.
  */
 import type { FastifyInstance } from 'fastify';
-import { createInvite, type Role } from '../invites.ts';
+import { createInvite, groupToInvite, inviteBoard, inviteRoles as roles, type Role } from '../invites.ts';
 import { joinCodeOf } from '../join-codes.ts';
 import { actorName, auditAdmin } from '../../admin/index.ts';
 import { html, badRequest, parseId, queryText, layout, localTime, type AdminKit } from '../../admin/web/index.ts';
-import { areasWhere, canSee } from '../../groups/index.ts';
+import { canSee } from '../../groups/index.ts';
 
 /** INVITE_TTL_DAYS's default, used while the dashboard's deps do not carry the setting. */
 export const defaultInviteTtlDays = 14;
-
-const roles: readonly Role[] = ['leader', 'deputy'];
 
 export function registerInvitePages(admin: FastifyInstance, kit: AdminKit): void {
   const { db, timeZone } = kit.deps;
@@ -24,19 +22,8 @@ export function registerInvitePages(admin: FastifyInstance, kit: AdminKit): void
     const who = await kit.signedIn(req, reply);
     if (!who) return reply;
     const { t } = who.ctx;
-    const now = new Date();
-    const groups = await db.communicationGroup.findMany({
-      where: { area: areasWhere(who.scope.grants) },
-      orderBy: [{ area: { path: 'asc' } }, { name: 'asc' }],
-      include: {
-        area: { select: { name: true, path: true } },
-        memberships: { where: { role: { in: [...roles] } }, orderBy: { id: 'asc' }, include: { person: { select: { displayName: true } } } },
-        invites: { where: { usedAt: null, expiresAt: { gt: now } }, orderBy: { expiresAt: 'asc' }, select: { role: true, expiresAt: true } },
-      },
-    });
+    const { groups, areaName: names } = await inviteBoard(db, who.scope, new Date());
     // The area above each group's own area names its section: "Tỉnh … › Xã …".
-    const ancestorIds = new Set(groups.flatMap((g) => g.area.path.split('/').filter(Boolean).map(Number)));
-    const names = new Map((await db.area.findMany({ where: { id: { in: [...ancestorIds] } }, select: { id: true, name: true } })).map((a) => [a.id, a.name]));
     const sectionOf = (path: string) =>
       path
         .split('/')
@@ -93,7 +80,7 @@ ${
     const groupId = parseId(form.groupId);
     const role = queryText(form.role);
     if (groupId === null || !roles.includes(role as Role)) return badRequest(kit, reply, who, back);
-    const group = await db.communicationGroup.findUnique({ where: { id: groupId }, select: { id: true, name: true, areaId: true } });
+    const group = await groupToInvite(db, groupId);
     if (!group) return badRequest(kit, reply, who, back);
     if (!canSee(who.scope, group.areaId)) return kit.forbidden(req, reply, who, group.areaId);
 
