@@ -95,20 +95,21 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       registerSandboxRoutes(http, { db: store.prisma, channel: sandbox, publicUrl: config.publicUrl });
       channels.push(sandbox);
     }
-    registerAdminRoutes(http, {
-      db: store.prisma,
-      log,
-      sandbox: config.sandbox,
-      publicUrl: config.publicUrl,
-      timeZone: config.timeZone,
+    // What the admin chat commands and the dashboard both need. Delivery starts after the channels:
+    // a confirmed "send now" runs the schedules at once when it is there, else at the next tick.
+    const adminSettings = {
       campaigns,
       platforms: platformsOf(config),
-      report: { formats: report.formats, topics: report.topics },
+      timeZone: config.timeZone,
       inviteTtlDays: config.inviteTtlDays,
       quietHours: config.quietHours,
       kick: () => delivery?.tick() ?? Promise.resolve(),
-      directory: faq.knowledge.directory,
-    }, dashboardPages);
+    };
+    registerAdminRoutes(
+      http,
+      { ...adminSettings, db: store.prisma, log, sandbox: config.sandbox, publicUrl: config.publicUrl, report: { formats: report.formats, topics: report.topics }, directory: faq.knowledge.directory },
+      dashboardPages,
+    );
     channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true }));
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
     const synced = await syncCampaigns(store.prisma, campaigns);
@@ -117,16 +118,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const paced = channels.map((c) => pacedChannel(c, store.prisma, config, log));
     const personBudget = new PersonBudget(config.personMessagesPerMinute);
     const languages = contentLanguages(faq, [...campaigns.messages.values()].map((m) => m.variants));
-    const admin = {
-      baseUrl: config.publicUrl ?? url,
-      campaigns,
-      platforms: platformsOf(config),
-      timeZone: config.timeZone,
-      inviteTtlDays: config.inviteTtlDays,
-      quietHours: config.quietHours,
-      // Delivery starts after the channels: a confirmed /guingay runs the schedules at once when it is there.
-      kick: () => delivery?.tick() ?? Promise.resolve(),
-    };
+    const admin = { ...adminSettings, baseUrl: config.publicUrl ?? url };
     for (const [i, channel] of channels.entries()) {
       await channel.start(createInboundHandler({ db: store.prisma, log, channel: paced[i]!, faq, report, languages, admin, personBudget }));
     }
