@@ -370,7 +370,8 @@ describe('a mistake in content/reports.yaml is named with its file and line', ()
 
   it('the words a report is written with: missing, or of the wrong kind', () => {
     const formats = 'formats:\n  - { id: staged, label: A }\n';
-    expect(problems(formats, { words: '' })).toMatch(/reports\.yaml:1: words: .*\n.*numbers/);
+    expect(problems(formats, { words: shippedWords.replace(/days: \{[^}]*\}/, 'days: {}') })).toMatch(/words\.days: at least one day/);
+    expect(problems(formats, { words: shippedWords.replace(/after: \[người, ng\]/, 'after: []') })).toMatch(/words\.counts\.total\.after: at least one word written after the total/);
     const badDays = shippedWords.replace(/days: \{[^}]*\}/, 'days: { hôm qua: một }');
     const written = formats + badDays;
     const line = written.slice(0, written.indexOf('days: {')).split('\n').length;
@@ -380,6 +381,14 @@ describe('a mistake in content/reports.yaml is named with its file and line', ()
 });
 
 describe('the words are content: what content/reports.yaml says is how a report is read', () => {
+  it('a content folder of an older version, without words, reads with the words shipped with Loa Bản', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'loaban-old-'));
+    writeFileSync(path.join(dir, 'reports.yaml'), 'formats:\n  - { id: staged, label: Sân khấu hóa }\n');
+    const { formats: old, words: fallback } = readReportContent(dir);
+    expect(old.map((f) => f.id)).toEqual(['staged']);
+    expect(parseCount('bốn mươi lăm người', fallback)).toEqual({ ok: true, value: 45 });
+  });
+
   it('a count word added to the file is read, one removed is not', () => {
     const shippedWords = readReportContent(defaultContentDir).words;
     expect(countAnswer('45 người')).toBe(45);

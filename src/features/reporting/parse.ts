@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { readYamlFile } from '../../content/yaml.ts';
+import { ContentError, readYamlFile } from '../../content/yaml.ts';
+import { defaultContentDir } from '../../core/paths.ts';
 import { foldText, plainText } from '../../core/text/fold.ts';
 import { alternatives, compileReportWords, numberWordsSchema, reportWordsSchema, type ReportWords } from './words.ts';
 import { addDays, compareDates, daysBetween, isValidDate, previousQuarter, quarterEnd, quarterOf, quarterStart, type LocalDate } from './quarter.ts';
@@ -108,8 +109,8 @@ const text = z.string().trim().min(1);
 const reportsFileSchema = z
   .strictObject({
     formats: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a-z, 0-9 and -'), label: text, aliases: z.array(text).default([]) })).min(1),
-    words: reportWordsSchema,
-    numbers: numberWordsSchema,
+    words: reportWordsSchema.optional(),
+    numbers: numberWordsSchema.optional(),
   })
   .superRefine((data, ctx) => {
     const ids = new Set<string>();
@@ -130,8 +131,20 @@ const reportsFileSchema = z
  * with. Throws a ContentError naming file:line.
  */
 export function readReportContent(contentDir: string): { formats: Format[]; words: ReportWords } {
-  const data = readYamlFile(path.join(contentDir, 'reports.yaml'), reportsFileSchema);
-  return { formats: data.formats, words: compileReportWords(data.words, data.numbers) };
+  const file = path.join(contentDir, 'reports.yaml');
+  const data = readYamlFile(file, reportsFileSchema);
+  let { words, numbers } = data;
+  if (!words || !numbers) {
+    // A content folder of an older version has no words: those shipped with Loa Bản are used.
+    const shipped = path.join(defaultContentDir, 'reports.yaml');
+    if (path.resolve(file) === path.resolve(shipped)) {
+      throw new ContentError([{ file, line: 0, message: `${words ? 'numbers' : 'words'}: missing (it ships with Loa Bản)` }]);
+    }
+    const defaults = readYamlFile(shipped, reportsFileSchema);
+    words ??= defaults.words!;
+    numbers ??= defaults.numbers!;
+  }
+  return { formats: data.formats, words: compileReportWords(words, numbers) };
 }
 
 /** The session formats of content/reports.yaml, in file order. */

@@ -76,23 +76,20 @@ const separator = '\u0002'; // marks ; , new lines and sentence ends
 const edge = String.raw`[\p{L}\p{N}]`;
 const number = String.raw`-?(?:\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)`;
 /** The patterns made of the content's words (see words.ts), made once per words. */
-const patterns = perWords((words) => {
-  const days = [...words.days.keys()].map((d) => alternatives([d])).join('|');
-  return {
-    date: new RegExp(
-      String.raw`(?<![\p{L}\p{N}.,])(?:(?:${alternatives([words.date])})\s*:?\s*)?(?:${days}|\d+(?:\s*/\s*\d+|-\d+)+|\d{1,2}\.\d{1,2}(?:\.\d+)?)(?!${edge}|[.,]\p{N})`,
-      'gu',
-    ),
-    count: new RegExp(
-      String.raw`(?<!${edge})(?:(?<n1>${number})\s*(?<w1>${alternatives(words.counts.filter((c) => c.after).map((c) => c.words))})|` +
-        String.raw`(?<w2>${alternatives(words.counts.filter((c) => c.before).map((c) => c.words))})\s*:?\s*(?<n2>${number})(?:\s*(?:${alternatives(words.people)}))?)(?!${edge})`,
-      'gu',
-    ),
-    place: new RegExp(String.raw`(?<!${edge})(?:${alternatives(words.places.map((p) => p.folded))})(?!${edge})`, 'gu'),
-    and: new RegExp(String.raw`\+|(?<!${edge})${alternatives([words.and.folded])}(?!${edge})`, 'gu'),
-    notes: new RegExp(String.raw`(?<![\p{L}\p{N}])${alternatives([words.notes])}(?![\p{L}\p{N}])\s*:?`, 'u'),
-  };
-});
+const patterns = perWords((words) => ({
+  date: new RegExp(
+    String.raw`(?<![\p{L}\p{N}.,])(?:(?:${alternatives([words.date])})\s*:?\s*)?(?:${alternatives([...words.days.keys()])}|\d+(?:\s*/\s*\d+|-\d+)+|\d{1,2}\.\d{1,2}(?:\.\d+)?)(?!${edge}|[.,]\p{N})`,
+    'gu',
+  ),
+  count: new RegExp(
+    String.raw`(?<!${edge})(?:(?<n1>${number})\s*(?<w1>${alternatives(words.counts.filter((c) => c.after).map((c) => c.words))})|` +
+      String.raw`(?<w2>${alternatives(words.counts.filter((c) => c.before).map((c) => c.words))})\s*:?\s*(?<n2>${number})(?:\s*(?:${alternatives(words.people)}))?)(?!${edge})`,
+    'gu',
+  ),
+  place: new RegExp(String.raw`(?<!${edge})(?:${alternatives(words.places.map((p) => p.folded))})(?!${edge})`, 'gu'),
+  and: new RegExp(String.raw`\+|(?<!${edge})${alternatives([words.and.folded])}(?!${edge})`, 'gu'),
+  notes: new RegExp(String.raw`(?<![\p{L}\p{N}])${alternatives([words.notes])}(?![\p{L}\p{N}])\s*:?`, 'u'),
+}));
 /** A place runs from its keyword to the next separator or the next date or count taken out. */
 const placeText = new RegExp(String.raw`\s*:?\s*([^${gone}${separator}]*)`, 'y');
 /** A number standing on its own between spaces or separators ("45", "45."), not one inside "alert(1)". */

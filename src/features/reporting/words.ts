@@ -14,15 +14,26 @@ const word = z.string().trim().min(1);
 const words = z.array(word);
 const countWordsSchema = z.strictObject({ before: words.default([]), after: words.default([]), both: words.default([]) });
 
-export const reportWordsSchema = z.strictObject({
-  counts: z.strictObject({ total: countWordsSchema, women: countWordsSchema, ethnicMinority: countWordsSchema }),
-  places: words.min(1),
-  and: word,
-  notes: word,
-  date: word,
-  days: z.record(word, z.number().int().min(0).max(31)),
-  filler: words,
-});
+export const reportWordsSchema = z
+  .strictObject({
+    counts: z.strictObject({ total: countWordsSchema, women: countWordsSchema, ethnicMinority: countWordsSchema }),
+    places: words.min(1),
+    and: word,
+    notes: word,
+    date: word,
+    days: z.record(word, z.number().int().min(0).max(31)).refine((days) => Object.keys(days).length > 0, 'at least one day: a word and how many days before today'),
+    filler: words,
+  })
+  .superRefine((data, ctx) => {
+    // Each count needs a word before or after its number; the quick form needs both kinds somewhere.
+    for (const [name, c] of Object.entries(data.counts)) {
+      if (c.before.length + c.after.length + c.both.length === 0) ctx.addIssue({ code: 'custom', path: ['counts', name], message: 'at least one word' });
+    }
+    const all = Object.values(data.counts);
+    if (!all.some((c) => c.after.length + c.both.length > 0)) ctx.addIssue({ code: 'custom', path: ['counts'], message: 'at least one word written after a number' });
+    if (!all.some((c) => c.before.length + c.both.length > 0)) ctx.addIssue({ code: 'custom', path: ['counts'], message: 'at least one word written before a number' });
+    if (data.counts.total.after.length === 0) ctx.addIssue({ code: 'custom', path: ['counts', 'total', 'after'], message: 'at least one word written after the total' });
+  });
 
 export const numberWordsSchema = z.strictObject({
   digits: words.length(10),
@@ -104,10 +115,12 @@ export function compileReportWords(raw: z.infer<typeof reportWordsSchema>, numbe
 
 /** A regex alternation of folded phrases, longest first so "nguoi dtts" wins over "nguoi"; spaces match any run of spaces. */
 export const alternatives = (phrases: readonly string[]) =>
-  [...phrases]
-    .sort((a, b) => b.length - a.length)
-    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, String.raw`\s+`))
-    .join('|');
+  phrases.length === 0
+    ? '(?!)' // matches nothing
+    : [...phrases]
+        .sort((a, b) => b.length - a.length)
+        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, String.raw`\s+`))
+        .join('|');
 
 /** Memoises what is derived from the words (patterns): content is read once and passed on every call. */
 export function perWords<T>(derive: (words: ReportWords) => T): (words: ReportWords) => T {
