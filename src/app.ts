@@ -31,8 +31,9 @@ import { PersonBudget } from './bot/budget.ts';
 import { translator } from './core/i18n.ts';
 import type { Logger } from './core/log.ts';
 import { createHttpServer, listen } from './core/http/server.ts';
-import { applyMigrations } from './core/store/migrations.ts';
-import { openStore, type Db, type Store } from './core/store/store.ts';
+import { openMigratedStore } from './core/store/migrations.ts';
+import type { Db, Store } from './core/store/store.ts';
+import { checkContentDir } from './content/folder.ts';
 
 export interface App {
   store: Store;
@@ -43,27 +44,6 @@ export interface App {
   campaigns: CampaignLibrary;
   delivery: DeliveryService;
   stop(): Promise<void>;
-}
-
-/** Stops start-up when content/ is missing: nothing could be said without it. */
-export function checkContentDir(config: Config): void {
-  if (!existsSync(config.contentDir) || !statSync(config.contentDir).isDirectory()) {
-    const line = translator(config.operatorLanguage)('ops:content.missing', { dir: config.contentDir });
-    throw new ContentError([{ file: config.contentDir, line: 0, message: line }]);
-  }
-}
-
-/** Opens the database and brings it to the current schema; `applied` names the migrations run now. */
-export async function openMigratedStore(config: Config, log: Logger): Promise<{ store: Store; applied: string[] }> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, language: config.operatorLanguage });
-  try {
-    const applied = await applyMigrations(store.adapterFactory);
-    if (applied.length > 0) log.info({ applied }, 'database migrated');
-    return { store, applied };
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
 }
 
 /** The first start on an empty embedded database seeds the demo province. */

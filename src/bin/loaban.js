@@ -1,6 +1,32 @@
 #!/usr/bin/env node
-// The `loaban` command: runs the TypeScript sources through tsx, no build step.
-import { register } from 'tsx/esm/api';
+// The `loaban` command. It runs the compiled JavaScript in dist/ (built by `npm install`, see the
+// "build" script) when that build is newer than every source file; otherwise — a checkout being
+// edited — the TypeScript sources through tsx, so a stale build never runs.
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../cli/index.ts');
+const src = fileURLToPath(new URL('..', import.meta.url));
+const stamp = fileURLToPath(new URL('../../dist/.built', import.meta.url));
+
+/** Whether some file under `dir` changed after `time` (ms). */
+function changedSince(dir, time) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = `${dir}/${entry.name}`;
+    if (entry.isDirectory() ? changedSince(full, time) : statSync(full).mtimeMs > time) return true;
+  }
+  return false;
+}
+
+let built = 0;
+try {
+  built = statSync(stamp).mtimeMs;
+} catch {
+  // Not built: run the sources.
+}
+if (built > 0 && !changedSince(src, built)) {
+  await import('../../dist/cli/index.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli/index.ts');
+}

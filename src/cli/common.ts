@@ -3,11 +3,11 @@
  * every operator-facing failure into clear lines on stderr and exit code 1, never a bare stack trace.
  */
 import path from 'node:path';
-import { openMigratedStore } from '../app.ts';
+import { openMigratedStore } from '../core/store/migrations.ts';
 import { ConfigError, keepSecrets, loadConfig, loadDotEnv, operatorSettings, type Config } from '../core/config.ts';
 import { ContentError } from '../content/yaml.ts';
 import { AreaNotFound, GroupNotFound } from '../features/groups/index.ts';
-import { HttpError } from '../core/http/server.ts';
+import { HttpError } from '../core/http/errors.ts';
 import { translator } from '../core/i18n.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { StoreError, type Store } from '../core/store/store.ts';

@@ -2,7 +2,7 @@
  * `loaban` content validate, faq, directory list and confirm: the content files.
  */
 import path from 'node:path';
-import { checkContentDir } from '../app.ts';
+import { checkContentDir } from '../content/folder.ts';
 import { validateContent } from './validate-content.ts';
 import { answerStream, confirmDirectoryEntry, findDirectoryEntries, listDirectory, type DirectoryLine, loadFaq } from '../features/faq/index.ts';
 import { translator } from '../core/i18n.ts';

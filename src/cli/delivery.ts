@@ -1,7 +1,7 @@
 /**
  * `loaban` schedule add/list/pause/resume/remove, broadcast status/list: scheduled messages and their runs.
  */
-import { checkContentDir } from '../app.ts';
+import { checkContentDir } from '../content/folder.ts';
 import { platformsOf } from '../core/config.ts';
 import { campaignTextLimit, loadCampaigns } from '../content/campaigns.ts';
 import { syncCampaigns } from '../content/sync.ts';

@@ -2,7 +2,7 @@
  * `loaban` export reports, export summary: the figures the Women's Union reports upward.
  */
 import { writeFileSync } from 'node:fs';
-import { checkContentDir } from '../app.ts';
+import { checkContentDir } from '../content/folder.ts';
 import { loadFaq } from '../features/faq/index.ts';
 import { exportRows, toCsv, toXlsx, readFormats, formatQuarter, localDateOf, parseQuarter, buildSummary, formatPeriod, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/index.ts';
 import { areaById } from '../features/groups/index.ts';

@@ -2,7 +2,8 @@
  * `loaban` start, migrate, migrate new, demo seed, dispatch: running Loa Bản and its database.
  */
 import path from 'node:path';
-import { checkContentDir, openMigratedStore, startApp, startDispatch } from '../app.ts';
+import { checkContentDir } from '../content/folder.ts';
+import { openMigratedStore } from '../core/store/migrations.ts';
 import { ConfigError, operatorSettings } from '../core/config.ts';
 import { readDemoData, seedDemo } from '../features/groups/index.ts';
 import { translator } from '../core/i18n.ts';
@@ -18,6 +19,8 @@ export function runCommands(program: Command): void {
     .action(
       action(async () => {
         const { config, log, t } = environment();
+        // The server's modules (web, channels, delivery) load for `start` only, not for every command.
+        const { startApp } = await import('../app.ts');
         const app = await startApp(config, log);
         log.info({ url: app.url, channels: app.channels.map((c) => c.platform), database: app.store.kind }, t('ops:http.listening', { url: app.url }));
         if (app.sandbox) log.info(t('ops:http.sandboxAt', { url: `${app.url}/sandbox` }));
@@ -85,6 +88,7 @@ export function runCommands(program: Command): void {
     .action(
       action(async () => {
         const { config, log, t } = environment();
+        const { startDispatch } = await import('../app.ts');
         const running = await startDispatch(config, log);
         log.info({ database: running.store.kind, platforms: running.delivery.dispatchers.length }, t('ops:dispatch.started'));
         let signals = 0;

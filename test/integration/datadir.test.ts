@@ -22,6 +22,15 @@ describe('the embedded database folder (DATA_DIR)', () => {
     await second.close();
   });
 
+  it('is sized for a small server: 16 MB of shared buffers, not Postgres\' 128 MB', async () => {
+    const store = await openStore({ databaseUrl: null, dataDir: tempDir() });
+    try {
+      expect(await store.prisma.$queryRawUnsafe('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a folder holding other files, and touches none of them', async () => {
     const dataDir = tempDir();
     writeFileSync(path.join(dataDir, 'thesis.docx'), 'not ours');

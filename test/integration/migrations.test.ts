@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrationsDir, schemaPath } from '../../src/core/paths.ts';
-import { applyMigrations, pendingSchemaChange, writeNewMigration } from '../../src/core/store/migrations.ts';
+import { applyMigrations, migrationsUpToDate, pendingSchemaChange, writeNewMigration } from '../../src/core/store/migrations.ts';
 import { openMemoryStore } from '../../src/core/store/store.ts';
 
 describe('migrations', () => {
@@ -34,6 +34,34 @@ describe('migrations', () => {
       await store.close();
     }
     // The WASM schema engine diffs and applies twice here: slow on a busy machine.
+  }, 120_000);
+
+  it('a database with every migration applied as it is on disk starts without the schema engine; anything else goes to it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'loaban-mig-'));
+    cpSync(migrationsDir, dir, { recursive: true });
+    const store = await openMemoryStore();
+    try {
+      expect(await migrationsUpToDate(store.prisma, dir)).toBe(false); // a new database
+      await applyMigrations(store.adapterFactory, { schemaPath, migrationsDir: dir });
+      expect(await migrationsUpToDate(store.prisma, dir)).toBe(true);
+      // A migration changed on disk after it was applied: its checksum differs.
+      const [first] = readdirSync(dir).filter((n) => n !== 'migration_lock.toml').sort();
+      const file = path.join(dir, first!, 'migration.sql');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- edited\n`);
+      expect(await migrationsUpToDate(store.prisma, dir)).toBe(false);
+      writeFileSync(file, readFileSync(path.join(migrationsDir, first!, 'migration.sql')));
+      expect(await migrationsUpToDate(store.prisma, dir)).toBe(true);
+      // A new migration on disk is pending.
+      mkdirSync(path.join(dir, '20300101000000_next'));
+      writeFileSync(path.join(dir, '20300101000000_next', 'migration.sql'), 'SELECT 1;\n');
+      expect(await migrationsUpToDate(store.prisma, dir)).toBe(false);
+      rmSync(path.join(dir, '20300101000000_next'), { recursive: true });
+      // A migration left half-done (failed) is the engine's to report.
+      await store.prisma.$executeRawUnsafe(`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '${first}'`);
+      expect(await migrationsUpToDate(store.prisma, dir)).toBe(false);
+    } finally {
+      await store.close();
+    }
   }, 120_000);
 
   it('refuses a migration name that is not lower-case letters, digits and underscores', async () => {

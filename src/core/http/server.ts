@@ -8,11 +8,10 @@ import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
+import { HttpError } from './errors.ts';
 
-/** The port is taken or cannot be bound: an operator must act. */
-export class HttpError extends Error {
-  override name = 'HttpError';
-}
+export { HttpError } from './errors.ts';
+
 
 export interface HttpLimits {
   requestTimeoutMs: number;

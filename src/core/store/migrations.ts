@@ -4,12 +4,15 @@
  * A new migration is the diff from a fresh database with every existing migration applied to
  * the schema; an empty diff means the schema and the migrations agree.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { migrationsDir as defaultMigrationsDir, schemaPath as defaultSchemaPath } from '../paths.ts';
 import { withSchemaEngine } from './schema-engine.ts';
-import { openMemoryStore } from './store.ts';
+import { openMemoryStore, openStore, type Db, type Store } from './store.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
 
 const lockfileName = 'migration_lock.toml';
 const lockfileContent =
@@ -102,4 +105,38 @@ export async function writeNewMigration(name: string, paths: MigrationPaths = de
   mkdirSync(folder);
   writeFileSync(path.join(folder, 'migration.sql'), sql);
   return folder;
+}
+
+/**
+ * Whether the database has applied every migration of `dir` as it is on disk (same name, same
+ * checksum — Prisma's sha256 of migration.sql) and none is left half-done. The usual start needs no
+ * more: the schema engine (a large WebAssembly module) then stays unloaded.
+ */
+export async function migrationsUpToDate(db: Db, dir: string = defaults.migrationsDir): Promise<boolean> {
+  let rows: Array<{ migration_name: string; checksum: string; finished: boolean; rolled_back: boolean }>;
+  try {
+    rows = await db.$queryRawUnsafe(
+      'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations',
+    );
+  } catch {
+    return false; // a new database: no table yet
+  }
+  if (rows.some((r) => !r.finished && !r.rolled_back)) return false; // a failed migration: the engine says what to do
+  const applied = new Map(rows.filter((r) => r.finished && !r.rolled_back).map((r) => [r.migration_name, r.checksum]));
+  return migrationsList(dir).migrationDirectories.every(
+    (m) => applied.get(m.path) === createHash('sha256').update(m.migrationFile.content.value).digest('hex'),
+  );
+}
+
+/** Opens the database and brings it to the current schema; `applied` names the migrations run now. */
+export async function openMigratedStore(config: Config, log: Logger): Promise<{ store: Store; applied: string[] }> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, language: config.operatorLanguage });
+  try {
+    const applied = (await migrationsUpToDate(store.prisma)) ? [] : await applyMigrations(store.adapterFactory);
+    if (applied.length > 0) log.info({ applied }, 'database migrated');
+    return { store, applied };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }

@@ -6,11 +6,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaPg } from '@prisma/adapter-pg';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaClient } from '../../generated/prisma/client.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { translator } from '../i18n.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
@@ -35,6 +33,13 @@ export interface StoreOptions {
   language?: string;
 }
 
+/**
+ * Postgres settings of the embedded database for a small server (1 GB of memory): 16 MB of shared
+ * buffers instead of 128 MB saves about 100 MB of memory; the data of one province fits, and the
+ * operating system caches the files under them. Larger deployments use a PostgreSQL server.
+ */
+const smallServer = ['-c', 'shared_buffers=16MB'];
+
 /** The file that marks a folder as Loa Bản's own data folder. */
 const markerFile = 'LOABAN-DATA.txt';
 const lockFile = 'loaban.pid';
@@ -47,11 +52,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 /** An in-memory embedded database (empty, or restored from a `dumpDataDir` snapshot): for tests and for writing migrations. */
 export async function openMemoryStore(snapshot?: Blob): Promise<Store> {
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(snapshot ? { loadDataDir: snapshot } : {});
   return fromPglite(pglite, async () => {});
 }
 
-function fromPglite(pglite: PGlite, release: () => Promise<void>): Store {
+// The database drivers and the client load when a database is opened, not with every module that
+// names the Db type: `loaban --help` and the content commands start without them.
+async function fromPglite(pglite: PGlite, release: () => Promise<void>): Promise<Store> {
+  const [{ PrismaPGlite }, { PrismaClient }] = await Promise.all([import('pglite-prisma-adapter'), import('../../generated/prisma/client.ts')]);
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
@@ -111,7 +120,8 @@ async function openPglite(dataDir: string, language?: string): Promise<Store> {
   const release = takeLock(dataDir, t);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dbDir);
+    const { PGlite } = await import('@electric-sql/pglite');
+    pglite = await PGlite.create(dbDir, { startParams: [...PGlite.defaultStartParams, ...smallServer] });
     await pglite.query('select 1');
   } catch (error) {
     release();
@@ -138,6 +148,7 @@ function describe(error: unknown): string {
 
 async function openPostgres(databaseUrl: string, language?: string): Promise<Store> {
   const t = translator(language);
+  const [{ PrismaPg }, { PrismaClient }] = await Promise.all([import('@prisma/adapter-pg'), import('../../generated/prisma/client.ts')]);
   const adapterFactory = new PrismaPg({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   const prisma = new PrismaClient({ adapter: adapterFactory });
   try {

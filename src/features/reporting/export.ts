@@ -4,7 +4,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { subtreeIds } from '../groups/index.ts';
 import type { Translate } from '../../core/i18n.ts';
 import type { Db } from '../../core/store/store.ts';
@@ -123,7 +123,9 @@ export async function toXlsx(t: Translate, rows: ExportRow[], sheetName: string)
     stream.on('end', resolve);
     stream.on('error', reject);
   });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  // exceljs (a large module) loads with the first spreadsheet asked for, not at start.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   const head = headers(t);
   fitColumns(sheet, [head, ...rows.map((r) => columns.map((c) => r[c]))]);

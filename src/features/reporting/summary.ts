@@ -4,7 +4,6 @@
  * one session, how many sessions, and the participants, kept separate by sex and by
  * ethnic-minority status. Pure data from the database, and its CSV and Excel forms.
  */
-import ExcelJS from 'exceljs';
 import type { Translate } from '../../core/i18n.ts';
 import type { Db } from '../../core/store/store.ts';
 import { csvWithBom, fitColumns } from './export.ts';
@@ -222,7 +221,8 @@ export function summaryTitle(t: Translate, s: Summary): string {
  * has a title row, a bold header row frozen below it, and the figures as numbers.
  */
 export async function summaryXlsx(t: Translate, s: Summary): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs'); // loaded with the first spreadsheet, not at start
+  const workbook = new Excel.Workbook();
   const sheet = (name: string, first: string, lines: Array<Array<string | number>>, boldLast: boolean) => {
     const ws = workbook.addWorksheet(name);
     ws.addRow([summaryTitle(t, s)]).font = { bold: true, size: 13 };
