@@ -32,6 +32,7 @@ import { translator } from './core/i18n.ts';
 import type { Logger } from './core/log.ts';
 import { createHttpServer, listen } from './core/http/server.ts';
 import { openMigratedStore } from './core/store/migrations.ts';
+import { serveControl, type ControlServer } from './core/store/control.ts';
 import type { Db, Store } from './core/store/store.ts';
 import { checkContentDir } from './content/folder.ts';
 
@@ -68,7 +69,10 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const http = createHttpServer(log);
   const channels: Channel[] = [];
   let delivery: DeliveryService | undefined;
+  let control: ControlServer | null = null;
   try {
+    // The embedded database is this process's: `loaban` commands reach it through DATA_DIR/loaban.sock.
+    if (store.kind === 'pglite') control = await serveControl(config.dataDir, store.adapterFactory, log);
     await seedWhenNew(config, store, log);
     const sandbox = config.sandbox ? new SandboxChannel() : null;
     if (sandbox) {
@@ -129,6 +133,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
           await delivery?.stop();
           await Promise.allSettled(channels.map((c) => c.stop()));
           await http.close();
+          await control?.close();
           await store.close();
         })()),
     };
@@ -136,6 +141,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     await delivery?.stop();
     await Promise.allSettled(channels.map((c) => c.stop()));
     await http.close().catch(() => {});
+    await control?.close().catch(() => {});
     await store.close();
     throw error;
   }

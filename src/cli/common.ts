@@ -28,7 +28,8 @@ export function environment(): { config: Config; log: Logger; t: ReturnType<type
 
 /** Opens the migrated database for one command and closes it afterwards, whatever happens. */
 export async function withStore<T>(config: Config, log: Logger, use: (store: Store) => Promise<T>): Promise<T> {
-  const { store } = await openMigratedStore(config, log);
+  // While `loaban start` runs on the embedded database, the command reaches it through its control socket.
+  const { store } = await openMigratedStore(config, log, { reachRunning: true });
   try {
     return await use(store);
   } finally {

@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { migrationsDir as defaultMigrationsDir, schemaPath as defaultSchemaPath } from '../paths.ts';
 import { withSchemaEngine } from './schema-engine.ts';
-import { openMemoryStore, openStore, type Db, type Store } from './store.ts';
+import { openMemoryStore, openStore, StoreError, type Db, type Store } from './store.ts';
+import { translator } from '../i18n.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 
@@ -129,10 +130,12 @@ export async function migrationsUpToDate(db: Db, dir: string = defaults.migratio
 }
 
 /** Opens the database and brings it to the current schema; `applied` names the migrations run now. */
-export async function openMigratedStore(config: Config, log: Logger): Promise<{ store: Store; applied: string[] }> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, language: config.operatorLanguage });
+export async function openMigratedStore(config: Config, log: Logger, { reachRunning = false } = {}): Promise<{ store: Store; applied: string[] }> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, language: config.operatorLanguage, reachRunning });
   try {
-    const applied = (await migrationsUpToDate(store.prisma)) ? [] : await applyMigrations(store.adapterFactory);
+    const upToDate = await migrationsUpToDate(store.prisma);
+    if (!upToDate && store.viaControl) throw new StoreError(translator(config.operatorLanguage)('ops:store.runningOtherVersion', { dir: config.dataDir }));
+    const applied = upToDate ? [] : await applyMigrations(store.adapterFactory);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
     return { store, applied };
   } catch (error) {

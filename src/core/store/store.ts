@@ -16,6 +16,8 @@ export type Db = InstanceType<typeof PrismaClient>;
 export interface Store {
   prisma: Db;
   kind: 'pglite' | 'postgres';
+  /** The embedded database of a running `loaban start`, reached through its control socket (control.ts). */
+  viaControl?: true;
   /** The adapter factory, for the schema engine (migrations). */
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
@@ -26,11 +28,19 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
+/** DATA_DIR is in use by another live process. */
+class DataDirLocked extends StoreError {}
+
 export interface StoreOptions {
   databaseUrl: string | null;
   dataDir: string;
   /** Operator language for error lines. */
   language?: string;
+  /**
+   * A command's own use: when a running `loaban start` holds the embedded database, reach it through
+   * its control socket instead of refusing.
+   */
+  reachRunning?: boolean;
 }
 
 /**
@@ -47,7 +57,7 @@ const lockFile = 'loaban.pid';
 const markerText = () => ['en', 'vi'].map((language) => `${translator(language)('ops:store.dataDirMarker')}\n`).join('');
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.language) : openPglite(options.dataDir, options.language);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.language) : openPglite(options.dataDir, options.language, options.reachRunning);
 }
 
 /** An in-memory embedded database (empty, or restored from a `dumpDataDir` snapshot): for tests and for writing migrations. */
@@ -95,15 +105,15 @@ function takeLock(dir: string, t: ReturnType<typeof translator>): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
-        throw new StoreError(t('ops:store.dataDirLocked', { dir, pid }));
+        throw new DataDirLocked(t('ops:store.dataDirLocked', { dir, pid }));
       }
       rmSync(file, { force: true }); // stale: its process is gone
     }
   }
-  throw new StoreError(t('ops:store.dataDirLocked', { dir, pid: '?' }));
+  throw new DataDirLocked(t('ops:store.dataDirLocked', { dir, pid: '?' }));
 }
 
-async function openPglite(dataDir: string, language?: string): Promise<Store> {
+async function openPglite(dataDir: string, language?: string, reachRunning = false): Promise<Store> {
   const t = translator(language);
   if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
     throw new StoreError(t('ops:store.dataDirNotDirectory', { dir: dataDir }));
@@ -117,7 +127,14 @@ async function openPglite(dataDir: string, language?: string): Promise<Store> {
     throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: 'db/PG_VERSION missing' }));
   }
   if (!ours) writeFileSync(path.join(dataDir, markerFile), markerText());
-  const release = takeLock(dataDir, t);
+  let release: () => void;
+  try {
+    release = takeLock(dataDir, t);
+  } catch (error) {
+    const running = error instanceof DataDirLocked && reachRunning ? await openThroughControl(dataDir) : null;
+    if (running) return running;
+    throw error;
+  }
   let pglite: PGlite;
   try {
     const { PGlite } = await import('@electric-sql/pglite');
@@ -128,6 +145,26 @@ async function openPglite(dataDir: string, language?: string): Promise<Store> {
     throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: describe(error) }));
   }
   return fromPglite(pglite, async () => release());
+}
+
+/** The database of the `loaban start` running on `dataDir`, through its control socket; null when none answers. */
+async function openThroughControl(dataDir: string): Promise<Store | null> {
+  const { connectControl } = await import('./control.ts');
+  const control = await connectControl(dataDir);
+  if (!control) return null;
+  const { PrismaClient } = await import('../../generated/prisma/client.ts');
+  const prisma = new PrismaClient({ adapter: control.factory });
+  const refuse = () => Promise.reject(new Error('no migrations through the control socket: the running process migrates its database'));
+  return {
+    prisma,
+    kind: 'pglite',
+    viaControl: true,
+    adapterFactory: { ...control.factory, connect: refuse, connectToShadowDb: refuse },
+    async close() {
+      await prisma.$disconnect();
+      control.close();
+    },
+  };
 }
 
 /** host:port/database of a URL, without user or password, for messages. */

@@ -1,0 +1,229 @@
+/**
+ * The embedded database is one process's: while `loaban start` runs, a `loaban` data command
+ * (groups, invite, export, …) reaches it through a local control socket in DATA_DIR instead of
+ * being refused. The command itself runs in its own process as always — same code, same output —
+ * and only its SQL travels: the socket carries Prisma's driver-adapter calls (query, execute,
+ * transactions) to the running process, which runs them on its database.
+ *
+ * The socket is DATA_DIR/loaban.sock, owner only (0600): whoever may read DATA_DIR may already read
+ * the database. One JSON message a line; values JSON cannot carry (bigint, bytes) are tagged.
+ */
+import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  DriverAdapterError,
+  type IsolationLevel,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+  type Transaction,
+} from '@prisma/driver-adapter-utils';
+import type { Logger } from '../log.ts';
+
+export const controlSocketName = 'loaban.sock';
+/** The longest path a Unix socket may have (108 bytes on Linux, with the final NUL). */
+const maxSocketPath = 107;
+
+export const controlSocketPath = (dataDir: string) => path.join(path.resolve(dataDir), controlSocketName);
+
+type Request =
+  | { id: number; op: 'query' | 'execute'; tx?: number; query: SqlQuery }
+  | { id: number; op: 'script'; script: string }
+  | { id: number; op: 'begin'; isolationLevel?: IsolationLevel }
+  | { id: number; op: 'commit' | 'rollback'; tx: number };
+/** A request before its id is given. */
+type Call = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { message: string; cause?: unknown } };
+
+/** JSON with bigint and bytes kept: the driver adapters pass both. */
+function encode(message: Request | Reply): string {
+  return JSON.stringify(message, (_key, value: unknown) => {
+    if (typeof value === 'bigint') return { $bigint: value.toString() };
+    if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+    return value;
+  });
+}
+
+function decode<T>(line: string): T {
+  return JSON.parse(line, (_key, value: unknown) => {
+    if (value && typeof value === 'object') {
+      const v = value as { $bigint?: string; $bytes?: string };
+      if (typeof v.$bigint === 'string' && Object.keys(v).length === 1) return BigInt(v.$bigint);
+      if (typeof v.$bytes === 'string' && Object.keys(v).length === 1) return new Uint8Array(Buffer.from(v.$bytes, 'base64'));
+    }
+    return value;
+  }) as T;
+}
+
+export interface ControlServer {
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the database behind `factory` on DATA_DIR/loaban.sock until closed. Returns null (and
+ * says why) when the socket cannot be made; the data commands are then refused as before.
+ */
+export async function serveControl(dataDir: string, factory: SqlDriverAdapterFactory, log: Logger): Promise<ControlServer | null> {
+  const socketPath = controlSocketPath(dataDir);
+  if (Buffer.byteLength(socketPath) > maxSocketPath) {
+    log.warn({ socketPath }, 'DATA_DIR is too deep for a control socket: the command line cannot reach the running bot');
+    return null;
+  }
+  // A socket left by a process that died: this process holds DATA_DIR's lock, so it is nobody's.
+  if (existsSync(socketPath)) rmSync(socketPath, { force: true });
+  const adapter = await factory.connect();
+  const clients = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    clients.add(socket);
+    const transactions = new Map<number, Transaction>();
+    let nextTx = 1;
+    let queue = Promise.resolve(); // one request at a time per command, in order
+    const reply = (message: Reply) => socket.writable && socket.write(`${encode(message)}\n`);
+    const handle = async (request: Request): Promise<unknown> => {
+      switch (request.op) {
+        case 'query':
+        case 'execute': {
+          const on = request.tx === undefined ? adapter : transactions.get(request.tx);
+          if (!on) throw new Error(`no transaction ${request.tx}`);
+          return request.op === 'query' ? on.queryRaw(request.query) : on.executeRaw(request.query);
+        }
+        case 'script':
+          return adapter.executeScript(request.script);
+        case 'begin': {
+          const tx = await adapter.startTransaction(request.isolationLevel);
+          const txId = nextTx++;
+          transactions.set(txId, tx);
+          return { tx: txId, options: tx.options };
+        }
+        case 'commit':
+        case 'rollback': {
+          const tx = transactions.get(request.tx);
+          if (!tx) throw new Error(`no transaction ${request.tx}`);
+          transactions.delete(request.tx);
+          return request.op === 'commit' ? tx.commit() : tx.rollback();
+        }
+      }
+    };
+    createInterface({ input: socket, crlfDelay: Infinity }).on('line', (line) => {
+      let request: Request;
+      try {
+        request = decode<Request>(line);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      queue = queue.then(async () => {
+        try {
+          reply({ id: request.id, ok: true, result: (await handle(request)) ?? null });
+        } catch (error) {
+          const e = error as Error & { cause?: unknown };
+          reply({ id: request.id, ok: false, error: { message: e?.message ?? String(error), cause: e instanceof DriverAdapterError ? e.cause : undefined } });
+        }
+      });
+    });
+    // A command that went away mid-transaction: its transaction is rolled back, the database freed.
+    socket.on('close', () => {
+      clients.delete(socket);
+      void queue.then(async () => {
+        for (const tx of transactions.values()) await tx.rollback().catch(() => {});
+        transactions.clear();
+      });
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  chmodSync(socketPath, 0o600);
+  log.info({ socketPath }, 'control socket ready: loaban commands reach this process');
+  return {
+    close: async () => {
+      for (const socket of clients) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(socketPath, { force: true });
+      await adapter.dispose();
+    },
+  };
+}
+
+/** A connection to a running process's control socket, as Prisma's driver adapter. */
+class RemoteConnection {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  constructor(private readonly socket: Socket) {
+    createInterface({ input: socket, crlfDelay: Infinity }).on('line', (line) => {
+      const message = decode<Reply>(line);
+      const waiter = this.waiting.get(message.id);
+      if (!waiter) return;
+      this.waiting.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(message.error.cause ? new DriverAdapterError(message.error.cause as ConstructorParameters<typeof DriverAdapterError>[0]) : new Error(message.error.message));
+    });
+    socket.on('close', () => {
+      for (const waiter of this.waiting.values()) waiter.reject(new Error('the running loaban process closed the control socket'));
+      this.waiting.clear();
+    });
+  }
+
+  call<T>(request: Call): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.socket.write(`${encode({ ...request, id } as Request)}\n`);
+    });
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}
+
+const adapterInfo = { provider: 'postgres', adapterName: 'pglite-prisma-adapter' } as const;
+
+function remoteQueryable(connection: RemoteConnection, tx?: number) {
+  return {
+    ...adapterInfo,
+    queryRaw: (query: SqlQuery) => connection.call<SqlResultSet>({ op: 'query', tx, query }),
+    executeRaw: (query: SqlQuery) => connection.call<number>({ op: 'execute', tx, query }),
+  };
+}
+
+/**
+ * Connects to the control socket of the process running on `dataDir`; null when none answers
+ * there (no bot running, or one too old to have the socket).
+ */
+export async function connectControl(dataDir: string): Promise<{ factory: SqlDriverAdapterFactory; close(): void } | null> {
+  const socketPath = controlSocketPath(dataDir);
+  if (!existsSync(socketPath)) return null;
+  const socket = await new Promise<Socket | null>((resolve) => {
+    const s = createConnection(socketPath);
+    s.once('connect', () => resolve(s));
+    s.once('error', () => resolve(null));
+  });
+  if (!socket) return null;
+  const connection = new RemoteConnection(socket);
+  const adapter: SqlDriverAdapter = {
+    ...remoteQueryable(connection),
+    executeScript: (script) => connection.call<void>({ op: 'script', script }),
+    startTransaction: async (isolationLevel) => {
+      const begun = await connection.call<{ tx: number; options: Transaction['options'] }>({ op: 'begin', isolationLevel });
+      return {
+        ...remoteQueryable(connection, begun.tx),
+        options: begun.options,
+        commit: () => connection.call<void>({ op: 'commit', tx: begun.tx }),
+        rollback: () => connection.call<void>({ op: 'rollback', tx: begun.tx }),
+      };
+    },
+    getConnectionInfo: () => ({ supportsRelationJoins: true }),
+    dispose: async () => {},
+  };
+  return { factory: { ...adapterInfo, connect: async () => adapter }, close: () => connection.close() };
+}

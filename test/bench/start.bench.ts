@@ -1,0 +1,136 @@
+/**
+ * Start-up and footprint benchmark (`npm run bench:start`): the `loaban` command as an operator
+ * runs it, on this machine, with the settings of a new install (the embedded database, the
+ * sandbox on, no bot tokens).
+ *
+ *   help           `loaban --help`: seconds and peak memory (MB)
+ *   groups         `loaban groups --json` on the embedded database (demo data): seconds, peak MB
+ *   firstStart     `loaban start` on a new DATA_DIR (migrations and demo data): seconds to the
+ *                  dashboard's address, and memory (RSS, MB) after 3 s idle
+ *   secondStart    the same DATA_DIR again (nothing to migrate)
+ *   postgres       `loaban start` on a new PostgreSQL database of the local server (skipped when
+ *                  none answers): seconds and idle RSS
+ *   compiled       whether `loaban` ran the compiled dist/ (npm install builds it) or the sources
+ *
+ * Each figure is the median of `--runs` runs (default 3). The last line on stdout is one JSON
+ * object with the targets of issue 17 and whether each was met.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { projectRoot } from '../../src/core/paths.ts';
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const runs = Math.max(1, Number(args.runs));
+const bin = path.join(projectRoot, 'src', 'bin', 'loaban.js');
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, SANDBOX: 'on', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+delete baseEnv.DATABASE_URL;
+delete baseEnv.TELEGRAM_BOT_TOKEN;
+delete baseEnv.ZALO_BOT_TOKEN;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+/** Whether `loaban` runs dist/: its build stamp is newer than every source (as src/bin/loaban.js decides). */
+function compiled(): boolean {
+  let built: number;
+  try {
+    built = statSync(path.join(projectRoot, 'dist', '.built')).mtimeMs;
+  } catch {
+    return false;
+  }
+  const changed = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? changed(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs > built));
+  return !changed(path.join(projectRoot, 'src'));
+}
+
+/** A short command: wall seconds and peak RSS (MB), from GNU time's report. */
+function command(argv: string[], env: NodeJS.ProcessEnv): { seconds: number; mb: number } {
+  const started = performance.now();
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, ...argv], { env, encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  if (run.status !== 0) throw new Error(`loaban ${argv.join(' ')} failed: ${run.stderr}`);
+  const kb = Number(run.stderr.trim().split('\n').pop());
+  return { seconds, mb: kb / 1024 };
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+  return line ? Number(line[1]) / 1024 : NaN;
+}
+
+/** `loaban start` until the dashboard's address is logged; RSS after 3 s idle; then SIGTERM. */
+async function start(env: NodeJS.ProcessEnv): Promise<{ seconds: number; mb: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const ready = new Promise<number>((resolve, reject) => {
+    const look = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/http:\/\/127\.0\.0\.1:\d+\/admin/.test(out)) resolve(performance.now());
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    child.on('exit', (code) => reject(new Error(`loaban start exited (${code}): ${out.slice(-2000)}`)));
+  });
+  const at = await ready;
+  await new Promise((r) => setTimeout(r, 3000));
+  const mb = rssMb(child.pid!);
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+  return { seconds: (at - started) / 1000, mb };
+}
+
+async function measure<T extends { seconds: number; mb: number }>(label: string, once: () => Promise<T> | T): Promise<{ seconds: number; mb: number }> {
+  const all: T[] = [];
+  for (let i = 0; i < runs; i++) all.push(await once());
+  const result = { seconds: round(median(all.map((r) => r.seconds))), mb: Math.round(median(all.map((r) => r.mb))) };
+  process.stderr.write(`${label}: ${JSON.stringify(result)}\n`);
+  return result;
+}
+
+const help = await measure('help', () => command(['--help'], baseEnv));
+
+// First and second start on the embedded database: each first start on its own new DATA_DIR.
+const dirs: string[] = [];
+const newDir = () => (dirs.push(mkdtempSync(path.join(tmpdir(), 'loaban-bench-start-'))), dirs.at(-1)!);
+const firstStart = await measure('firstStart', () => start({ ...baseEnv, DATA_DIR: newDir() }));
+const dataDir = dirs.at(-1)!;
+const secondStart = await measure('secondStart', () => start({ ...baseEnv, DATA_DIR: dataDir }));
+const groups = await measure('groups', () => command(['groups', '--json'], { ...baseEnv, DATA_DIR: dataDir }));
+
+// PostgreSQL: a new database on the local server for each run.
+let postgres: { seconds: number; mb: number } | null = null;
+const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/test', connectionTimeoutMillis: 2000 });
+try {
+  await admin.connect();
+  postgres = await measure('postgres', async () => {
+    const name = `loaban_bench_${process.pid}_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    try {
+      return await start({ ...baseEnv, DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${name}` });
+    } finally {
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    }
+  });
+} catch (error) {
+  process.stderr.write(`PostgreSQL not measured: ${(error as Error).message}\n`);
+} finally {
+  await admin.end().catch(() => {});
+}
+for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+
+const targets = { helpSeconds: 0.3, groupsSeconds: 1, firstStartSeconds: 5, secondStartSeconds: 2, idleMb: 200, postgresIdleMb: 120 };
+const checks = {
+  helpSeconds: help.seconds <= targets.helpSeconds,
+  groupsSeconds: groups.seconds <= targets.groupsSeconds,
+  firstStartSeconds: firstStart.seconds <= targets.firstStartSeconds,
+  secondStartSeconds: secondStart.seconds <= targets.secondStartSeconds,
+  idleMb: secondStart.mb <= targets.idleMb,
+  postgresIdleMb: postgres !== null && postgres.mb <= targets.postgresIdleMb,
+};
+console.log(JSON.stringify({ compiled: compiled(), runs, help, groups, firstStart, secondStart, postgres, targets, checks, met: Object.values(checks).every(Boolean) }));
