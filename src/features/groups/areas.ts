@@ -61,35 +61,29 @@ export interface Place {
   name: string;
 }
 
-/** `areaId` and its ancestors, nearest first: village, commune, …, province. */
-export async function placesUp(db: Db, areaId: number): Promise<Place[]> {
-  const area = await db.area.findUnique({ where: { id: areaId }, select: { path: true } });
-  if (!area) return [];
-  const ids = area.path.split('/').filter(Boolean).map(Number);
-  const rows = await db.area.findMany({ where: { id: { in: ids } }, select: { id: true, code: true, name: true } });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.reverse().flatMap((id) => byId.get(id) ?? []);
-}
-
 /**
  * Where the person behind a chat lives, as far as Loa Bản knows: a group chat's group area, or
- * the group a person belongs to. Nearest first; empty when unknown.
+ * (in a private chat) the area of the first group the person belongs to; that area and its
+ * ancestors, nearest first (village, commune, …, province); empty when unknown. One query: it
+ * runs for every question asked.
  */
 export async function placesOfChat(db: Db, chat: { platform: string; chatId: string; kind: string; userId: string }): Promise<Place[]> {
-  const link = await db.chatLink.findUnique({
-    where: { platform_chatId: { platform: chat.platform, chatId: chat.chatId } },
-    select: { group: { select: { areaId: true } } },
-  });
-  let areaId = link?.group?.areaId;
-  if (areaId === undefined && chat.kind === 'private') {
-    const membership = await db.membership.findFirst({
-      where: { person: { platform: chat.platform, platformUserId: chat.userId } },
-      orderBy: { id: 'asc' },
-      select: { group: { select: { areaId: true } } },
-    });
-    areaId = membership?.group.areaId;
-  }
-  return areaId === undefined ? [] : placesUp(db, areaId);
+  return db.$queryRaw<Place[]>`
+    WITH home AS (
+      SELECT COALESCE(
+        (SELECT g."areaId" FROM "ChatLink" c JOIN "CommunicationGroup" g ON g.id = c."groupId"
+          WHERE c.platform = ${chat.platform} AND c."chatId" = ${chat.chatId}),
+        (SELECT g."areaId" FROM "Membership" m
+           JOIN "Person" p ON p.id = m."personId"
+           JOIN "CommunicationGroup" g ON g.id = m."groupId"
+          WHERE ${chat.kind} = 'private' AND p.platform = ${chat.platform} AND p."platformUserId" = ${chat.userId}
+          ORDER BY m.id LIMIT 1)
+      ) AS "areaId"
+    )
+    SELECT up.id, up.code, up.name
+      FROM home JOIN "Area" here ON here.id = home."areaId"
+      JOIN "Area" up ON starts_with(here.path, up.path)
+     ORDER BY length(up.path) DESC`;
 }
 
 export class AreaNotFound extends Error {

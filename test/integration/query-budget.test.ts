@@ -1,0 +1,86 @@
+/**
+ * What one inbound message costs the database: every message type has a budget of queries (the
+ * update's claim, one read of the person, one of the conversation's state, then what it needs),
+ * counted at the driver adapter under the real conversation. More than the budget (an N+1, a
+ * lookup done twice) fails here before it shows as a slower bot.
+ */
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInboundHandler } from '../../src/bot/inbound.ts';
+import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
+import { createLogger } from '../../src/core/log.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
+import type { Store } from '../../src/core/store/store.ts';
+import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
+import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { chatDeps } from '../support/inbound.ts';
+import { groupChat, leader, leaderChat, villager, villagerChat } from '../support/sandbox-harness.ts';
+import { backends, freshStore } from '../support/stores.ts';
+
+/** The SQL statements sent through `factory`, transactions included. */
+function counting(factory: SqlDriverAdapterFactory, sent: string[]): SqlDriverAdapterFactory {
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(on, prop, receiver) {
+        const value = Reflect.get(on, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        if (prop === 'queryRaw' || prop === 'executeRaw') return (query: SqlQuery) => (sent.push(query.sql), value.call(on, query));
+        if (prop === 'startTransaction') return async (...args: unknown[]) => wrap(await value.apply(on, args));
+        return value.bind(on);
+      },
+    });
+  return { provider: factory.provider, adapterName: factory.adapterName, connect: async () => wrap((await factory.connect()) as SqlDriverAdapter) };
+}
+
+describe.each(backends)('queries per inbound message (%s)', (backend) => {
+  let store: Store;
+  let db: InstanceType<typeof PrismaClient>;
+  let channel: SandboxChannel;
+  const sent: string[] = [];
+
+  beforeAll(async () => {
+    store = await freshStore(backend);
+    await seedDemo(store.prisma, readDemoData(defaultContentDir));
+    db = new PrismaClient({ adapter: counting(store.adapterFactory, sent) });
+    channel = new SandboxChannel();
+    await channel.start(createInboundHandler({ ...chatDeps(), db, log: createLogger('silent', false), channel }));
+  });
+  afterAll(async () => {
+    await channel.stop();
+    await db.$disconnect();
+    await store.close();
+  });
+
+  /** The queries one message costs, and what the bot answered (to be sure it did what the type says). */
+  async function cost(chat: { id: string; kind: 'private' | 'group' }, sender: { id: string; displayName: string }, text: string) {
+    const before = channel.transcript(chat.id).length;
+    sent.length = 0;
+    await channel.receive({ chatId: chat.id, chatKind: chat.kind, sender, text });
+    return { queries: sent.length, answers: channel.transcript(chat.id).slice(before).filter((m) => m.from === 'bot').map((m) => m.text) };
+  }
+
+  it.each([
+    ['a greeting', 4, villagerChat, 'xin chào', /Loa Bản/],
+    ['a question the FAQ answers', 4, villagerChat, 'tảo hôn là gì', /tảo hôn/i],
+    ['a question the FAQ cannot answer (kept for review)', 5, villagerChat, 'giá lúa hôm nay bao nhiêu', /.+/],
+    ['the menu', 3, villagerChat, '/menu', /.+/],
+    ['chatter in a group, not for the bot', 2, groupChat, 'hôm nay trời đẹp quá', null],
+  ] as const)('%s: at most %i queries', async (_what, budget, chat, text, answer) => {
+    await cost(chat, villager, text); // the first time may create the person or the chat
+    const { queries, answers } = await cost(chat, villager, text);
+    if (answer) expect(answers.join('\n')).toMatch(answer);
+    else expect(answers).toEqual([]);
+    expect(queries).toBeLessThanOrEqual(budget);
+  });
+
+  it('a leader\'s report, answer by answer: at most 7 to start it, 4 for each answer', async () => {
+    const start = await cost(leaderChat, leader, '/baocao');
+    expect(start.answers.join('\n')).toContain('Tổ truyền thông bản Nà Hìn');
+    expect(start.queries).toBeLessThanOrEqual(7);
+    for (const text of ['hôm qua', 'họp thôn', 'tảo hôn', '45', '30', '40', 'nhà văn hóa']) {
+      const step = await cost(leaderChat, leader, text);
+      expect(step.answers).toHaveLength(1);
+      expect(step.queries, text).toBeLessThanOrEqual(4);
+    }
+  });
+});
