@@ -65,9 +65,9 @@ module.exports = {
     },
     {
       name: 'no-orphans',
-      comment: 'Every module is used by something.',
+      comment: 'Every module is used by something (a worker thread\'s entry point is started by path).',
       severity: 'error',
-      from: { orphan: true, pathNot: ['^src/bin/', '\\.d\\.ts$', '^src/generated/'] },
+      from: { orphan: true, pathNot: ['^src/bin/', '\\.d\\.ts$', '^src/generated/', '^src/core/store/migrate-worker\\.ts$'] },
       to: {},
     },
   ],

@@ -4,6 +4,12 @@
 // edited — the TypeScript sources through tsx, so a stale build never runs.
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+
+// WebAssembly (the embedded database, Prisma's query compiler) compiled by V8's baseline compiler
+// only, for a small server's memory: measured with `npm run bench:start` and `bench:inbound`,
+// 60-100 MB less resident memory for about 6 % fewer messages a second. Set before any is compiled.
+v8.setFlagsFromString('--liftoff-only');
 
 const src = fileURLToPath(new URL('..', import.meta.url));
 const stamp = fileURLToPath(new URL('../../dist/.built', import.meta.url));

@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     paced: { type: 'string', default: '300' },
     /** A folder: `loaban start` writes a CPU profile of each run there (node --cpu-prof). */
     profile: { type: 'string' },
+    /** Extra node flags for `loaban start` (space-separated), to compare settings. */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const total = Number(args.updates);
@@ -143,7 +145,8 @@ async function loaban(fake: FakeTelegram, database: { DATA_DIR?: string; DATABAS
   };
   const started = performance.now();
   const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = args['node-flags'].split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...profile, bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

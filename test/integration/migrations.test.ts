@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrationsDir, schemaPath } from '../../src/core/paths.ts';
-import { applyMigrations, migrationsUpToDate, pendingSchemaChange, writeNewMigration } from '../../src/core/store/migrations.ts';
-import { openMemoryStore } from '../../src/core/store/store.ts';
+import { applyMigrations, migrateApart, migrationsUpToDate, pendingSchemaChange, writeNewMigration } from '../../src/core/store/migrations.ts';
+import { openMemoryStore, openStore } from '../../src/core/store/store.ts';
 
 describe('migrations', () => {
   it('prisma/schema.prisma and prisma/migrations agree (run `loaban migrate new <name>` when this fails)', async () => {
@@ -59,6 +59,19 @@ describe('migrations', () => {
       // A migration left half-done (failed) is the engine's to report.
       await store.prisma.$executeRawUnsafe(`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '${first}'`);
       expect(await migrationsUpToDate(store.prisma, dir)).toBe(false);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  it('migrates in a worker thread while this process lends it the embedded database, then uses it again', async () => {
+    const store = await openStore({ databaseUrl: null, dataDir: mkdtempSync(path.join(tmpdir(), 'loaban-lend-')) });
+    try {
+      const applied = await store.lendTo!(migrateApart);
+      expect(applied).toEqual(readdirSync(migrationsDir).filter((n) => n !== 'migration_lock.toml').sort());
+      expect(await migrationsUpToDate(store.prisma)).toBe(true);
+      expect(await store.prisma.area.count()).toBe(0); // the client given back works
+      expect(await store.lendTo!(migrateApart)).toEqual([]);
     } finally {
       await store.close();
     }

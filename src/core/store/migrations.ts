@@ -7,10 +7,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { migrationsDir as defaultMigrationsDir, schemaPath as defaultSchemaPath } from '../paths.ts';
 import { withSchemaEngine } from './schema-engine.ts';
-import { openMemoryStore, openStore, StoreError, type Db, type Store } from './store.ts';
+import { openMemoryStore, openStore, StoreError, type DatabaseLocation, type Db, type Store } from './store.ts';
 import { translator } from '../i18n.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -129,13 +132,43 @@ export async function migrationsUpToDate(db: Db, dir: string = defaults.migratio
   );
 }
 
+/** tsx's ESM API, as a URL a worker can import. */
+function tsxApi(): string {
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+}
+
+/**
+ * Applies the pending migrations in a worker thread, which opens the database at `where` itself:
+ * the schema engine's memory goes with the thread (a first start would otherwise keep it).
+ */
+export async function migrateApart(where: DatabaseLocation): Promise<string[]> {
+  const self = fileURLToPath(import.meta.url);
+  const entry = path.join(path.dirname(self), `migrate-worker${path.extname(self)}`);
+  // Run from the TypeScript sources (tsx), the worker registers tsx before it loads its entry.
+  const worker =
+    path.extname(self) === '.ts'
+      ? new Worker(`import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); });`, { eval: true, workerData: where })
+      : new Worker(entry, { workerData: where });
+  let answer: { applied?: string[]; error?: string } | undefined;
+  worker.on('message', (message: typeof answer) => (answer = message));
+  // Its end, not its message, is the sign the database is closed and may be opened again here.
+  const code = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', resolve);
+  });
+  if (answer?.error !== undefined) throw new Error(answer.error);
+  if (!answer?.applied) throw new Error(`the migration worker stopped without an answer (exit code ${code})`);
+  return answer.applied;
+}
+
 /** Opens the database and brings it to the current schema; `applied` names the migrations run now. */
 export async function openMigratedStore(config: Config, log: Logger, { reachRunning = false } = {}): Promise<{ store: Store; applied: string[] }> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, language: config.operatorLanguage, reachRunning });
   try {
     const upToDate = await migrationsUpToDate(store.prisma);
     if (!upToDate && store.viaControl) throw new StoreError(translator(config.operatorLanguage)('ops:store.runningOtherVersion', { dir: config.dataDir }));
-    const applied = upToDate ? [] : await applyMigrations(store.adapterFactory);
+    const applied = upToDate ? [] : store.lendTo ? await store.lendTo(migrateApart) : await applyMigrations(store.adapterFactory);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
     return { store, applied };
   } catch (error) {

@@ -13,6 +13,9 @@ import { translator } from '../i18n.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
 
+/** Where another thread finds this database: the embedded folder (while this process leaves it) or the server. */
+export type DatabaseLocation = { kind: 'pglite'; dbDir: string } | { kind: 'postgres'; url: string };
+
 export interface Store {
   prisma: Db;
   kind: 'pglite' | 'postgres';
@@ -21,6 +24,12 @@ export interface Store {
   /** The adapter factory, for the schema engine (migrations). */
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
+  /**
+   * Runs `work` while this process leaves the database to another thread (the embedded one is
+   * closed, DATA_DIR's lock kept), then takes it back: `prisma` is a new client afterwards.
+   * Absent for a database that cannot be shared (in memory, or reached through a running bot).
+   */
+  lendTo?<T>(work: (where: DatabaseLocation) => Promise<T>): Promise<T>;
 }
 
 /** An operator-fixable problem opening the database. */
@@ -50,6 +59,12 @@ export interface StoreOptions {
  */
 const smallServer = ['-c', 'shared_buffers=16MB'];
 
+/** Opens the embedded database in `dbDir` with the small server's settings. */
+export async function openEmbedded(dbDir: string): Promise<PGlite> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  return PGlite.create(dbDir, { startParams: [...PGlite.defaultStartParams, ...smallServer] });
+}
+
 /** The file that marks a folder as Loa Bản's own data folder. */
 const markerFile = 'LOABAN-DATA.txt';
 const lockFile = 'loaban.pid';
@@ -64,25 +79,40 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 export async function openMemoryStore(snapshot?: Blob): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(snapshot ? { loadDataDir: snapshot } : {});
-  return fromPglite(pglite, async () => {});
+  return fromPglite(pglite, null, async () => {});
 }
 
 // The database drivers and the client load when a database is opened, not with every module that
 // names the Db type: `loaban --help` and the content commands start without them.
-async function fromPglite(pglite: PGlite, release: () => Promise<void>): Promise<Store> {
+async function fromPglite(first: PGlite, dbDir: string | null, release: () => Promise<void>): Promise<Store> {
   const [{ PrismaPGlite }, { PrismaClient }] = await Promise.all([import('pglite-prisma-adapter'), import('../../generated/prisma/client.ts')]);
-  const adapterFactory = new PrismaPGlite(pglite);
-  const prisma = new PrismaClient({ adapter: adapterFactory });
-  return {
-    prisma,
+  let pglite = first;
+  const connect = () => {
+    const adapterFactory = new PrismaPGlite(pglite);
+    return { adapterFactory, prisma: new PrismaClient({ adapter: adapterFactory }) };
+  };
+  const store: Store = {
+    ...connect(),
     kind: 'pglite',
-    adapterFactory,
     async close() {
-      await prisma.$disconnect();
+      await store.prisma.$disconnect();
       await pglite.close();
       await release();
     },
+    ...(dbDir && {
+      async lendTo(work) {
+        await store.prisma.$disconnect();
+        await pglite.close();
+        try {
+          return await work({ kind: 'pglite', dbDir });
+        } finally {
+          pglite = await openEmbedded(dbDir);
+          Object.assign(store, connect());
+        }
+      },
+    }),
   };
+  return store;
 }
 
 function processAlive(pid: number): boolean {
@@ -137,14 +167,13 @@ async function openPglite(dataDir: string, language?: string, reachRunning = fal
   }
   let pglite: PGlite;
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
-    pglite = await PGlite.create(dbDir, { startParams: [...PGlite.defaultStartParams, ...smallServer] });
+    pglite = await openEmbedded(dbDir);
     await pglite.query('select 1');
   } catch (error) {
     release();
     throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: describe(error) }));
   }
-  return fromPglite(pglite, async () => release());
+  return fromPglite(pglite, dbDir, async () => release());
 }
 
 /** The database of the `loaban start` running on `dataDir`, through its control socket; null when none answers. */
@@ -199,6 +228,7 @@ async function openPostgres(databaseUrl: string, language?: string): Promise<Sto
     kind: 'postgres',
     adapterFactory,
     close: () => prisma.$disconnect(),
+    lendTo: (work) => work({ kind: 'postgres', url: databaseUrl }),
   };
 }
 
