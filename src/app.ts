@@ -22,7 +22,7 @@ import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
 import { choiceMemory } from './channels/zalo/choices.ts';
 import { contentLanguages, createInboundHandler } from './bot/inbound.ts';
-import { pacedChannel, startDelivery, type DeliveryService } from './features/delivery/index.ts';
+import { databaseClock, memoryClock, pacedChannel, startDelivery, type DeliveryService } from './features/delivery/index.ts';
 import { loadFaq } from './features/faq/index.ts';
 import { readReportContent, reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/index.ts';
 import { hasAreas, readDemoData, seedDemo } from './features/groups/index.ts';
@@ -99,7 +99,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const synced = await syncCampaigns(store.prisma, campaigns);
     if (synced.created + synced.updated > 0) log.info(synced, 'campaign messages stored');
     // Replies take slots of the same per-platform clock as broadcasts.
-    const paced = channels.map((c) => pacedChannel(c, store.prisma, config, log));
+    // One send clock for replies and broadcasts: in memory when this process alone has the database.
+    const clock = store.kind === 'pglite' ? memoryClock() : databaseClock(store.prisma);
+    const paced = channels.map((c) => pacedChannel(c, store.prisma, config, log, clock));
     const personBudget = new PersonBudget(config.personMessagesPerMinute);
     const languages = contentLanguages(faq, [...campaigns.messages.values()].map((m) => m.variants));
     const admin = { ...adminSettings, baseUrl: config.publicUrl ?? url };
@@ -117,7 +119,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const stopJobs = () => (stopReportJobs(), stopHousekeeping());
     // Report reminders go through the outbox: queued on the delivery tick, sent by the dispatchers.
     const reminders = reportReminderJob(store.prisma, { timeZone: config.timeZone, platforms: [...byPlatform.keys()] }, log);
-    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma) });
+    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock, log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma) });
     let stopping: Promise<void> | undefined;
     return {
       store,
@@ -183,7 +185,7 @@ export async function startDispatch(config: Config, log: Logger): Promise<Dispat
     const channels = platformChannels(config, http, store.prisma, log, { webhooks: false });
     if (channels.length === 0) throw new ConfigError(translator(config.operatorLanguage)('ops:dispatch.noChannel'));
     await syncCampaigns(store.prisma, campaigns);
-    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', log, stillWanted: reminderStillWanted(store.prisma) });
+    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock: store.kind === 'pglite' ? memoryClock() : undefined, log, stillWanted: reminderStillWanted(store.prisma) });
     let stopping: Promise<void> | undefined;
     return {
       store,

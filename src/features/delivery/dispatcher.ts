@@ -22,7 +22,7 @@ import type { QuietHours, RateLimits } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
-import { claimDue, markFailed, markSending, markSent, markSkipped, pauseClock, recordPart, recoverLeases, release, requeue, reserveSlot, stoppedByUnsubscribe, type Claimed } from './outbox.ts';
+import { claimDue, markFailed, markSending, markSent, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock } from './outbox.ts';
 import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
 import { reasons, type Reason } from './reasons.ts';
@@ -48,6 +48,8 @@ export interface DispatcherOptions {
   concurrency: number;
   /** True when this is the only process on the database (embedded PGlite): all old leases are dead. */
   soleProcess: boolean;
+  /** The platform's send clock (outbox.ts); absent: the database's, shared by every process. */
+  clock?: RateClock;
   log: Logger;
   now?: () => number;
   random?: () => number;
@@ -73,6 +75,7 @@ export class Dispatcher {
   private readonly gate: ChatGate;
   private readonly now: () => number;
   private readonly platform: string;
+  private readonly clock: RateClock;
   private running = false;
   private lanes: Promise<void>[] = [];
   private wakers = new Set<() => void>();
@@ -85,6 +88,7 @@ export class Dispatcher {
     this.gate = new ChatGate(options.limits);
     this.now = options.now ?? Date.now;
     this.platform = options.channel.platform;
+    this.clock = options.clock ?? databaseClock(options.db);
   }
 
   async start(): Promise<void> {
@@ -177,7 +181,7 @@ export class Dispatcher {
     }
     await this.until(allowed);
     const interval = 1000 / this.options.limits.perSecond;
-    const slot = await reserveSlot(this.options.db, this.platform, interval, this.now());
+    const slot = await this.clock.reserve(this.platform, interval, this.now());
     await this.until(slot);
     return true;
   }
@@ -239,7 +243,7 @@ export class Dispatcher {
   /** Between the parts of a split message: the chat's limits and a slot again. */
   private async waitPart(chatId: string, isGroup: boolean): Promise<boolean> {
     await this.until(this.gate.nextAllowed(chatId, isGroup, this.now()));
-    const slot = await reserveSlot(this.options.db, this.platform, 1000 / this.options.limits.perSecond, this.now());
+    const slot = await this.clock.reserve(this.platform, 1000 / this.options.limits.perSecond, this.now());
     await this.until(slot);
     return true;
   }
@@ -254,7 +258,7 @@ export class Dispatcher {
         this.gate.block(link.chatId, until);
         this.recentThrottles = this.recentThrottles.filter((t) => t.at > now - 1_000);
         this.recentThrottles.push({ chatId: link.chatId, at: now });
-        if (new Set(this.recentThrottles.map((t) => t.chatId)).size >= platformThrottleChats) await pauseClock(db, this.platform, until);
+        if (new Set(this.recentThrottles.map((t) => t.chatId)).size >= platformThrottleChats) await this.clock.pause(this.platform, until);
         await requeue(db, claimed.id, new Date(until), reasons.throttled(error.reason), false);
         return;
       }

@@ -6,7 +6,7 @@ export { audienceSchema, resolveAudience, type Audience } from './audience.ts';
 export { chatJoined, chatLeft, chatMoved } from './chats.ts';
 export { broadcastProgress, latestBroadcastIds, listedGroups, type Progress } from './broadcasts.ts';
 export type { StillWanted } from './dispatcher.ts';
-export { stoppedByUnsubscribe } from './outbox.ts';
+export { databaseClock, memoryClock, stoppedByUnsubscribe, type RateClock } from './outbox.ts';
 export { reasons, stored } from './reasons.ts';
 export { ScheduleError, addSchedule, listSchedules, setScheduleStatus, type What, type When } from './schedules.ts';
 export { pacedChannel, startDelivery, type DeliveryService } from './service.ts';

@@ -150,3 +150,36 @@ export async function pauseClock(db: Db, platform: string, untilMs: number): Pro
     INSERT INTO "RateClock" (platform, "nextAtMs") VALUES (${platform}, ${BigInt(Math.ceil(untilMs))})
     ON CONFLICT (platform) DO UPDATE SET "nextAtMs" = GREATEST("RateClock"."nextAtMs", ${BigInt(Math.ceil(untilMs))})`;
 }
+
+/**
+ * The per-platform send clock: each send (a broadcast's or a reply's) reserves the platform's next
+ * slot, `intervalMs` after the previous one. On PostgreSQL the clock is the RateClock row, shared
+ * by every process; on the embedded database one process holds DATA_DIR (its lock is the lease),
+ * so the clock lives in that process's memory and a send costs no query for it.
+ */
+export interface RateClock {
+  /** Reserves the platform's next slot from `nowMs` on; returns when it begins (ms). */
+  reserve(platform: string, intervalMs: number, nowMs: number): Promise<number>;
+  /** No slot on `platform` before `untilMs` (the platform said to slow down). */
+  pause(platform: string, untilMs: number): Promise<void>;
+}
+
+export const databaseClock = (db: Db): RateClock => ({
+  reserve: (platform, intervalMs, nowMs) => reserveSlot(db, platform, intervalMs, nowMs),
+  pause: (platform, untilMs) => pauseClock(db, platform, untilMs),
+});
+
+/** The same clock in this process's memory, for the sole process of an embedded database. */
+export function memoryClock(): RateClock {
+  const next = new Map<string, number>();
+  return {
+    async reserve(platform, intervalMs, nowMs) {
+      const slot = Math.max(next.get(platform) ?? 0, Math.floor(nowMs));
+      next.set(platform, slot + Math.ceil(intervalMs));
+      return slot;
+    },
+    async pause(platform, untilMs) {
+      next.set(platform, Math.max(next.get(platform) ?? 0, Math.ceil(untilMs)));
+    },
+  };
+}

@@ -14,7 +14,7 @@ import type { Db } from '../../core/store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
 import { Dispatcher, type StillWanted } from './dispatcher.ts';
-import { reserveSlot } from './outbox.ts';
+import { databaseClock, type RateClock } from './outbox.ts';
 import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
 
 /** Work that queues broadcasts of its own on each tick (the report reminders); returns how many it queued. */
@@ -40,6 +40,8 @@ export interface DeliveryOptions {
   jobs?: DeliveryJob[];
   /** Re-checks a delivery just before it goes (a report reminder to a group that has reported since is skipped). */
   stillWanted?: StillWanted;
+  /** The platforms' send clock, shared with the paced replies (outbox.ts); absent: the database's. */
+  clock?: RateClock;
 }
 
 export function workerName(): string {
@@ -69,6 +71,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
         maxAttempts: config.delivery.maxAttempts,
         concurrency: config.delivery.concurrency,
         soleProcess: options.soleProcess,
+        clock: options.clock,
         log,
         now: () => now().getTime(),
       }),
@@ -121,7 +124,7 @@ const throttledRetries = 2;
  * the message still goes: a reply matters more than the budget. A chat id starting with "-" is a
  * group (Telegram's numbering), for the per-group limit.
  */
-export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'delivery'>, log: Logger): Channel {
+export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'delivery'>, log: Logger, clock: RateClock = databaseClock(db)): Channel {
   const limits = ratesFor(config, channel.platform);
   const interval = 1000 / limits.perSecond;
   // A tenth under the platform's per-chat limit: two replies reserved a second apart may reach it closer together.
@@ -133,7 +136,7 @@ export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'del
     gate.record(chatId, at);
     await sleep(at - Date.now());
     try {
-      const slot = await reserveSlot(db, channel.platform, interval, Date.now());
+      const slot = await clock.reserve(channel.platform, interval, Date.now());
       await sleep(slot - Date.now());
     } catch (error) {
       log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');

@@ -1,0 +1,34 @@
+/**
+ * The platform's send clock: the database's (shared by every process on PostgreSQL) and the one
+ * in memory (the embedded database's sole process) hand out the same slots for the same calls.
+ */
+import { describe, expect, it } from 'vitest';
+import { databaseClock, memoryClock } from '../../src/features/delivery/outbox.ts';
+import { backends, freshStore } from '../support/stores.ts';
+
+describe.each(backends)('the send clock (%s)', (backend) => {
+  it('in memory, slots as the database gives them: spaced by the interval, never before now, none during a pause', async () => {
+    const store = await freshStore(backend);
+    try {
+      const clocks = { database: databaseClock(store.prisma), memory: memoryClock() };
+      const slots: Record<string, number[]> = { database: [], memory: [] };
+      for (const [name, clock] of Object.entries(clocks)) {
+        const t0 = 1_000_000;
+        const take = async (at: number, interval = 100, platform = 'telegram') => slots[name]!.push(await clock.reserve(platform, interval, at));
+        await take(t0); // first: now
+        await take(t0); // queued behind it
+        await take(t0 + 10);
+        await take(t0 + 1_000); // after a quiet spell: now again
+        await take(t0 + 1_000, 100, 'zalo'); // another platform has its own clock
+        await clock.pause('telegram', t0 + 5_000);
+        await take(t0 + 1_200); // not before the pause ends
+        await take(t0 + 9_000, 33.4); // intervals that are not whole milliseconds
+        await take(t0 + 9_000, 33.4);
+      }
+      expect(slots.memory).toEqual(slots.database);
+      expect(slots.memory).toEqual([1_000_000, 1_000_100, 1_000_200, 1_001_000, 1_001_000, 1_005_000, 1_009_000, 1_009_034]);
+    } finally {
+      await store.close();
+    }
+  });
+});
