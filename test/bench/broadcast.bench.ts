@@ -21,7 +21,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
     'idle-seconds': { type: 'string', default: '15' },
     /** Writes every sendMessage call the fake answered (time, chat, status) to this file, one JSON line each. */
     trace: { type: 'string' },
+    /** A folder: each dispatcher writes a CPU profile there (node --cpu-prof). */
+    profile: { type: 'string' },
   },
 });
 
@@ -152,7 +154,8 @@ function spawnDispatcher(name: string, fake: FakeTelegram, databaseEnv: Record<s
     ...(args.concurrency ? { DELIVERY_CONCURRENCY: args.concurrency } : {}),
     ...databaseEnv,
   };
-  const child = spawn(process.execPath, [path.join(projectRoot, 'src/bin/loaban.js'), 'dispatch'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(projectRoot, 'src/bin/loaban.js'), 'dispatch'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (chunk: Buffer) =>
     process.stderr.write(
       chunk
@@ -166,6 +169,16 @@ function spawnDispatcher(name: string, fake: FakeTelegram, databaseEnv: Record<s
   child.stderr!.on('data', prefix);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { name, child, exited };
+}
+
+/** A process's CPU time so far (ms) and its memory now and at its peak (MB), from /proc. */
+function usage(pid: number): { cpuMs: number; rssMb: number; peakMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in 1/100 s
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { cpuMs: ticks * 10, rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
 }
 
 async function stopWorker(worker: Worker): Promise<void> {
@@ -226,9 +239,17 @@ try {
   let outcome: 'all received' | 'idle' | 'outbox finished' | 'deadline' = 'deadline';
   let lastDbCheck = 0;
   const monitor = args.postgres ? await database.open() : null;
+  // The dispatchers' CPU from their first send on (start-up is not a send's cost).
+  let cpuAtFirstSend: number | null = null;
+  let sendsAtFirstSample = 0;
+  const cpuNow = () => running.reduce((sum, w) => sum + usage(w.child.pid!).cpuMs, 0);
   while (Date.now() < deadline) {
     await sleep(5);
     readFake();
+    if (cpuAtFirstSend === null && fake.sent.length > 0) {
+      cpuAtFirstSend = cpuNow();
+      sendsAtFirstSample = fake.sent.length;
+    }
     if (fake.sent.length !== lastCount) {
       lastCount = fake.sent.length;
       lastChange = Date.now();
@@ -266,6 +287,8 @@ try {
   }
   await monitor?.close();
   readFake();
+  const afterRun = running.map((w) => usage(w.child.pid!));
+  const cpuMsPerSend = cpuAtFirstSend === null || kills.length > 0 ? null : round((afterRun.reduce((s, u) => s + u.cpuMs, 0) - cpuAtFirstSend) / Math.max(1, fake.sent.length - sendsAtFirstSample), 2);
   await Promise.all(running.map(stopWorker));
   readFake();
 
@@ -358,13 +381,18 @@ try {
     acceptToMarkSentP50ms: percentile(acceptToMarkSent, 50),
     acceptToMarkSentP99ms: percentile(acceptToMarkSent, 99),
     markSentWriteP50ms: round(percentile(markSentMs, 50)),
+    /** The dispatchers' CPU per message sent, from their first send (null after a kill: the killed one's CPU is gone). */
+    cpuMsPerSend,
+    /** Each dispatcher's memory at the end of the run, and its peak (MB). */
+    rssMb: afterRun.map((u) => u.rssMb),
+    peakMb: afterRun.map((u) => u.peakMb),
     ended: outcome,
     /** The machine's 1-minute load average at spawn and at the end: other work skews the timing. */
     load: [round(loadBefore, 1), round(loadavg()[0]!, 1)],
     fakeLagP99ms: round(lag.percentile(99) / 1e6, 1),
-    targetsMet: { efficiency: 0.9, duplicates: 0, lost: 0, throttledShare: 0.01 },
+    targetsMet: { efficiency: 0.9, duplicates: 0, lost: 0, throttledShare: 0.01, cpuMsPerSend: 4 },
   };
-  const met = efficiency >= 0.9 && duplicates === 0 && lost === 0 && throttled <= 0.01 * sends;
+  const met = efficiency >= 0.9 && duplicates === 0 && lost === 0 && throttled <= 0.01 * sends && (cpuMsPerSend === null || cpuMsPerSend <= 4);
   console.log(JSON.stringify({ ...result, met }));
 } finally {
   await fake.close();

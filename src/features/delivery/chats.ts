@@ -9,9 +9,10 @@ import { reasons, stored } from './reasons.ts';
 export async function stopChat(db: Db, chatLinkId: number, reason: string): Promise<void> {
   await db.$transaction([
     db.chatLink.update({ where: { id: chatLinkId }, data: { active: false, inactiveReason: reason } }),
+    // Claimed ahead but not started ('leased') counts as waiting too: its send will not start.
     db.delivery.updateMany({
-      where: { chatLinkId, status: 'queued' },
-      data: { status: 'skipped', ...stored(reasons.stopped(reason)) },
+      where: { chatLinkId, status: { in: ['queued', 'leased'] } },
+      data: { status: 'skipped', ...stored(reasons.stopped(reason)), leaseUntil: null, leasedBy: null },
     }),
   ]);
 }

@@ -22,7 +22,7 @@ import type { QuietHours, RateLimits } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
-import { claimDue, markFailed, markSending, markSent, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock } from './outbox.ts';
+import { claimDue, markFailed, markSending, markSent, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat } from './outbox.ts';
 import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
 import { reasons, type Reason } from './reasons.ts';
@@ -83,6 +83,9 @@ export class Dispatcher {
   private lastRecovery = 0;
   /** Chats a lane is writing to now: one send at a time per chat, so the chat gate sees each send before the next. */
   private readonly busyChats = new Set<number>();
+  /** Deliveries claimed in one batch and not yet taken by a lane, with their chats. */
+  private claimedAhead: Array<{ claimed: Claimed; link: ClaimedChat | null }> = [];
+  private claiming: Promise<void> | null = null;
 
   constructor(private readonly options: DispatcherOptions) {
     this.gate = new ChatGate(options.limits);
@@ -106,6 +109,26 @@ export class Dispatcher {
     for (const wake of this.wakers) wake();
     await Promise.all(this.lanes);
     this.lanes = [];
+    await this.claiming?.catch(() => {});
+    const ahead = this.claimedAhead.splice(0);
+    for (const { claimed } of ahead) await release(this.options.db, claimed.id, new Date(this.now())).catch(() => {});
+  }
+
+  /**
+   * The next due delivery and its chat. Lanes share batches: one query claims as many deliveries as
+   * there are lanes, and one reads their chats (a send costs the two writes around it, not four queries).
+   */
+  private async nextClaim(now: number): Promise<{ claimed: Claimed; link: ClaimedChat | null } | null> {
+    if (this.claimedAhead.length === 0) {
+      this.claiming ??= (async () => {
+        const { db } = this.options;
+        const batch = await claimDue(db, this.platform, this.options.worker, this.options.concurrency, new Date(now));
+        const chats = await chatsOf(db, batch.map((c) => c.chatLinkId));
+        this.claimedAhead.push(...batch.map((claimed) => ({ claimed, link: chats.get(claimed.chatLinkId) ?? null })));
+      })().finally(() => (this.claiming = null));
+      await this.claiming;
+    }
+    return this.claimedAhead.shift() ?? null;
   }
 
   /** New work is due: idle lanes look now instead of at their next poll. */
@@ -140,6 +163,8 @@ export class Dispatcher {
         const now = this.now();
         const quietEnd = quietUntil(new Date(now), this.options.timeZone, this.options.quietHours);
         if (quietEnd) {
+          // Claims taken ahead go back to the queue for the morning, not to an expired lease.
+          for (const { claimed } of this.claimedAhead.splice(0)) await release(db, claimed.id, quietEnd);
           await this.pause(Math.min(quietEnd.getTime() - now, 60_000));
           continue;
         }
@@ -149,11 +174,12 @@ export class Dispatcher {
           const recovered = await recoverLeases(db, this.platform, new Date(now));
           if (recovered.requeued + recovered.inDoubt > 0) log.warn({ platform: this.platform, ...recovered }, 'outbox: took back expired leases');
         }
-        const [claimed] = await claimDue(db, this.platform, this.options.worker, 1, new Date(now));
-        if (!claimed) {
+        const next = await this.nextClaim(now);
+        if (!next) {
           await this.pause(this.options.idleMs ?? 1_000);
           continue;
         }
+        const { claimed, link } = next;
         if (this.busyChats.has(claimed.chatLinkId)) {
           // Another lane is writing to this chat; its next turn counts from the end of that send.
           await release(db, claimed.id, new Date(now + 1000 / this.options.limits.perChatPerSecond));
@@ -161,7 +187,7 @@ export class Dispatcher {
         }
         this.busyChats.add(claimed.chatLinkId);
         try {
-          await this.deliver(claimed);
+          await this.deliver(claimed, link);
         } finally {
           this.busyChats.delete(claimed.chatLinkId);
         }
@@ -186,12 +212,8 @@ export class Dispatcher {
     return true;
   }
 
-  private async deliver(claimed: Claimed): Promise<void> {
+  private async deliver(claimed: Claimed, link: ClaimedChat | null): Promise<void> {
     const { db } = this.options;
-    const link = await db.chatLink.findUnique({
-      where: { id: claimed.chatLinkId },
-      select: { id: true, chatId: true, kind: true, active: true, subscribed: true, inactiveReason: true, language: true, person: { select: { language: true } } },
-    });
     const needsSubscription = stoppedByUnsubscribe.includes(claimed.broadcastKind);
     if (!link || !link.active || (needsSubscription && !link.subscribed)) {
       const reason = link?.active ? reasons.unsubscribed : reasons.inactive(link?.inactiveReason ?? null);

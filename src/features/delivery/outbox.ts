@@ -56,6 +56,28 @@ export async function claimDue(db: Db, platform: string, worker: string, limit: 
            (SELECT b.kind FROM "Broadcast" AS b WHERE b.id = d."broadcastId") AS "broadcastKind"`;
 }
 
+/** A claimed delivery's chat as the dispatcher needs it (read with the claim's batch). */
+export interface ClaimedChat {
+  id: number;
+  chatId: string;
+  kind: string;
+  active: boolean;
+  subscribed: boolean;
+  inactiveReason: string | null;
+  language: string | null;
+  person: { language: string } | null;
+}
+
+/** The chats of a batch of claimed deliveries, by ChatLink id: one query for the batch. */
+export async function chatsOf(db: Db, chatLinkIds: number[]): Promise<Map<number, ClaimedChat>> {
+  if (chatLinkIds.length === 0) return new Map();
+  const rows = await db.chatLink.findMany({
+    where: { id: { in: [...new Set(chatLinkIds)] } },
+    select: { id: true, chatId: true, kind: true, active: true, subscribed: true, inactiveReason: true, language: true, person: { select: { language: true } } },
+  });
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /**
  * Marks the send of a claimed delivery as started; false when the claim was lost or the chat
  * stopped receiving meanwhile (a stop skips the row: see subscribers.ts). `needsSubscription`:
