@@ -86,46 +86,52 @@ export async function placesOfChat(db: Db, chat: { platform: string; chatId: str
      ORDER BY length(up.path) DESC`;
 }
 
-export class AreaNotFound extends Error {
+/** A name or id that named no area (or group), or several: the candidates to choose from. */
+class NotFoundByName extends Error {
+  constructor(
+    readonly query: string,
+    readonly candidates: Array<{ id: number; name: string }>,
+  ) {
+    super(query);
+  }
+}
+
+export class AreaNotFound extends NotFoundByName {
   override name = 'AreaNotFound';
-  constructor(
-    readonly query: string,
-    readonly candidates: Array<{ id: number; name: string }>,
-  ) {
-    super(query);
-  }
 }
 
-/** An area by id, or by name as everywhere else (`matchByName`: code, whole name, whole words); none or several → AreaNotFound listing the candidates. */
-export async function findArea(db: Db, idOrName: string) {
-  const trimmed = idOrName.trim();
-  if (/^\d+$/.test(trimmed)) {
-    const area = await db.area.findUnique({ where: { id: Number(trimmed) } });
-    if (area) return area;
-  }
-  const matches = matchByName(await db.area.findMany({ orderBy: { id: 'asc' } }), trimmed);
-  if (matches.length === 1) return matches[0]!;
-  throw new AreaNotFound(trimmed, matches.map((a) => ({ id: a.id, name: a.name })));
-}
-
-export class GroupNotFound extends Error {
+export class GroupNotFound extends NotFoundByName {
   override name = 'GroupNotFound';
-  constructor(
-    readonly query: string,
-    readonly candidates: Array<{ id: number; name: string }>,
-  ) {
-    super(query);
-  }
 }
 
-/** A group by id, or by name as everywhere else (`matchByName`: whole name, else whole words); none or several → GroupNotFound listing them. */
-export async function findGroup(db: Db, idOrName: string) {
+/** By id (digits), else by name as everywhere else (`matchByName`); none or several → `notFound` with the candidates. */
+async function byIdOrName<T extends { id: number; name: string; code?: string }>(
+  idOrName: string,
+  byId: (id: number) => Promise<T | null>,
+  all: () => Promise<T[]>,
+  notFound: new (query: string, candidates: Array<{ id: number; name: string }>) => Error,
+): Promise<T> {
   const trimmed = idOrName.trim();
   if (/^\d+$/.test(trimmed)) {
-    const group = await db.communicationGroup.findUnique({ where: { id: Number(trimmed) }, include: { area: true } });
-    if (group) return group;
+    const found = await byId(Number(trimmed));
+    if (found) return found;
   }
-  const matches = matchByName(await db.communicationGroup.findMany({ include: { area: true }, orderBy: { id: 'asc' } }), trimmed);
+  const matches = matchByName(await all(), trimmed);
   if (matches.length === 1) return matches[0]!;
-  throw new GroupNotFound(trimmed, matches.map((g) => ({ id: g.id, name: g.name })));
+  throw new notFound(trimmed, matches.map((m) => ({ id: m.id, name: m.name })));
+}
+
+/** An area by id, or by name (code, whole name, whole words); none or several → AreaNotFound listing the candidates. */
+export function findArea(db: Db, idOrName: string) {
+  return byIdOrName(idOrName, (id) => db.area.findUnique({ where: { id } }), () => db.area.findMany({ orderBy: { id: 'asc' } }), AreaNotFound);
+}
+
+/** A group by id, or by name (whole name, else whole words); none or several → GroupNotFound listing them. */
+export function findGroup(db: Db, idOrName: string) {
+  return byIdOrName(
+    idOrName,
+    (id) => db.communicationGroup.findUnique({ where: { id }, include: { area: true } }),
+    () => db.communicationGroup.findMany({ include: { area: true }, orderBy: { id: 'asc' } }),
+    GroupNotFound,
+  );
 }
