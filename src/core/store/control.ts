@@ -24,6 +24,11 @@ import {
 import type { Logger } from '../log.ts';
 
 export const controlSocketName = 'loaban.sock';
+/**
+ * The longest a command's transaction may hold the embedded database (one connection: the bot waits
+ * meanwhile). A command stopped mid-transaction (Ctrl+Z) loses it and its connection instead.
+ */
+const defaultTransactionMaxMs = 15_000;
 /** The longest path a Unix socket may have (108 bytes on Linux, with the final NUL). */
 const maxSocketPath = 107;
 
@@ -66,7 +71,12 @@ export interface ControlServer {
  * Serves the database behind `factory` on DATA_DIR/loaban.sock until closed. Returns null (and
  * says why) when the socket cannot be made; the data commands are then refused as before.
  */
-export async function serveControl(dataDir: string, factory: SqlDriverAdapterFactory, log: Logger): Promise<ControlServer | null> {
+export async function serveControl(
+  dataDir: string,
+  factory: SqlDriverAdapterFactory,
+  log: Logger,
+  { transactionMaxMs = defaultTransactionMaxMs } = {},
+): Promise<ControlServer | null> {
   const socketPath = controlSocketPath(dataDir);
   if (Buffer.byteLength(socketPath) > maxSocketPath) {
     log.warn({ socketPath }, 'DATA_DIR is too deep for a control socket: the command line cannot reach the running bot');
@@ -79,8 +89,8 @@ export async function serveControl(dataDir: string, factory: SqlDriverAdapterFac
   const server: Server = createServer((socket) => {
     clients.add(socket);
     const transactions = new Map<number, Transaction>();
+    const deadlines = new Map<number, NodeJS.Timeout>();
     let nextTx = 1;
-    let queue = Promise.resolve(); // one request at a time per command, in order
     const reply = (message: Reply) => socket.writable && socket.write(`${encode(message)}\n`);
     const handle = async (request: Request): Promise<unknown> => {
       switch (request.op) {
@@ -96,6 +106,12 @@ export async function serveControl(dataDir: string, factory: SqlDriverAdapterFac
           const tx = await adapter.startTransaction(request.isolationLevel);
           const txId = nextTx++;
           transactions.set(txId, tx);
+          const deadline = setTimeout(() => {
+            log.warn({ socketPath }, 'a command held a transaction too long: rolled back, its connection closed');
+            socket.destroy(); // the close handler rolls it back
+          }, transactionMaxMs);
+          deadline.unref();
+          deadlines.set(txId, deadline);
           return { tx: txId, options: tx.options };
         }
         case 'commit':
@@ -103,6 +119,8 @@ export async function serveControl(dataDir: string, factory: SqlDriverAdapterFac
           const tx = transactions.get(request.tx);
           if (!tx) throw new Error(`no transaction ${request.tx}`);
           transactions.delete(request.tx);
+          clearTimeout(deadlines.get(request.tx));
+          deadlines.delete(request.tx);
           return request.op === 'commit' ? tx.commit() : tx.rollback();
         }
       }
@@ -115,32 +133,43 @@ export async function serveControl(dataDir: string, factory: SqlDriverAdapterFac
         socket.destroy();
         return;
       }
-      queue = queue.then(async () => {
+      // Each request as it comes (a command awaits what it depends on): a query outside the command's
+      // open transaction waits for the database, not behind the transaction's own next step.
+      void (async () => {
         try {
           reply({ id: request.id, ok: true, result: (await handle(request)) ?? null });
         } catch (error) {
           const e = error as Error & { cause?: unknown };
-          reply({ id: request.id, ok: false, error: { message: e?.message ?? String(error), cause: e instanceof DriverAdapterError ? e.cause : undefined } });
+          // The adapter's own error (a unique constraint, say) keeps its kind, for Prisma to map as it would here.
+          // By name: the adapter may carry its own copy of the class.
+          const mapped = e?.name === 'DriverAdapterError' && typeof e.cause === 'object' ? e.cause : undefined;
+          reply({ id: request.id, ok: false, error: { message: e?.message ?? String(error), cause: mapped } });
         }
-      });
+      })();
     });
     // A command that went away mid-transaction: its transaction is rolled back, the database freed.
     socket.on('close', () => {
       clients.delete(socket);
-      void queue.then(async () => {
-        for (const tx of transactions.values()) await tx.rollback().catch(() => {});
-        transactions.clear();
-      });
+      for (const deadline of deadlines.values()) clearTimeout(deadline);
+      const open = [...transactions.values()];
+      transactions.clear();
+      for (const tx of open) void tx.rollback().catch(() => {});
     });
     socket.on('error', () => socket.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => {
-      server.off('error', reject);
-      resolve();
+  // Owner only from the start (umask), and said again (chmod): the socket opens the whole database.
+  const umask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(socketPath, 0o600);
   log.info({ socketPath }, 'control socket ready: loaban commands reach this process');
   return {
@@ -156,6 +185,7 @@ export async function serveControl(dataDir: string, factory: SqlDriverAdapterFac
 /** A connection to a running process's control socket, as Prisma's driver adapter. */
 class RemoteConnection {
   private nextId = 1;
+  private closed = false;
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
   constructor(private readonly socket: Socket) {
@@ -168,6 +198,7 @@ class RemoteConnection {
       else waiter.reject(message.error.cause ? new DriverAdapterError(message.error.cause as ConstructorParameters<typeof DriverAdapterError>[0]) : new Error(message.error.message));
     });
     socket.on('close', () => {
+      this.closed = true;
       for (const waiter of this.waiting.values()) waiter.reject(new Error('the running loaban process closed the control socket'));
       this.waiting.clear();
     });
@@ -175,6 +206,7 @@ class RemoteConnection {
 
   call<T>(request: Call): Promise<T> {
     const id = this.nextId++;
+    if (this.closed || this.socket.destroyed || !this.socket.writable) return Promise.reject(new Error('the control socket is closed'));
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.socket.write(`${encode({ ...request, id } as Request)}\n`);
