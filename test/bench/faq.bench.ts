@@ -167,7 +167,7 @@ const result = {
   latencyEntries: loaded,
   p50ms: round3(percentile(50)),
   p99ms: round3(percentile(99)),
-  targets: { accuracy: 0.9, offtopicUnanswered: 0.9, safetyRecall: 1, falseAlarms: 0, categoryRecall: 0.95, selfHarmRecall: 1, falseAlarmRate: 0.03, p99ms: 5 },
+  targets: { accuracy: 0.9, offtopicUnanswered: 0.9, safetyRecall: 1, falseAlarms: 0, categoryRecall: 0.95, selfHarmRecall: 1, falseAlarmRate: 0.03, p99ms: 2 },
 };
 const met =
   result.accuracy >= 0.9 &&
@@ -177,5 +177,5 @@ const met =
   minRecall() >= 0.95 &&
   minRecall('self-harm') === 1 &&
   safetyAll.falseAlarmRate <= 0.03 &&
-  result.p99ms < 5;
+  result.p99ms <= 2; // issue 17: 2 ms with 500 entries (it was 5)
 console.log(JSON.stringify({ ...result, met }));
