@@ -1,9 +1,11 @@
 // `npm run build` (run by `npm install`): compiles src/ to dist/ so `loaban` starts without
 // transpiling TypeScript, copies the files beside the sources that are not TypeScript (the sandbox
-// page), and stamps the build; src/bin/loaban.js runs dist/ only while that stamp is newer than
-// every source file.
+// page), and writes dist/.built: every source file with its size and modification time.
+// src/bin/loaban.js runs dist/ only while the sources are exactly those; otherwise the sources.
+// Types are not checked here (`npm test` does): a production install without the type packages
+// builds too, and a failed build only leaves `loaban` running the sources.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +14,22 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const src = path.join(root, 'src');
 const dist = path.join(root, 'dist');
 
-rmSync(dist, { recursive: true, force: true });
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+/** Every file under `dir`, relative to src/, with its size and modification time. */
+export function sourceManifest(dir = src) {
+  const files = {};
+  const walk = (at) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else {
+        const { size, mtimeMs } = statSync(full);
+        files[path.relative(dir, full)] = [size, mtimeMs];
+      }
+    }
+  };
+  walk(dir);
+  return files;
+}
 
 function copyAssets(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -23,5 +38,17 @@ function copyAssets(dir) {
     else if (!entry.name.endsWith('.ts') && path.relative(src, dir) !== 'bin') cpSync(from, path.join(dist, path.relative(src, from)));
   }
 }
-copyAssets(src);
-writeFileSync(path.join(dist, '.built'), `${new Date().toISOString()}\n`);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  rmSync(dist, { recursive: true, force: true });
+  const manifest = sourceManifest(); // before compiling: a file changed meanwhile makes the build stale
+  try {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--noCheck'], { stdio: 'inherit' });
+    copyAssets(src);
+    writeFileSync(path.join(dist, '.built'), JSON.stringify({ builtAt: new Date().toISOString(), files: manifest }));
+  } catch (error) {
+    rmSync(dist, { recursive: true, force: true });
+    process.stderr.write(`loaban: the build to dist/ failed (${error.message.split('\n')[0]}); loaban will run the TypeScript sources instead.\n`);
+  }
+}

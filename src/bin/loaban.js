@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// The `loaban` command. It runs the compiled JavaScript in dist/ (built by `npm install`, see the
-// "build" script) when that build is newer than every source file; otherwise — a checkout being
-// edited — the TypeScript sources through tsx, so a stale build never runs.
-import { readdirSync, statSync } from 'node:fs';
+// The `loaban` command. It runs the compiled JavaScript in dist/ (built by `npm install`, see
+// scripts/build.mjs) while the sources are exactly those it was built from (every file, its size and
+// modification time, as dist/.built lists them); otherwise — a checkout being edited, a file added or
+// deleted — the TypeScript sources through tsx, so a stale build never runs.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 
@@ -14,22 +16,28 @@ v8.setFlagsFromString('--liftoff-only');
 const src = fileURLToPath(new URL('..', import.meta.url));
 const stamp = fileURLToPath(new URL('../../dist/.built', import.meta.url));
 
-/** Whether some file under `dir` changed after `time` (ms). */
-function changedSince(dir, time) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = `${dir}/${entry.name}`;
-    if (entry.isDirectory() ? changedSince(full, time) : statSync(full).mtimeMs > time) return true;
-  }
-  return false;
+/** Whether the files under src/ are exactly `files` (relative path → [size, mtimeMs]). */
+function unchanged(files) {
+  let seen = 0;
+  const same = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).every((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return same(full);
+      seen++;
+      const was = files[path.relative(src, full)];
+      const now = statSync(full);
+      return was !== undefined && was[0] === now.size && was[1] === now.mtimeMs;
+    });
+  return same(src) && seen === Object.keys(files).length;
 }
 
-let built = 0;
+let built = false;
 try {
-  built = statSync(stamp).mtimeMs;
+  built = unchanged(JSON.parse(readFileSync(stamp, 'utf8')).files);
 } catch {
-  // Not built: run the sources.
+  // Not built, or built by an older version: run the sources.
 }
-if (built > 0 && !changedSince(src, built)) {
+if (built) {
   await import('../../dist/cli/index.js');
 } else {
   const { register } = await import('tsx/esm/api');

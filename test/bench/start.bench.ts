@@ -34,17 +34,26 @@ delete baseEnv.ZALO_BOT_TOKEN;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
-/** Whether `loaban` runs dist/: its build stamp is newer than every source (as src/bin/loaban.js decides). */
+/** Whether `loaban` runs dist/: the sources are exactly those of its build (as src/bin/loaban.js decides). */
 function compiled(): boolean {
-  let built: number;
+  let files: Record<string, [number, number]>;
   try {
-    built = statSync(path.join(projectRoot, 'dist', '.built')).mtimeMs;
+    files = (JSON.parse(readFileSync(path.join(projectRoot, 'dist', '.built'), 'utf8')) as { files: typeof files }).files;
   } catch {
     return false;
   }
-  const changed = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? changed(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs > built));
-  return !changed(path.join(projectRoot, 'src'));
+  const src = path.join(projectRoot, 'src');
+  let seen = 0;
+  const same = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).every((e) => {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) return same(full);
+      seen++;
+      const was = files[path.relative(src, full)];
+      const now = statSync(full);
+      return was !== undefined && was[0] === now.size && was[1] === now.mtimeMs;
+    });
+  return same(src) && seen === Object.keys(files).length;
 }
 
 /** A short command: wall seconds and peak RSS (MB), from GNU time's report. */

@@ -337,6 +337,21 @@ describe.each(backends)('broadcasts on Telegram (%s)', (backend) => {
       expect(bot.answered('-4001', 400)).toBe(1);
     });
 
+    it('two messages already waiting for it when it moved: both arrive once in the new chat, and the group keeps receiving', async () => {
+      const bot = await startBot(backend, [{ commune: 'hoa-ban', groupChatId: '-4002', villagers: 0 }]);
+      bot.fake.groupMigrated({ chatId: -4002, newChatId: -1004002 });
+      const first = await bot.broadcast('Tin thứ nhất cho tổ.');
+      const second = await bot.broadcast('Tin thứ hai cho tổ.');
+      await bot.dispatcher(); // one batch claims both, reading the chat before it moved
+      await until(async () => (await bot.progress(first)).sent + (await bot.progress(second)).sent === 2, 'both messages');
+      expect([...bot.received('-1004002')].sort()).toEqual(['Tin thứ hai cho tổ.', 'Tin thứ nhất cho tổ.']);
+      const link = await bot.db.chatLink.findFirstOrThrow({ where: { groupId: bot.villages[0]!.groupId, kind: 'group' } });
+      expect(link).toMatchObject({ chatId: '-1004002', active: true });
+      const next = await bot.broadcast('Tin thứ ba.');
+      await until(async () => (await bot.progress(next)).sent === 1, 'the next broadcast');
+      expect(bot.received('-1004002')).toContain('Tin thứ ba.');
+    });
+
     it('when the bot already knows the supergroup, the old chat is retired and the message arrives there once', async () => {
       const bot = await startBot(backend, [{ commune: 'hoa-ban', groupChatId: '-4001', villagers: 1 }]);
       // The supergroup's first message reached the bot before the broadcast: it has its own chat, not yet tied to the group.

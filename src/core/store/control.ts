@@ -28,7 +28,7 @@ export const controlSocketName = 'loaban.sock';
  * The longest a command's transaction may hold the embedded database (one connection: the bot waits
  * meanwhile). A command stopped mid-transaction (Ctrl+Z) loses it and its connection instead.
  */
-const defaultTransactionMaxMs = 15_000;
+const defaultTransactionMaxMs = 5_000;
 /** The longest path a Unix socket may have (108 bytes on Linux, with the final NUL). */
 const maxSocketPath = 107;
 
@@ -91,6 +91,15 @@ export async function serveControl(
     const transactions = new Map<number, Transaction>();
     const deadlines = new Map<number, NodeJS.Timeout>();
     let nextTx = 1;
+    let closed = false;
+    /** Ends a transaction this command opened, if still open: rolled back. */
+    const abandon = (txId: number) => {
+      const tx = transactions.get(txId);
+      transactions.delete(txId);
+      clearTimeout(deadlines.get(txId));
+      deadlines.delete(txId);
+      if (tx) void tx.rollback().catch(() => {});
+    };
     const reply = (message: Reply) => socket.writable && socket.write(`${encode(message)}\n`);
     const handle = async (request: Request): Promise<unknown> => {
       switch (request.op) {
@@ -106,9 +115,15 @@ export async function serveControl(
           const tx = await adapter.startTransaction(request.isolationLevel);
           const txId = nextTx++;
           transactions.set(txId, tx);
+          // The command went away while its transaction waited for the database: nobody will end it.
+          if (closed) {
+            abandon(txId);
+            throw new Error('the command went away');
+          }
           const deadline = setTimeout(() => {
             log.warn({ socketPath }, 'a command held a transaction too long: rolled back, its connection closed');
-            socket.destroy(); // the close handler rolls it back
+            abandon(txId);
+            socket.destroy();
           }, transactionMaxMs);
           deadline.unref();
           deadlines.set(txId, deadline);
@@ -150,10 +165,8 @@ export async function serveControl(
     // A command that went away mid-transaction: its transaction is rolled back, the database freed.
     socket.on('close', () => {
       clients.delete(socket);
-      for (const deadline of deadlines.values()) clearTimeout(deadline);
-      const open = [...transactions.values()];
-      transactions.clear();
-      for (const tx of open) void tx.rollback().catch(() => {});
+      closed = true;
+      for (const txId of [...transactions.keys()]) abandon(txId);
     });
     socket.on('error', () => socket.destroy());
   });
@@ -167,10 +180,17 @@ export async function serveControl(
         resolve();
       });
     });
+    chmodSync(socketPath, 0o600);
+  } catch (error) {
+    // A file system without sockets (some shared or mounted folders): the bot runs, commands wait for it.
+    log.warn({ err: error, socketPath }, 'no control socket: the command line cannot reach the running bot');
+    server.close();
+    rmSync(socketPath, { force: true });
+    await adapter.dispose();
+    return null;
   } finally {
     process.umask(umask);
   }
-  chmodSync(socketPath, 0o600);
   log.info({ socketPath }, 'control socket ready: loaban commands reach this process');
   return {
     close: async () => {

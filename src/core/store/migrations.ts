@@ -153,10 +153,10 @@ export async function migrateApart(where: DatabaseLocation): Promise<string[]> {
   let answer: { applied?: string[]; error?: string } | undefined;
   worker.on('message', (message: typeof answer) => (answer = message));
   // Its end, not its message, is the sign the database is closed and may be opened again here.
-  const code = await new Promise<number>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('exit', resolve);
-  });
+  let crashed: unknown;
+  worker.once('error', (error) => (crashed = error));
+  const code = await new Promise<number>((resolve) => worker.once('exit', resolve));
+  if (crashed) throw crashed;
   if (answer?.error !== undefined) throw new Error(answer.error);
   if (!answer?.applied) throw new Error(`the migration worker stopped without an answer (exit code ${code})`);
   return answer.applied;

@@ -26,7 +26,8 @@ export async function stopChat(db: Db, chatLinkId: number, reason: string): Prom
 export async function moveChat(db: Db, platform: string, chatLinkId: number, newChatId: string, deliveryId: number): Promise<'resend' | 'skipped'> {
   return db.$transaction(async (tx) => {
     const existing = await tx.chatLink.findUnique({ where: { platform_chatId: { platform, chatId: newChatId } } });
-    if (!existing) {
+    // No other link there, or this link already followed the group (a send read the chat before it moved).
+    if (!existing || existing.id === chatLinkId) {
       await tx.chatLink.update({ where: { id: chatLinkId }, data: { chatId: newChatId } });
       return 'resend' as const;
     }

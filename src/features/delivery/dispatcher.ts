@@ -22,7 +22,7 @@ import type { QuietHours, RateLimits } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
-import { claimDue, markFailed, markSending, markSent, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat } from './outbox.ts';
+import { claimDue, markFailed, markSending, markSent, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat, claimLeaseMs } from './outbox.ts';
 import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
 import { reasons, type Reason } from './reasons.ts';
@@ -84,7 +84,7 @@ export class Dispatcher {
   /** Chats a lane is writing to now: one send at a time per chat, so the chat gate sees each send before the next. */
   private readonly busyChats = new Set<number>();
   /** Deliveries claimed in one batch and not yet taken by a lane, with their chats. */
-  private claimedAhead: Array<{ claimed: Claimed; link: ClaimedChat | null }> = [];
+  private claimedAhead: Array<{ claimed: Claimed; link: ClaimedChat | null; at: number }> = [];
   private claiming: Promise<void> | null = null;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -124,11 +124,24 @@ export class Dispatcher {
         const { db } = this.options;
         const batch = await claimDue(db, this.platform, this.options.worker, this.options.concurrency, new Date(now));
         const chats = await chatsOf(db, batch.map((c) => c.chatLinkId));
-        this.claimedAhead.push(...batch.map((claimed) => ({ claimed, link: chats.get(claimed.chatLinkId) ?? null })));
+        this.claimedAhead.push(...batch.map((claimed) => ({ claimed, link: chats.get(claimed.chatLinkId) ?? null, at: now })));
       })().finally(() => (this.claiming = null));
       await this.claiming;
     }
-    return this.claimedAhead.shift() ?? null;
+    const next = this.claimedAhead.shift();
+    // Waited too long in the batch (lanes held up by a pause): its lease may run out mid-send; back to the queue.
+    if (next && this.now() - next.at > claimLeaseMs / 2) {
+      await release(this.options.db, next.claimed.id, new Date(this.now()));
+      return this.nextClaim(this.now());
+    }
+    return next ? { claimed: next.claimed, link: next.link } : null;
+  }
+
+  /** Claims taken ahead for a chat whose link just changed (stopped, moved): back to the queue, to be read afresh. */
+  private async forgetAhead(chatLinkId: number): Promise<void> {
+    const stale = this.claimedAhead.filter((c) => c.claimed.chatLinkId === chatLinkId);
+    this.claimedAhead = this.claimedAhead.filter((c) => c.claimed.chatLinkId !== chatLinkId);
+    for (const { claimed } of stale) await release(this.options.db, claimed.id, new Date(this.now()));
   }
 
   /** New work is due: idle lanes look now instead of at their next poll. */
@@ -298,11 +311,13 @@ export class Dispatcher {
       case 'stopped':
         await markFailed(db, claimed.id, reasons.stopped(error.reason));
         await stopChat(db, link.id, error.reason);
+        await this.forgetAhead(link.id);
         this.stats.failed++;
         log.info({ platform: this.platform, chatId: link.chatId, reason: error.reason }, 'outbox: chat stopped receiving; left out from now on');
         return;
       case 'chatMoved': {
         const moved = await moveChat(db, this.platform, link.id, error.newChatId, claimed.id);
+        await this.forgetAhead(link.id);
         if (moved === 'resend') await requeue(db, claimed.id, new Date(now), reasons.followed(error.newChatId), false);
         return;
       }
