@@ -22,6 +22,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { projectRoot } from '../../src/core/paths.ts';
+import { builtFromSources } from '../../src/bin/built.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Math.max(1, Number(args.runs));
@@ -33,28 +34,6 @@ delete baseEnv.ZALO_BOT_TOKEN;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
-
-/** Whether `loaban` runs dist/: the sources are exactly those of its build (as src/bin/loaban.js decides). */
-function compiled(): boolean {
-  let files: Record<string, [number, number]>;
-  try {
-    files = (JSON.parse(readFileSync(path.join(projectRoot, 'dist', '.built'), 'utf8')) as { files: typeof files }).files;
-  } catch {
-    return false;
-  }
-  const src = path.join(projectRoot, 'src');
-  let seen = 0;
-  const same = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).every((e) => {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) return same(full);
-      seen++;
-      const was = files[path.relative(src, full)];
-      const now = statSync(full);
-      return was !== undefined && was[0] === now.size && was[1] === now.mtimeMs;
-    });
-  return same(src) && seen === Object.keys(files).length;
-}
 
 /** A short command: wall seconds and peak RSS (MB), from GNU time's report. */
 function command(argv: string[], env: NodeJS.ProcessEnv): { seconds: number; mb: number } {
@@ -143,4 +122,4 @@ const checks = {
   idleMb: secondStart.mb <= targets.idleMb,
   postgresIdleMb: postgres !== null && postgres.mb <= targets.postgresIdleMb,
 };
-console.log(JSON.stringify({ compiled: compiled(), runs, help, groups, firstStart, secondStart, postgresFirst, postgres, targets, checks, met: Object.values(checks).every(Boolean) }));
+console.log(JSON.stringify({ compiled: builtFromSources(), runs, help, groups, firstStart, secondStart, postgresFirst, postgres, targets, checks, met: Object.values(checks).every(Boolean) }));
