@@ -22,9 +22,9 @@ import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { Telegraf } from 'telegraf';
 import { projectRoot } from '../../src/core/paths.ts';
+import { withScratchDatabase } from './scratch-postgres.ts';
 import { startFakeTelegram, type FakeTelegram, type TgUpdate } from '../fakes/telegram-fake.ts';
 
 const { values: args } = parseArgs({
@@ -183,24 +183,11 @@ rmSync(dir, { recursive: true, force: true });
 
 type Run = Awaited<ReturnType<typeof loaban>>;
 const onPostgres: { unpaced: Run | null; paced: Run | null } = { unpaced: null, paced: null };
-const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/test', connectionTimeoutMillis: 2000 });
-try {
-  await admin.connect();
-  for (const paced of [false, true]) {
-    const name = `loaban_bench_inbound_${process.pid}_${paced ? 'paced' : 'unpaced'}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    try {
-      const url = `postgresql://postgres@127.0.0.1:5432/${name}`;
-      const run = await withFake(paced, (fake) => loaban(fake, { DATABASE_URL: url }, paced, paced ? pacedTotal : total));
-      onPostgres[paced ? 'paced' : 'unpaced'] = say(paced ? 'loaban postgres, paced' : 'loaban postgres', run) as Run;
-    } finally {
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    }
-  }
-} catch (error) {
-  process.stderr.write(`PostgreSQL not measured: ${(error as Error).message}\n`);
-} finally {
-  await admin.end().catch(() => {});
+for (const paced of [false, true]) {
+  const run = await withScratchDatabase(`inbound_${paced ? 'paced' : 'unpaced'}`, (url) =>
+    withFake(paced, (fake) => loaban(fake, { DATABASE_URL: url }, paced, paced ? pacedTotal : total)),
+  );
+  if (run) onPostgres[paced ? 'paced' : 'unpaced'] = say(paced ? 'loaban postgres, paced' : 'loaban postgres', run) as Run;
 }
 
 const postgres = onPostgres.unpaced;

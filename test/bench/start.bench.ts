@@ -20,8 +20,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { projectRoot } from '../../src/core/paths.ts';
+import { withScratchDatabase } from './scratch-postgres.ts';
 import { builtFromSources } from '../../src/bin/built.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
@@ -92,25 +92,12 @@ const secondStart = await measure('secondStart', () => start({ ...baseEnv, DATA_
 const groups = await measure('groups', () => command(['groups', '--json'], { ...baseEnv, DATA_DIR: dataDir }));
 
 // PostgreSQL: a new database on the local server, migrated by a first start; then the starts measured.
-let postgres: { seconds: number; mb: number } | null = null;
-let postgresFirst: { seconds: number; mb: number } | null = null;
-const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/test', connectionTimeoutMillis: 2000 });
-try {
-  await admin.connect();
-  const name = `loaban_bench_${process.pid}_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const env = { ...baseEnv, DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${name}` };
-    postgresFirst = await measure('postgresFirstStart', () => start(env));
-    postgres = await measure('postgres', () => start(env));
-  } finally {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-  }
-} catch (error) {
-  process.stderr.write(`PostgreSQL not measured: ${(error as Error).message}\n`);
-} finally {
-  await admin.end().catch(() => {});
-}
+const onPostgres = await withScratchDatabase('start', async (url) => {
+  const env = { ...baseEnv, DATABASE_URL: url };
+  return { first: await measure('postgresFirstStart', () => start(env)), again: await measure('postgres', () => start(env)) };
+});
+const postgresFirst = onPostgres?.first ?? null;
+const postgres = onPostgres?.again ?? null;
 for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 
 const targets = { helpSeconds: 0.3, groupsSeconds: 1, firstStartSeconds: 5, secondStartSeconds: 2, idleMb: 200, postgresIdleMb: 120 };
