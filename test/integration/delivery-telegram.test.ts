@@ -24,6 +24,7 @@ import type { Db } from '../../src/core/store/store.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';
 import { backends, freshStore, type Backend } from '../support/stores.ts';
 import { until } from '../support/wait.ts';
+import { Clock } from '../support/clock.ts';
 
 const log = createLogger(process.env.TEST_LOG ?? 'silent', false);
 const library = loadCampaigns(defaultContentDir);
@@ -33,24 +34,6 @@ const vietnam = config.timeZone;
 /** An instant given as Vietnam's wall-clock time. */
 const hanoi = (local: string) => new Date(`${local}:00+07:00`);
 const local = (date: Date | null | undefined) => (date ? formatLocalDateTime(date, vietnam) : null);
-
-/** Real time from a chosen instant, moved only forward. */
-class Clock {
-  private offset: number;
-  constructor(start: Date) {
-    this.offset = start.getTime() - Date.now();
-  }
-  readonly ms = () => Date.now() + this.offset;
-  readonly date = () => new Date(this.ms());
-  set(to: Date): void {
-    const shift = to.getTime() - this.ms();
-    if (shift < 0) throw new Error('the clock only moves forward');
-    this.offset += shift;
-  }
-  advance(ms: number): void {
-    this.offset += ms;
-  }
-}
 
 interface VillagePlan {
   /** The commune it belongs to (villages of one commune share it). */

@@ -23,6 +23,7 @@ import { stopBroadcasts } from '../../src/features/subscriptions/subscribers.ts'
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-fake.ts';
 import { backends, freshStore, type Backend } from '../support/stores.ts';
 import { until } from '../support/wait.ts';
+import { Clock } from '../support/clock.ts';
 
 const timeZone = 'Asia/Ho_Chi_Minh';
 /** An instant given as Vietnam's wall-clock time. */
@@ -84,23 +85,6 @@ const log = createLogger(process.env.TEST_LOG ?? 'silent', false);
 const config = loadConfig({ TELEGRAM_RATE_PER_SECOND: '25' });
 const library = loadCampaigns(defaultContentDir);
 const reminderText = 'Nhắc tổ trưởng «Tổ truyền thông bản Nà Hìn»: quý 4/2026 kết thúc ngày 31/12/2026 mà tổ chưa có báo cáo buổi sinh hoạt nào. Đã tổ chức thì báo cáo: /baocao';
-
-/** Real time from a chosen instant, moved only forward. */
-class Clock {
-  private offset: number;
-  constructor(start: Date) {
-    this.offset = start.getTime() - Date.now();
-  }
-  readonly ms = () => Date.now() + this.offset;
-  readonly date = () => new Date(this.ms());
-  set(to: Date): void {
-    if (to.getTime() < this.ms()) throw new Error('the clock only moves forward');
-    this.offset += to.getTime() - this.ms();
-  }
-  advance(ms: number): void {
-    this.offset += ms;
-  }
-}
 
 /** Telegram ids of the people and chats. */
 const chats = { leader: '8001', deputy: '8002', villager: '8003', group: '-1002001', reportedLeader: '8004' };

@@ -21,7 +21,9 @@ import {
   type SqlResultSet,
   type Transaction,
 } from '@prisma/driver-adapter-utils';
+import { translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
+import { StoreError } from './errors.ts';
 
 export const controlSocketName = 'loaban.sock';
 /**
@@ -208,7 +210,11 @@ class RemoteConnection {
   private closed = false;
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
-  constructor(private readonly socket: Socket) {
+  constructor(
+    private readonly socket: Socket,
+    /** What the operator is told when the running process goes away mid-command. */
+    private readonly closedMessage: string,
+  ) {
     createInterface({ input: socket, crlfDelay: Infinity }).on('line', (line) => {
       const message = decode<Reply>(line);
       const waiter = this.waiting.get(message.id);
@@ -219,14 +225,14 @@ class RemoteConnection {
     });
     socket.on('close', () => {
       this.closed = true;
-      for (const waiter of this.waiting.values()) waiter.reject(new Error('the running loaban process closed the control socket'));
+      for (const waiter of this.waiting.values()) waiter.reject(new StoreError(this.closedMessage));
       this.waiting.clear();
     });
   }
 
   call<T>(request: Call): Promise<T> {
     const id = this.nextId++;
-    if (this.closed || this.socket.destroyed || !this.socket.writable) return Promise.reject(new Error('the control socket is closed'));
+    if (this.closed || this.socket.destroyed || !this.socket.writable) return Promise.reject(new StoreError(this.closedMessage));
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.socket.write(`${encode({ ...request, id } as Request)}\n`);
@@ -252,7 +258,7 @@ function remoteQueryable(connection: RemoteConnection, tx?: number) {
  * Connects to the control socket of the process running on `dataDir`; null when none answers
  * there (no bot running, or one too old to have the socket).
  */
-export async function connectControl(dataDir: string): Promise<{ factory: SqlDriverAdapterFactory; close(): void } | null> {
+export async function connectControl(dataDir: string, language?: string): Promise<{ factory: SqlDriverAdapterFactory; close(): void } | null> {
   const socketPath = controlSocketPath(dataDir);
   if (!existsSync(socketPath)) return null;
   const socket = await new Promise<Socket | null>((resolve) => {
@@ -261,7 +267,7 @@ export async function connectControl(dataDir: string): Promise<{ factory: SqlDri
     s.once('error', () => resolve(null));
   });
   if (!socket) return null;
-  const connection = new RemoteConnection(socket);
+  const connection = new RemoteConnection(socket, translator(language)('ops:store.controlClosed'));
   const adapter: SqlDriverAdapter = {
     ...remoteQueryable(connection),
     executeScript: (script) => connection.call<void>({ op: 'script', script }),

@@ -168,7 +168,13 @@ export async function openMigratedStore(config: Config, log: Logger, { reachRunn
   try {
     const upToDate = await migrationsUpToDate(store.prisma);
     if (!upToDate && store.viaControl) throw new StoreError(translator(config.operatorLanguage)('ops:store.runningOtherVersion', { dir: config.dataDir }));
-    const applied = upToDate ? [] : store.lendTo ? await store.lendTo(migrateApart) : await applyMigrations(store.adapterFactory);
+    const migrate = store.lendTo ? () => store.lendTo!(migrateApart) : () => applyMigrations(store.adapterFactory);
+    const applied = upToDate
+      ? []
+      : await migrate().catch((error: unknown) => {
+          const reason = ((error as Error)?.message ?? String(error)).split('\n')[0];
+          throw new StoreError(translator(config.operatorLanguage)('ops:store.migrationFailed', { reason }));
+        });
     if (applied.length > 0) log.info({ applied }, 'database migrated');
     return { store, applied };
   } catch (error) {

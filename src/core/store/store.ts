@@ -10,6 +10,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { translator } from '../i18n.ts';
+import { StoreError } from './errors.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
 
@@ -32,10 +33,7 @@ export interface Store {
   lendTo?<T>(work: (where: DatabaseLocation) => Promise<T>): Promise<T>;
 }
 
-/** An operator-fixable problem opening the database. */
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
+export { StoreError } from './errors.ts';
 
 /** DATA_DIR is in use by another live process. */
 class DataDirLocked extends StoreError {}
@@ -161,7 +159,7 @@ async function openPglite(dataDir: string, language?: string, reachRunning = fal
   try {
     release = takeLock(dataDir, t);
   } catch (error) {
-    const running = error instanceof DataDirLocked && reachRunning ? await openThroughControl(dataDir) : null;
+    const running = error instanceof DataDirLocked && reachRunning ? await openThroughControl(dataDir, language) : null;
     if (running) return running;
     throw error;
   }
@@ -177,9 +175,9 @@ async function openPglite(dataDir: string, language?: string, reachRunning = fal
 }
 
 /** The database of the `loaban start` running on `dataDir`, through its control socket; null when none answers. */
-async function openThroughControl(dataDir: string): Promise<Store | null> {
+async function openThroughControl(dataDir: string, language?: string): Promise<Store | null> {
   const { connectControl } = await import('./control.ts');
-  const control = await connectControl(dataDir);
+  const control = await connectControl(dataDir, language);
   if (!control) return null;
   const { PrismaClient } = await import('../../generated/prisma/client.ts');
   const prisma = new PrismaClient({ adapter: control.factory });
