@@ -6,7 +6,8 @@
  *   help           `loaban --help`: seconds and peak memory (MB)
  *   groups         `loaban groups --json` on the embedded database (demo data): seconds, peak MB
  *   firstStart     `loaban start` on a new DATA_DIR (migrations and demo data): seconds to the
- *                  dashboard's address, and memory (RSS, MB) after 3 s idle
+ *                  dashboard's address, memory (RSS, MB) after 3 s idle, and the peak (peakMb: what a
+ *                  1 GB server must have free while it starts)
  *   secondStart    the same DATA_DIR again (nothing to migrate)
  *   postgres       `loaban start` on a PostgreSQL database of the local server, after a first start
  *                  migrated it (postgresFirst; skipped when no server answers): seconds, idle RSS
@@ -45,13 +46,14 @@ function command(argv: string[], env: NodeJS.ProcessEnv): { seconds: number; mb:
   return { seconds, mb: kb / 1024 };
 }
 
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+/** VmRSS or VmHWM (the peak) of a process, in MB. */
+function statusMb(pid: number, key: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'));
   return line ? Number(line[1]) / 1024 : NaN;
 }
 
 /** `loaban start` until the dashboard's address is logged; RSS after 3 s idle; then SIGTERM. */
-async function start(env: NodeJS.ProcessEnv): Promise<{ seconds: number; mb: number }> {
+async function start(env: NodeJS.ProcessEnv): Promise<{ seconds: number; mb: number; peakMb: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, [bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -66,17 +68,23 @@ async function start(env: NodeJS.ProcessEnv): Promise<{ seconds: number; mb: num
   });
   const at = await ready;
   await new Promise((r) => setTimeout(r, 3000));
-  const mb = rssMb(child.pid!);
+  const mb = statusMb(child.pid!, 'VmRSS');
+  const peakMb = statusMb(child.pid!, 'VmHWM');
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
-  return { seconds: (at - started) / 1000, mb };
+  return { seconds: (at - started) / 1000, mb, peakMb };
 }
 
-async function measure<T extends { seconds: number; mb: number }>(label: string, once: () => Promise<T> | T): Promise<{ seconds: number; mb: number }> {
+async function measure<T extends { seconds: number; mb: number; peakMb?: number }>(label: string, once: () => Promise<T> | T): Promise<{ seconds: number; mb: number; peakMb?: number }> {
   const all: T[] = [];
   for (let i = 0; i < runs; i++) all.push(await once());
-  const result = { seconds: round(median(all.map((r) => r.seconds))), mb: Math.round(median(all.map((r) => r.mb))) };
+  const peaks = all.map((r) => r.peakMb).filter((x): x is number => x !== undefined);
+  const result = {
+    seconds: round(median(all.map((r) => r.seconds))),
+    mb: Math.round(median(all.map((r) => r.mb))),
+    ...(peaks.length > 0 && { peakMb: Math.round(median(peaks)) }),
+  };
   process.stderr.write(`${label}: ${JSON.stringify(result)}\n`);
   return result;
 }

@@ -1,15 +1,14 @@
 /**
- * A worker thread's entry point (see `migrateApart` in migrations.ts): applies the pending
- * migrations to the database at `workerData` and posts the names applied. The WebAssembly schema
- * engine lives and dies with this thread, so the process that started it does not keep the
- * engine's memory (several hundred MB) for the rest of its life.
+ * A child process's entry point (see `migrateApart` in migrations.ts): receives a database
+ * location over IPC, applies the pending migrations to it and sends back the names applied. The
+ * WebAssembly schema engine lives and dies with this process, so the process that started it does
+ * not keep the engine's memory (several hundred MB) for the rest of its life.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations } from './migrations.ts';
 import { openEmbedded, type DatabaseLocation } from './store.ts';
 
-const where = workerData as DatabaseLocation;
+const where = await new Promise<DatabaseLocation>((resolve) => process.once('message', (message) => resolve(message as DatabaseLocation)));
 let factory: SqlMigrationAwareDriverAdapterFactory;
 let close = async () => {};
 if (where.kind === 'pglite') {
@@ -21,10 +20,13 @@ if (where.kind === 'pglite') {
   const { PrismaPg } = await import('@prisma/adapter-pg');
   factory = new PrismaPg({ connectionString: where.url, connectionTimeoutMillis: 5000 });
 }
+let answer: { applied: string[] } | { error: string };
 try {
-  parentPort!.postMessage({ applied: await applyMigrations(factory) });
+  answer = { applied: await applyMigrations(factory) };
 } catch (error) {
-  parentPort!.postMessage({ error: (error as Error)?.message ?? String(error) });
+  answer = { error: (error as Error)?.message ?? String(error) };
 } finally {
   await close();
 }
+// Sent after the database is closed; then this process ends (a pool left open would keep it).
+process.send!(answer!, () => process.exit(0));

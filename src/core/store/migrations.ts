@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { migrationsDir as defaultMigrationsDir, schemaPath as defaultSchemaPath } from '../paths.ts';
 import { withSchemaEngine } from './schema-engine.ts';
@@ -132,49 +132,60 @@ export async function migrationsUpToDate(db: Db, dir: string = defaults.migratio
   );
 }
 
-/** tsx's ESM API, as a URL a worker can import. */
-function tsxApi(): string {
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+/** tsx's loader, as a URL for `node --import` (a child run from the TypeScript sources). */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
 /**
- * Applies the pending migrations in a worker thread, which opens the database at `where` itself:
- * the schema engine's memory goes with the thread (a first start would otherwise keep it).
+ * Applies the pending migrations in a child process, which opens the database at `where` itself:
+ * the schema engine's memory (several hundred MB) goes back to the system when it exits. A worker
+ * thread was tried first: its memory stayed in this process's allocator, ~110 MB after a first start.
+ * The location goes over the IPC channel, not the command line (a URL may hold a password).
  */
 export async function migrateApart(where: DatabaseLocation): Promise<string[]> {
   const self = fileURLToPath(import.meta.url);
+  const fromSources = path.extname(self) === '.ts';
   const entry = path.join(path.dirname(self), `migrate-worker${path.extname(self)}`);
-  // Run from the TypeScript sources (tsx), the worker registers tsx before it loads its entry.
-  const worker =
-    path.extname(self) === '.ts'
-      ? new Worker(`import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); });`, { eval: true, workerData: where })
-      : new Worker(entry, { workerData: where });
+  const child = fork(entry, [], {
+    execArgv: ['--liftoff-only', ...(fromSources ? ['--import', tsxLoader()] : [])],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   let answer: { applied?: string[]; error?: string } | undefined;
-  worker.on('message', (message: typeof answer) => (answer = message));
+  child.on('message', (message: typeof answer) => (answer = message));
+  child.send(where);
   // Its end, not its message, is the sign the database is closed and may be opened again here.
-  let crashed: unknown;
-  worker.once('error', (error) => (crashed = error));
-  const code = await new Promise<number>((resolve) => worker.once('exit', resolve));
-  if (crashed) throw crashed;
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (exitCode) => resolve(exitCode));
+  });
   if (answer?.error !== undefined) throw new Error(answer.error);
-  if (!answer?.applied) throw new Error(`the migration worker stopped without an answer (exit code ${code})`);
+  if (!answer?.applied) {
+    const last = stderr.trim().split('\n').pop();
+    throw new Error(`the migration process stopped without an answer (exit code ${code})${last ? `: ${last}` : ''}`);
+  }
   return answer.applied;
 }
 
 /** Opens the database and brings it to the current schema; `applied` names the migrations run now. */
 export async function openMigratedStore(config: Config, log: Logger, { reachRunning = false } = {}): Promise<{ store: Store; applied: string[] }> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, language: config.operatorLanguage, reachRunning });
+  const t = translator(config.operatorLanguage);
+  const failed = (error: unknown): never => {
+    const reason = ((error as Error)?.message ?? String(error)).split('\n')[0];
+    throw new StoreError(t('ops:store.migrationFailed', { reason }));
+  };
+  let applied: string[] = [];
+  // A new embedded database is created and migrated by the child alone (see StoreOptions.whenNew).
+  const whenNew = async (where: DatabaseLocation) => void (applied = await migrateApart(where).catch(failed));
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, language: config.operatorLanguage, reachRunning, whenNew });
   try {
     const upToDate = await migrationsUpToDate(store.prisma);
-    if (!upToDate && store.viaControl) throw new StoreError(translator(config.operatorLanguage)('ops:store.runningOtherVersion', { dir: config.dataDir }));
+    if (!upToDate && store.viaControl) throw new StoreError(t('ops:store.runningOtherVersion', { dir: config.dataDir }));
     const migrate = store.lendTo ? () => store.lendTo!(migrateApart) : () => applyMigrations(store.adapterFactory);
-    const applied = upToDate
-      ? []
-      : await migrate().catch((error: unknown) => {
-          const reason = ((error as Error)?.message ?? String(error)).split('\n')[0];
-          throw new StoreError(translator(config.operatorLanguage)('ops:store.migrationFailed', { reason }));
-        });
+    if (!upToDate) applied = [...applied, ...(await migrate().catch(failed))];
     if (applied.length > 0) log.info({ applied }, 'database migrated');
     return { store, applied };
   } catch (error) {

@@ -48,6 +48,12 @@ export interface StoreOptions {
    * its control socket instead of refusing.
    */
   reachRunning?: boolean;
+  /**
+   * Called before a new embedded database (no files yet) is first opened here, with DATA_DIR's
+   * lock held: it may create and migrate it elsewhere (a child process), so this process never
+   * holds the memory of creating it (several hundred MB while Postgres' initdb runs).
+   */
+  whenNew?: (where: DatabaseLocation) => Promise<void>;
 }
 
 /**
@@ -70,7 +76,7 @@ const lockFile = 'loaban.pid';
 const markerText = () => ['en', 'vi'].map((language) => `${translator(language)('ops:store.dataDirMarker')}\n`).join('');
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.language) : openPglite(options.dataDir, options.language, options.reachRunning);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.language) : openPglite(options);
 }
 
 /** An in-memory embedded database (empty, or restored from a `dumpDataDir` snapshot): for tests and for writing migrations. */
@@ -141,7 +147,7 @@ function takeLock(dir: string, t: ReturnType<typeof translator>): () => void {
   throw new DataDirLocked(t('ops:store.dataDirLocked', { dir, pid: '?' }));
 }
 
-async function openPglite(dataDir: string, language?: string, reachRunning = false): Promise<Store> {
+async function openPglite({ dataDir, language, reachRunning = false, whenNew }: StoreOptions): Promise<Store> {
   const t = translator(language);
   if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
     throw new StoreError(t('ops:store.dataDirNotDirectory', { dir: dataDir }));
@@ -162,6 +168,14 @@ async function openPglite(dataDir: string, language?: string, reachRunning = fal
     const running = error instanceof DataDirLocked && reachRunning ? await openThroughControl(dataDir, language) : null;
     if (running) return running;
     throw error;
+  }
+  if (whenNew && !existsSync(path.join(dbDir, 'PG_VERSION'))) {
+    try {
+      await whenNew({ kind: 'pglite', dbDir });
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
   let pglite: PGlite;
   try {
