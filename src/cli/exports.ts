@@ -5,9 +5,15 @@ import { writeFileSync } from 'node:fs';
 import { checkContentDir } from '../content/folder.ts';
 import { loadFaq } from '../features/faq/index.ts';
 import { exportRows, toCsv, toXlsx, readFormats, formatQuarter, localDateOf, parseQuarter, buildSummary, formatPeriod, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/index.ts';
-import { areaById } from '../features/groups/index.ts';
-import { OperatorError, environment, withStore, action } from './common.ts';
+import { AreaNotFound, findArea } from '../features/groups/index.ts';
+import type { Db } from '../core/store/store.ts';
+import { OperatorError, environment, withStore, action, notFound } from './common.ts';
 import type { Command } from 'commander';
+
+/** The area an operator named by number or by name, matched as the chat commands match names. */
+function namedArea(db: Db, t: Parameters<typeof notFound>[0], idOrName: string) {
+  return findArea(db, idOrName).catch((e: unknown) => Promise.reject(e instanceof AreaNotFound ? notFound(t, 'area', e) : e));
+}
 
 /** Adds the commands to `program`. */
 export function exportsCommands(program: Command): void {
@@ -17,7 +23,7 @@ export function exportsCommands(program: Command): void {
     .command('reports')
     .description('the session reports of a quarter, one row per report (CSV to standard output when no --out)')
     .requiredOption('--quarter <quarter>', 'e.g. 2026Q4')
-    .option('--area <id>', 'only groups under this area (a province, commune …)')
+    .option('--area <id or name>', 'only groups under this area (a province, commune …)')
     .option('--format <format>', 'csv or xlsx', 'csv')
     .option('--out <file>', 'write to this file')
     .action(
@@ -26,15 +32,11 @@ export function exportsCommands(program: Command): void {
         const quarter = parseQuarter(options.quarter);
         if (!quarter) throw new OperatorError(t('ops:export.badQuarter', { value: options.quarter }));
         if (options.format !== 'csv' && options.format !== 'xlsx') throw new OperatorError(t('ops:export.badFormat', { value: options.format }));
-        if (options.area !== undefined && !/^\d+$/.test(options.area)) throw new OperatorError(t('ops:export.badArea', { value: options.area }));
         if (options.format === 'xlsx' && !options.out && process.stdout.isTTY) throw new OperatorError(t('ops:export.xlsxNeedsOut'));
         checkContentDir(config);
         const faq = loadFaq(config.contentDir);
         await withStore(config, log, async (store) => {
-          const areaId = options.area === undefined ? undefined : Number(options.area);
-          if (areaId !== undefined && !(await areaById(store.prisma, areaId))) {
-            throw new OperatorError(t('ops:export.noArea', { value: options.area }));
-          }
+          const areaId = options.area === undefined ? undefined : (await namedArea(store.prisma, t, options.area)).id;
           const name = formatQuarter(quarter);
           const rows = await exportRows(store.prisma, { quarter: name, areaId, formats: readFormats(config.contentDir), topics: faq.knowledge.topics });
           const body = options.format === 'csv' ? toCsv(t, rows) : await toXlsx(t, rows, name);
@@ -53,7 +55,7 @@ export function exportsCommands(program: Command): void {
     .description('the summary of a quarter or a year under an area: per area below it, a total and per group, by sex and ethnic-minority status')
     .option('--quarter <quarter>', 'e.g. 2026Q4')
     .option('--year <year>', 'e.g. 2026: the four quarters summed')
-    .requiredOption('--area <id>', 'the area summed (a province, commune …): one row per area directly below it')
+    .requiredOption('--area <id or name>', 'the area summed (a province, commune …): one row per area directly below it')
     .option('--format <format>', 'csv or xlsx', 'csv')
     .option('--out <file>', 'write to this file')
     .action(
@@ -65,12 +67,10 @@ export function exportsCommands(program: Command): void {
         const year = options.year === undefined ? null : parsePeriod(options.year.trim());
         if (options.year !== undefined && year?.kind !== 'year') throw new OperatorError(t('ops:export.badYear', { value: options.year }));
         if (options.format !== 'csv' && options.format !== 'xlsx') throw new OperatorError(t('ops:export.badFormat', { value: options.format }));
-        if (!/^\d+$/.test(options.area)) throw new OperatorError(t('ops:export.badArea', { value: options.area }));
         if (options.format === 'xlsx' && !options.out && process.stdout.isTTY) throw new OperatorError(t('ops:export.xlsxNeedsOut'));
         const period: Period = quarter ? { kind: 'quarter', quarter } : year!;
         await withStore(config, log, async (store) => {
-          const areaId = Number(options.area);
-          if (!(await areaById(store.prisma, areaId))) throw new OperatorError(t('ops:export.noArea', { value: options.area }));
+          const areaId = (await namedArea(store.prisma, t, options.area)).id;
           const summary = await buildSummary(store.prisma, { areaId, period, today: localDateOf(new Date(), config.timeZone), timeZone: config.timeZone });
           const body = options.format === 'csv' ? summaryCsv(t, summary) : await summaryXlsx(t, summary);
           if (options.out) {

@@ -99,7 +99,7 @@ describe('loaban schedule and broadcast', () => {
       ],
       [['--text', '   ', ...at], 'Lời nhắn trống: không có gì để gửi.'],
       [['--text', `Kính gửi bà con ${'a'.repeat(2_500)}`, ...at], 'Lời nhắn có một đoạn dài hơn 2000 ký tự mà không có chỗ xuống dòng hay dấu cách để chia: hãy chia đoạn đó ra.'],
-      [['--text', 'Họp tổ', ...at, '--area', '999'], 'Không có địa bàn nào tên hoặc số «999». Xem danh sách: loaban groups'],
+      [['--text', 'Họp tổ', ...at, '--area', '999'], 'Không có địa bàn nào tên hoặc số «999». Xem danh sách: loaban groups --by-area'],
       [['--text', 'Họp tổ', ...at, '--group', 'Bản Không Có'], 'Không có tổ truyền thông nào tên hoặc số «Bản Không Có». Xem danh sách: loaban groups'],
       [
         ['--text', 'Họp tổ', ...at, '--language', 'hmn'],

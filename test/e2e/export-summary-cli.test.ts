@@ -58,6 +58,9 @@ describe('loaban export summary', () => {
     const badYear = await runCli(['export', 'summary', '--year', '26', '--area', String(hoaBan)], env);
     expect(badYear.stderr.trim()).toBe('--year phải là một năm dạng 2026 (đang là «26»).');
     const noArea = await runCli(['export', 'summary', '--quarter', '2026Q4', '--area', '999'], env);
-    expect(noArea.stderr.trim()).toBe('Không có vùng nào số 999.');
+    expect(noArea.stderr.trim()).toBe('Không có địa bàn nào tên hoặc số «999». Xem danh sách: loaban groups --by-area');
+    // A name works as well as the number, matched as everywhere else (marks and case aside).
+    const byName = await runCli(['export', 'summary', '--quarter', '2026Q4', '--area', 'Xa Hoa Ban'], env);
+    expect(byName.stdout).toBe(csv.stdout);
   }, 300_000);
 });

@@ -58,13 +58,20 @@ describe('loaban invite, groups and export reports', () => {
     const sheet = book.getWorksheet('2026Q4')!;
     expect(sheet.rowCount).toBe(3);
     expect(sheet.getRow(2).getCell(7).value).toBe(45);
+    // The date is a date Excel can sort and sum by, shown as Vietnamese write it.
+    expect(sheet.getRow(2).getCell(4).value).toEqual(new Date('2026-11-12T00:00:00Z'));
+    expect(sheet.getRow(2).getCell(4).numFmt).toBe('dd/mm/yyyy');
     // A text cell, never a formula (exceljs reads a formula back as an object).
     expect(sheet.getRow(2).getCell(10).value).toBe(`=HYPERLINK("x")`);
+
+    // --area takes a name as well as a number, matched as everywhere else.
+    const byName = await runCli(['export', 'reports', '--quarter', '2026Q4', '--area', 'hoa ban'], env);
+    expect(byName.stdout).toBe(csv.stdout);
 
     for (const [args, line] of [
       [['export', 'reports', '--quarter', '2026Q5'], '--quarter phải là một quý dạng 2026Q4 (đang là «2026Q5»).'],
       [['export', 'reports', '--quarter', '2026Q4', '--format', 'pdf'], '--format phải là csv hoặc xlsx (đang là «pdf»).'],
-      [['export', 'reports', '--quarter', '2026Q4', '--area', '999'], 'Không có vùng nào số 999.'],
+      [['export', 'reports', '--quarter', '2026Q4', '--area', '999'], 'Không có địa bàn nào tên hoặc số «999». Xem danh sách: loaban groups --by-area'],
     ] as const) {
       const result = await runCli([...args], env);
       expect(result.code).toBe(1);

@@ -15,7 +15,10 @@ export interface ExportRow {
   id: number;
   group: string;
   areaPath: string;
+  /** dd/mm/yyyy, as people write it (the CSV's cell). */
   heldOn: string;
+  /** The same day as a date (UTC midnight), for a spreadsheet's date cell. */
+  heldOnDate: Date;
   format: string;
   topics: string;
   participantsTotal: number;
@@ -62,6 +65,7 @@ export async function exportRows(
       group: r.group.name,
       areaPath: pathOf(r.group.area.path),
       heldOn: formatDate(fromUtcDate(r.heldOn)),
+      heldOnDate: r.heldOn,
       sortDate: r.heldOn.getTime(),
       format: label(formats, r.format),
       topics: r.topics.map((id) => label(topics, id)).join('; '),
@@ -111,7 +115,7 @@ export function toCsv(t: Translate, rows: ExportRow[]): string {
 
 /**
  * The rows as an Excel workbook: one sheet named `sheetName`, bold frozen header, figures as
- * numbers. Written with exceljs's streaming writer, row by row, handing the event loop back every
+ * numbers, the session's date a date cell shown dd/mm/yyyy (Excel sorts and filters it as a date). Written with exceljs's streaming writer, row by row, handing the event loop back every
  * few hundred rows: a 50 000-row file neither holds the whole sheet model in memory nor stalls
  * the web server while it is built.
  */
@@ -132,8 +136,11 @@ export async function toXlsx(t: Translate, rows: ExportRow[], sheetName: string)
   const header = sheet.addRow(head);
   header.font = { bold: true };
   header.commit();
+  const dateColumn = columns.indexOf('heldOn') + 1;
   for (let i = 0; i < rows.length; i++) {
-    sheet.addRow(columns.map((c) => rows[i]![c])).commit();
+    const row = sheet.addRow(columns.map((c) => (c === 'heldOn' ? rows[i]!.heldOnDate : rows[i]![c])));
+    row.getCell(dateColumn).numFmt = 'dd/mm/yyyy';
+    row.commit();
     if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
   }
   sheet.commit();
