@@ -9,16 +9,15 @@ import type { Command } from 'commander';
 
 /** Adds the commands to `program`. */
 export function adminsCommands(program: Command): void {
-  const admin = program.command('admin').description("the Women's Union admins of the dashboard (they log in by sending /dangnhap to the bot)");
+  const admin = program.command('admin');
 
   admin
     .command('add')
-    .description('make a person an admin of an area and everything under it (creates the person if new; running it again changes nothing)')
-    .requiredOption('--platform <platform>', 'telegram, zalo or sandbox')
-    .requiredOption('--user <id>', "the person's user id on that platform (on Telegram, the number)")
-    .requiredOption('--name <name>', 'the name to show')
-    .requiredOption('--area <id or name>', 'the area they are responsible for (province, district or commune)')
-    .requiredOption('--level <level>', 'province, district or commune')
+    .requiredOption('--platform <platform>')
+    .requiredOption('--user <id>')
+    .requiredOption('--name <name>')
+    .requiredOption('--area <id or name>')
+    .requiredOption('--level <level>')
     .action(
       action(async (options: { platform: string; user: string; name: string; area: string; level: string }) => {
         const { config, log, t } = environment();
@@ -41,8 +40,7 @@ export function adminsCommands(program: Command): void {
 
   admin
     .command('list')
-    .description('the admins: person, platform identity, area and level, one line per grant')
-    .option('--json', 'one JSON array instead of lines')
+    .option('--json')
     .action(
       action(async (options: { json?: boolean }) => {
         const { config, log, t } = environment();

@@ -13,9 +13,7 @@ import type { Command } from 'commander';
 export function contentCommands(program: Command): void {
   program
     .command('content')
-    .description('the content files (CONTENT_DIR, default content/)')
     .command('validate')
-    .description('check every content file as start would; print each problem as file:line: message (exit code 1 when any)')
     .action(
       action(async () => {
         const { config, t } = environment();
@@ -38,8 +36,7 @@ export function contentCommands(program: Command): void {
 
     program
     .command('faq')
-    .description('answer the questions on stdin (one per line) as the bot would in a private chat')
-    .option('--jsonl', 'read {"q", "lang"?} lines, write {"q", "answer", "faqId", "confidence", "safety", "more", "category", "atRisk"} lines')
+    .option('--jsonl')
     .action(
       action(async (options: { jsonl?: boolean }) => {
         const { config } = environment();
@@ -49,7 +46,7 @@ export function contentCommands(program: Command): void {
       }),
     );
 
-  const directory = program.command('directory').description('the hotlines and trusted addresses of content/directory/');
+  const directory = program.command('directory');
 
   function directoryLine(t: ReturnType<typeof translator>, l: DirectoryLine): string {
     return t('ops:directory.line', { where: shownPath(l.file, l.line), area: l.area, name: l.name, phone: l.phone ?? '—', status: l.confirmed ? '' : t('ops:directory.pending') });
@@ -57,8 +54,7 @@ export function contentCommands(program: Command): void {
 
   directory
     .command('list')
-    .description('every hotline and trusted address with its file and line; those awaiting confirmation are marked')
-    .option('--unconfirmed', 'only those the province has not confirmed yet (confirmed: false)')
+    .option('--unconfirmed')
     .action(
       action(async (options: { unconfirmed?: boolean }) => {
         const { config, t } = environment();
@@ -71,7 +67,6 @@ export function contentCommands(program: Command): void {
 
   directory
     .command('confirm <number-or-name...>')
-    .description('mark a number the province has confirmed (confirmed: true in its file), so that villagers see it after a restart')
     .action(
       action(async (words: string[]) => {
         const { config, t } = environment();

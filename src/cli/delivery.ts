@@ -30,22 +30,21 @@ export function deliveryCommands(program: Command): void {
     urgent?: boolean;
   }
 
-  const schedule = program.command('schedule').description('scheduled campaign messages');
+  const schedule = program.command('schedule');
 
   schedule
     .command('add')
-    .description('schedule a message: what (--content, --text or --calendar), when (--at or --cron; a calendar event has its own dates), to whom (everyone unless narrowed)')
-    .option('--content <id>', 'a campaign message of content/campaigns (file name without .md)')
-    .option('--text <text>', 'a message of your own, in Vietnamese')
-    .option('--calendar <event>', 'a calendar event of content/calendar/calendar.yaml, e.g. action-month')
-    .option('--at <time>', 'once, local time "YYYY-MM-DD HH:MM"')
-    .option('--cron <expression>', 'repeatedly, a cron expression in local time, e.g. "0 8 * * 1" (Mondays 08:00)')
-    .option('--time <HH:MM>', 'time of day for a calendar event', '08:00')
-    .option('--area <id or name>', 'only the groups under this area')
-    .option('--group <id or name...>', 'only these groups')
-    .option('--language <code>', 'only chats reading this language (vi, …)')
-    .option('--channel <platform>', 'only telegram, zalo or sandbox chats')
-    .option('--urgent', 'goes ahead of other queued messages')
+    .option('--content <id>')
+    .option('--text <text>')
+    .option('--calendar <event>')
+    .option('--at <time>')
+    .option('--cron <expression>')
+    .option('--time <HH:MM>', '', '08:00')
+    .option('--area <id or name>')
+    .option('--group <id or name...>')
+    .option('--language <code>')
+    .option('--channel <platform>')
+    .option('--urgent')
     .action(
       action(async (options: ScheduleAddOptions) => {
         const { config, log, t } = environment();
@@ -96,8 +95,7 @@ export function deliveryCommands(program: Command): void {
 
   schedule
     .command('list')
-    .description('the schedules: id, status, what, when, next run, runs so far')
-    .option('--json', 'one JSON array instead of lines')
+    .option('--json')
     .action(
       action(async (options: { json?: boolean }) => {
         const { config, log, t } = environment();
@@ -121,7 +119,6 @@ export function deliveryCommands(program: Command): void {
   for (const verb of ['pause', 'resume', 'remove'] as const) {
     schedule
       .command(`${verb} <id>`)
-      .description({ pause: 'stop a schedule from running (broadcasts already queued still go)', resume: 'run a paused schedule again, from its next time after now', remove: 'remove a schedule for good' }[verb])
       .action(
         action(async (id: string) => {
           const { config, log, t } = environment();
@@ -138,7 +135,7 @@ export function deliveryCommands(program: Command): void {
       );
   }
 
-  const broadcast = program.command('broadcast').description('runs of schedules, report reminders, and their deliveries');
+  const broadcast = program.command('broadcast');
 
   /** A broadcast's line: where it stands, and what it is when it is not a campaign's (a report reminder and its group). */
   async function broadcastLine(store: Store, t: ReturnType<typeof translator>, p: Progress, timeZone: string): Promise<string> {
@@ -151,8 +148,7 @@ export function deliveryCommands(program: Command): void {
 
   broadcast
     .command('status <id>')
-    .description('how far a broadcast got: queued, sending, sent, failed, skipped, and why')
-    .option('--json', 'one JSON object')
+    .option('--json')
     .action(
       action(async (id: string, options: { json?: boolean }) => {
         const { config, log, t } = environment();
@@ -173,8 +169,7 @@ export function deliveryCommands(program: Command): void {
 
   broadcast
     .command('list')
-    .description('the latest broadcasts with their progress')
-    .option('--limit <n>', 'how many', '20')
+    .option('--limit <n>', '', '20')
     .action(
       action(async (options: { limit: string }) => {
         const { config, log, t } = environment();

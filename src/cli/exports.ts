@@ -17,15 +17,14 @@ function namedArea(db: Db, t: Parameters<typeof notFound>[0], idOrName: string) 
 
 /** Adds the commands to `program`. */
 export function exportsCommands(program: Command): void {
-  const exportCommand = program.command('export').description('export data for reporting upward');
+  const exportCommand = program.command('export');
 
   exportCommand
     .command('reports')
-    .description('the session reports of a quarter, one row per report (CSV to standard output when no --out)')
-    .requiredOption('--quarter <quarter>', 'e.g. 2026Q4')
-    .option('--area <id or name>', 'only groups under this area (a province, commune …)')
-    .option('--format <format>', 'csv or xlsx', 'csv')
-    .option('--out <file>', 'write to this file')
+    .requiredOption('--quarter <quarter>')
+    .option('--area <id or name>')
+    .option('--format <format>', '', 'csv')
+    .option('--out <file>')
     .action(
       action(async (options: { quarter: string; area?: string; format: string; out?: string }) => {
         const { config, log, t } = environment();
@@ -52,12 +51,11 @@ export function exportsCommands(program: Command): void {
 
   exportCommand
     .command('summary')
-    .description('the summary of a quarter or a year under an area: per area below it, a total and per group, by sex and ethnic-minority status')
-    .option('--quarter <quarter>', 'e.g. 2026Q4')
-    .option('--year <year>', 'e.g. 2026: the four quarters summed')
-    .requiredOption('--area <id or name>', 'the area summed (a province, commune …): one row per area directly below it')
-    .option('--format <format>', 'csv or xlsx', 'csv')
-    .option('--out <file>', 'write to this file')
+    .option('--quarter <quarter>')
+    .option('--year <year>')
+    .requiredOption('--area <id or name>')
+    .option('--format <format>', '', 'csv')
+    .option('--out <file>')
     .action(
       action(async (options: { quarter?: string; year?: string; area: string; format: string; out?: string }) => {
         const { config, log, t } = environment();

@@ -10,9 +10,8 @@ import type { Command } from 'commander';
 export function groupsCommands(program: Command): void {
   program
     .command('invite')
-    .description('make a one-time code for a group leader to send as /dangky <code> (printed on the last line)')
-    .requiredOption('--group <id or name>', 'the communication group')
-    .option('--deputy', 'the code makes a deputy leader instead of a leader')
+    .requiredOption('--group <id or name>')
+    .option('--deputy')
     .action(
       action(async (options: { group: string; deputy?: boolean }) => {
         const { config, log, t } = environment();
@@ -32,9 +31,8 @@ export function groupsCommands(program: Command): void {
 
     program
     .command('groups')
-    .description('list the communication groups: id, name, area, leaders, linked chats, join code, villagers following privately')
-    .option('--json', 'one JSON array instead of lines')
-    .option('--by-area', 'per area instead: its groups and the villagers following them privately')
+    .option('--json')
+    .option('--by-area')
     .action(
       action(async (options: { json?: boolean; byArea?: boolean }) => {
         const { config, log, t } = environment();
@@ -64,9 +62,8 @@ export function groupsCommands(program: Command): void {
 
     program
     .command('joincode')
-    .description("show (made on first use) or replace a group's join code, which villagers send privately to receive the group's messages")
-    .requiredOption('--group <id or name>', 'the communication group')
-    .option('--rotate', 'replace the code; the old one then gets a "replaced" reply')
+    .requiredOption('--group <id or name>')
+    .option('--rotate')
     .action(
       action(async (options: { group: string; rotate?: boolean }) => {
         const { config, log, t } = environment();

@@ -1,13 +1,10 @@
 /**
- * The `loaban` command: one module per group of subcommands, each adding its commands here.
+ * The `loaban` command's entry point: the program (program.ts) in the operator's language, run on
+ * this process's arguments.
  */
-import { Command } from 'commander';
-import { adminsCommands } from './admins.ts';
-import { contentCommands } from './content.ts';
-import { deliveryCommands } from './delivery.ts';
-import { exportsCommands } from './exports.ts';
-import { groupsCommands } from './groups.ts';
-import { runCommands } from './run.ts';
+import { loadDotEnv, operatorSettings } from '../core/config.ts';
+import { translator } from '../core/i18n.ts';
+import { buildProgram } from './program.ts';
 
 // `loaban groups | head`: the reader went away; that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -15,15 +12,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const program = new Command('loaban')
-  .description('Loa Bản — the village loudspeaker: chat bot for grassroots communication groups')
-  .showHelpAfterError();
-
-runCommands(program);
-groupsCommands(program);
-exportsCommands(program);
-contentCommands(program);
-adminsCommands(program);
-deliveryCommands(program);
-
-await program.parseAsync(process.argv);
+loadDotEnv();
+await buildProgram(translator(operatorSettings().language)).parseAsync(process.argv);

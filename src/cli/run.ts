@@ -15,7 +15,6 @@ import type { Command } from 'commander';
 export function runCommands(program: Command): void {
   program
     .command('start')
-    .description('migrate the database, then serve the chat channels and the web pages until stopped')
     .action(
       action(async () => {
         const { config, log, t } = environment();
@@ -42,7 +41,6 @@ export function runCommands(program: Command): void {
 
   const migrate = program
     .command('migrate')
-    .description('apply pending database migrations (start does this too)')
     .action(
       action(async () => {
         const { config, log, t } = environment();
@@ -55,7 +53,6 @@ export function runCommands(program: Command): void {
 
   migrate
     .command('new <name>')
-    .description('write the next migration from prisma/schema.prisma (lower-case name, e.g. add_invite_codes)')
     .action(
       action(async (name: string) => {
         const t = translator(operatorSettings().language);
@@ -67,9 +64,7 @@ export function runCommands(program: Command): void {
 
     program
     .command('demo')
-    .description('demo data')
     .command('seed')
-    .description('create the demo province, villages, groups and admins (idempotent)')
     .action(
       action(async () => {
         const { config, log, t } = environment();
@@ -84,7 +79,6 @@ export function runCommands(program: Command): void {
 
     program
     .command('dispatch')
-    .description('only send scheduled messages (no chats, no web pages): extra sending processes beside start, on PostgreSQL')
     .action(
       action(async () => {
         const { config, log, t } = environment();

@@ -123,14 +123,32 @@ describe('operator mistakes get one clear line and exit code 1, never a stack tr
 });
 
 describe('loaban commands', () => {
-  it('every command has --help', async () => {
+  it('every command has --help, in the operator\'s language', async () => {
     for (const args of [['--help'], ['start', '--help'], ['migrate', '--help'], ['migrate', 'new', '--help'], ['demo', 'seed', '--help']]) {
       const result = await runCli(args, {});
       expect(result.code, args.join(' ')).toBe(0);
-      expect(result.stdout).toMatch(/^Usage: loaban/);
+      expect(result.stdout).toMatch(/^Cách dùng: loaban/);
     }
-    // Five processes, each loading the whole program: seconds apiece on a busy machine.
-  }, 120_000);
+    const top = await runCli(['--help'], {});
+    expect(top.stdout).toContain('Lệnh:');
+    expect(top.stdout).toMatch(/start\s+.*cập nhật cơ sở dữ liệu, rồi chạy các kênh chat/);
+    const exportHelp = await runCli(['export', 'reports', '--help'], {});
+    expect(exportHelp.stdout).toContain('Tùy chọn:');
+    expect(exportHelp.stdout).toMatch(/--area <id or name>\s+chỉ các tổ thuộc địa bàn này/);
+    expect(exportHelp.stdout).toContain('(mặc định: "csv")');
+    expect(exportHelp.stdout).toMatch(/-h, --help\s+xem hướng dẫn của lệnh/);
+    // A mistake in the command itself is one line in Vietnamese too, then the help.
+    const missing = await runCli(['export', 'reports'], {});
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.split('\n')[0]).toBe("Thiếu tùy chọn '--quarter <quarter>'.");
+    const unknown = await runCli(['groups', '--by-aera'], {});
+    expect(unknown.stderr.split('\n')[0]).toBe("Không có tùy chọn '--by-aera'. Có phải ý bạn là --by-area?");
+    // OPERATOR_LANG=en: English throughout.
+    const english = await runCli(['export', 'reports', '--help'], { OPERATOR_LANG: 'en' });
+    expect(english.stdout).toMatch(/^Usage: loaban export reports/);
+    expect(english.stdout).toMatch(/--area <id or name>\s+only groups under this area/);
+    // Processes, each loading the whole program: seconds apiece on a busy machine.
+  }, 180_000);
 
   it.each(backends)('migrate and demo seed are idempotent (%s)', async (backend) => {
     const database = backend === 'postgres' ? await createPostgresDatabase() : null;
