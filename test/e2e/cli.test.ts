@@ -38,6 +38,16 @@ describe('loaban start', () => {
     expect(await second.stop('SIGINT')).toBe(0);
   }, 120_000);
 
+  it('`npm start` passes SIGTERM on to the server, which stops cleanly instead of running on', async () => {
+    const dataDir = tempDir();
+    const app = await startCli({ DATA_DIR: dataDir }, 90_000, { npm: true });
+    await app.stop('SIGTERM');
+    // npm has ended: the server behind it has too, its lock released, its address silent.
+    await expect(fetch(`${app.url}/sandbox`)).rejects.toThrow();
+    expect(readdirSync(dataDir)).not.toContain('loaban.pid');
+    expect(app.output()).toContain('Đã dừng Loa Bản.');
+  }, 120_000);
+
   it('with a token per platform: greets over Telegram and Zalo (long polling), and the sandbox stays off', async () => {
     const telegram = await startFakeTelegram({ token: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' });
     const zalo = await startFakeZalo();

@@ -40,10 +40,14 @@ export interface Running {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `loaban start` and resolves once it is listening (PORT=0 picks a free port). */
-export function startCli(env: Record<string, string>, timeoutMs = 60_000): Promise<Running> {
+/**
+ * Starts `loaban start` and resolves once it is listening (PORT=0 picks a free port); with
+ * `{ npm: true }` as the README says, through `npm start` (then `child` is npm).
+ */
+export function startCli(env: Record<string, string>, timeoutMs = 60_000, { npm = false } = {}): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'start'], { cwd: projectRoot, env: environment({ PORT: '0', ...env }) });
+    const [command, args] = npm ? ['npm', ['start']] : [process.execPath, [bin, 'start']];
+    const child = spawn(command, args, { cwd: projectRoot, env: environment({ PORT: '0', ...env }) });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`loaban start did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
