@@ -22,7 +22,7 @@ import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
 import { choiceMemory } from './channels/zalo/choices.ts';
 import { contentLanguages, createInboundHandler } from './bot/inbound.ts';
-import { databaseClock, memoryClock, pacedChannel, startDelivery, type DeliveryService } from './features/delivery/index.ts';
+import { databaseClock, memoryClock, outboxHealth, pacedChannel, stallAfterMs, startDelivery, type DeliveryService } from './features/delivery/index.ts';
 import { loadFaq } from './features/faq/index.ts';
 import { readReportContent, reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/index.ts';
 import { hasAreas, readDemoData, seedDemo } from './features/groups/index.ts';
@@ -31,9 +31,10 @@ import { PersonBudget } from './bot/budget.ts';
 import { translator } from './core/i18n.ts';
 import type { Logger } from './core/log.ts';
 import { createHttpServer, listen } from './core/http/server.ts';
-import { openMigratedStore } from './core/store/migrations.ts';
+import { registerHealth, type ReadinessChecks } from './core/http/health.ts';
+import { migrationsUpToDate, openMigratedStore } from './core/store/migrations.ts';
 import { serveControl, type ControlServer } from './core/store/control.ts';
-import type { Db, Store } from './core/store/store.ts';
+import { ping, type Db, type Store } from './core/store/store.ts';
 import { checkContentDir } from './content/folder.ts';
 
 export interface App {
@@ -53,6 +54,23 @@ async function seedWhenNew(config: Config, store: Store, log: Logger): Promise<v
   if (!existsSync(path.join(config.contentDir, 'demo.yaml'))) return;
   const created = await seedDemo(store.prisma, readDemoData(config.contentDir));
   log.info(created, 'demo data seeded (new embedded database)');
+}
+
+/**
+ * What `/health/ready` checks: the database answers, every migration is applied, each channel is
+ * receiving (its webhook set or its polling answered), and the outbox is not stalled.
+ */
+function readinessChecks(config: Config, store: Store, channels: readonly Channel[]): ReadinessChecks {
+  return {
+    database: async () => (await ping(store.prisma), { ok: true }),
+    // Pinged first: a database that does not answer has unknown migrations, not pending ones.
+    migrations: async () => (await ping(store.prisma), (await migrationsUpToDate(store.prisma)) ? { ok: true } : { ok: false, problem: 'migrations are pending: restart loaban start to apply them' }),
+    ...Object.fromEntries(channels.map((c) => [c.platform, () => ({ ...(c.status?.() ?? { ok: true, receiving: 'local' }) })])),
+    outbox: async () => {
+      const health = await outboxHealth(store.prisma, new Date(), config.timeZone, config.quietHours);
+      return health.ok ? { ...health } : { ...health, problem: `messages due for over ${stallAfterMs / 60_000} minutes and none sent since` };
+    },
+  };
 }
 
 /** Each slice's dashboard pages, in the order the dashboard registers them. */
@@ -95,6 +113,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       dashboardPages,
     );
     channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true }));
+    registerHealth(http, readinessChecks(config, store, channels));
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
     const synced = await syncCampaigns(store.prisma, campaigns);
     if (synced.created + synced.updated > 0) log.info(synced, 'campaign messages stored');

@@ -92,6 +92,13 @@ export interface InboundEvent {
 /** Handles one event; the channel acknowledges the update only after this resolves. */
 export type InboundHandler = (event: InboundEvent) => Promise<void>;
 
+/** How a channel is receiving, for the readiness check: `problem` in English for operators, when not ok. */
+export interface ChannelStatus {
+  ok: boolean;
+  receiving: 'webhook' | 'polling' | 'local' | 'starting' | 'stopped';
+  problem?: string;
+}
+
 export interface Channel {
   readonly platform: Platform;
   /** The longest text one platform message can carry. */
@@ -102,4 +109,6 @@ export interface Channel {
   stop(): Promise<void>;
   /** Sends one message, split into several when the text is over the platform limit. */
   send(target: SendTarget, message: OutboundMessage): Promise<SendResult>;
+  /** Whether it is receiving: the webhook set, polling answered; absent: in-process, always. */
+  status?(): ChannelStatus;
 }

@@ -9,7 +9,7 @@ import { Telegraf } from 'telegraf';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import { translator } from '../../core/i18n.ts';
 import type { Logger } from '../../core/log.ts';
-import type { Channel, InboundEvent, InboundHandler, OutboundMessage, SendResult, SendTarget } from '../channel.ts';
+import type { Channel, ChannelStatus, InboundEvent, InboundHandler, OutboundMessage, SendResult, SendTarget } from '../channel.ts';
 import { splitText } from '../text.ts';
 import { registerWebhook } from '../webhook.ts';
 import { toSendError } from './errors.ts';
@@ -49,6 +49,7 @@ export class TelegramChannel implements Channel {
   private running: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private wakeRetry: (() => void) | null = null;
+  private receiving: ChannelStatus = { ok: false, receiving: 'starting' };
 
   constructor(private readonly options: TelegramOptions) {
     this.log = options.log.child({ channel: 'telegram' });
@@ -76,8 +77,13 @@ export class TelegramChannel implements Channel {
     this.running = this.run();
   }
 
+  status(): ChannelStatus {
+    return this.receiving;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.receiving = { ok: false, receiving: 'stopped' };
     this.wakeRetry?.();
     if (!this.options.webhook) {
       try {
@@ -147,13 +153,16 @@ export class TelegramChannel implements Channel {
             allowed_updates: [...allowedUpdates],
           });
           this.log.info({ bot: me.username, webhook: this.options.webhook.url }, 'telegram webhook set');
+          this.receiving = { ok: true, receiving: 'webhook' };
           return;
         }
         this.log.info({ bot: me.username }, 'telegram long polling');
+        this.receiving = { ok: true, receiving: 'polling' };
         await this.bot.launch({ allowedUpdates: [...allowedUpdates], dropPendingUpdates: false });
         return; // launch resolves when polling is stopped
       } catch (error) {
         if (this.stopped) return;
+        this.receiving = { ok: false, receiving: 'starting', problem: `telegram is not reachable: ${(error as Error)?.message ?? String(error)}` };
         this.log.error({ err: error, retryInMs: wait }, 'telegram is not reachable; retrying');
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);

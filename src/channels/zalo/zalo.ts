@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ChoiceMemory } from './choices.ts';
 import { translator } from '../../core/i18n.ts';
 import type { Logger } from '../../core/log.ts';
-import type { Channel, InboundEvent, InboundHandler, OutboundMessage, SendResult, SendTarget } from '../channel.ts';
+import type { Channel, ChannelStatus, InboundEvent, InboundHandler, OutboundMessage, SendResult, SendTarget } from '../channel.ts';
 import { registerWebhook } from '../webhook.ts';
 import { emptyPollCode, readAnswer, requestFailure, type ZaloOutcome } from './errors.ts';
 import { choiceNumber, readUpdate, toInboundEvent, type ZaloUpdate } from './inbound.ts';
@@ -65,6 +65,7 @@ export class ZaloChannel implements Channel {
   private polling: Promise<void> | null = null;
   private abort = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private receiving: ChannelStatus = { ok: false, receiving: 'starting' };
 
   constructor(private readonly options: ZaloOptions) {
     this.log = options.log.child({ channel: 'zalo' });
@@ -102,16 +103,23 @@ export class ZaloChannel implements Channel {
       const outcome = await this.call('setWebhook', { url: webhook.url, secret_token: webhook.secret });
       if (outcome.ok) this.log.info({ url: webhook.url }, 'zalo webhook set');
       else this.log.error({ url: webhook.url, error: outcome.error }, 'zalo setWebhook failed; the webhook route still answers');
+      this.receiving = outcome.ok ? { ok: true, receiving: 'webhook' } : { ok: false, receiving: 'webhook', problem: `zalo setWebhook failed: ${outcome.error.reason}` };
       return;
     }
     const outcome = await this.call('deleteWebhook', {});
     if (!outcome.ok) this.log.warn({ error: outcome.error }, 'zalo deleteWebhook failed; polling anyway');
+    this.receiving = { ok: true, receiving: 'polling' };
     this.polling = this.pollLoop(handler, this.abort.signal);
+  }
+
+  status(): ChannelStatus {
+    return this.receiving;
   }
 
   /** Stops receiving (a pending poll is aborted) and waits for the updates being handled. */
   async stop(): Promise<void> {
     this.handler = null;
+    this.receiving = { ok: false, receiving: 'stopped' };
     this.abort.abort();
     await this.polling;
     this.polling = null;
@@ -227,6 +235,7 @@ export class ZaloChannel implements Channel {
         const outcome = await this.call('getUpdates', { timeout: this.pollTimeoutSeconds }, { timeoutMs: (this.pollTimeoutSeconds + 10) * 1000, signal });
         if (outcome.ok) {
           failures = 0;
+          this.receiving = { ok: true, receiving: 'polling' };
           // Zalo has no offset: an update it answered with is gone from its side, so handle it even when stopping.
           await this.handlePolled(outcome.result, handler);
           continue;
@@ -234,10 +243,13 @@ export class ZaloChannel implements Channel {
         if (signal.aborted) break;
         if (outcome.code === emptyPollCode) {
           failures = 0;
+          this.receiving = { ok: true, receiving: 'polling' };
           continue;
         }
         const delayMs = Math.min(backoffFirstMs * 2 ** failures, backoffMaxMs);
         failures += 1;
+        // One failed poll is a hiccup; three in a row (about 7 s of backing off) is not receiving.
+        if (failures >= 3) this.receiving = { ok: false, receiving: 'polling', problem: `zalo getUpdates failing: ${outcome.error.reason}` };
         const level = outcome.error.kind === 'transient' ? 'warn' : 'error';
         this.log[level]({ error: outcome.error, retryInMs: delayMs }, 'zalo getUpdates failed');
         await sleep(delayMs, signal);

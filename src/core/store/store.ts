@@ -258,3 +258,8 @@ export function withLock<T>(db: Db, key: string, work: (tx: Tx) => Promise<T>): 
     return work(tx);
   });
 }
+
+/** Whether the database answers a trivial query (for the readiness check); throws with the driver's reason when not. */
+export async function ping(db: Db): Promise<void> {
+  await db.$queryRawUnsafe('SELECT 1');
+}

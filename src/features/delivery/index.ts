@@ -10,3 +10,4 @@ export { databaseClock, memoryClock, stoppedByUnsubscribe, type RateClock } from
 export { reasons, stored } from './reasons.ts';
 export { ScheduleError, addSchedule, listSchedules, setScheduleStatus, type What, type When } from './schedules.ts';
 export { pacedChannel, startDelivery, type DeliveryService } from './service.ts';
+export { outboxHealth, stallAfterMs, type OutboxHealth } from './stall.ts';

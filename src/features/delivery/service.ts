@@ -148,6 +148,7 @@ export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'del
     maxTextLength: channel.maxTextLength,
     start: (handler) => channel.start(handler),
     stop: () => channel.stop(),
+    ...(channel.status && { status: () => channel.status!() }),
     async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
       if (++sends % 1000 === 0) gate.prune(Date.now());
       for (let attempt = 0; ; attempt++) {

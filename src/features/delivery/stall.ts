@@ -1,0 +1,30 @@
+/**
+ * Whether the outbox is stalled, for the readiness check (/health/ready): messages due for a while
+ * and nothing sent or given up on lately, outside quiet hours (when waiting is the rule). A long
+ * broadcast paced at the platform's rate keeps old messages due, but keeps marking others sent.
+ */
+import type { Db } from '../../core/store/store.ts';
+import type { QuietHours } from '../../core/config.ts';
+import { inQuietHours } from '../../core/time.ts';
+
+export interface OutboxHealth {
+  ok: boolean;
+  /** Messages due now (queued, their time come). */
+  due: number;
+  /** Age in seconds of the oldest of them; null when none. */
+  oldestDueSeconds: number | null;
+}
+
+/** Due longer than this, with no progress for as long, is stalled. */
+export const stallAfterMs = 10 * 60_000;
+
+export async function outboxHealth(db: Db, now: Date, timeZone: string, quiet: QuietHours): Promise<OutboxHealth> {
+  const [due, oldest, recent] = await Promise.all([
+    db.delivery.count({ where: { status: 'queued', nextAttemptAt: { lte: now } } }),
+    db.delivery.findFirst({ where: { status: 'queued', nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: 'asc' }, select: { nextAttemptAt: true } }),
+    db.delivery.count({ where: { status: { in: ['sent', 'failed', 'skipped'] }, updatedAt: { gt: new Date(now.getTime() - stallAfterMs) } } }),
+  ]);
+  const oldestDueSeconds = oldest ? Math.round((now.getTime() - oldest.nextAttemptAt.getTime()) / 1000) : null;
+  const waitingLong = oldestDueSeconds !== null && oldestDueSeconds * 1000 > stallAfterMs;
+  return { ok: !waitingLong || recent > 0 || inQuietHours(now, timeZone, quiet), due, oldestDueSeconds };
+}
