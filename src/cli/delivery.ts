@@ -2,11 +2,11 @@
  * `loaban` schedule add/list/pause/resume/remove, broadcast status/list: scheduled messages and their runs.
  */
 import { checkContentDir } from '../content/folder.ts';
-import { platformsOf } from '../core/config.ts';
+import { platformsOf, type Config } from '../core/config.ts';
 import { campaignTextLimit, loadCampaigns } from '../content/campaigns.ts';
 import { syncCampaigns } from '../content/sync.ts';
-import { broadcastProgress, latestBroadcastIds, listedGroups, type Progress, addSchedule, listSchedules, ScheduleError, setScheduleStatus, type What, type When } from '../features/delivery/index.ts';
-import { formatLocalDateTime, parseLocalDateTime } from '../core/time.ts';
+import { broadcastProgress, latestBroadcastIds, listedGroups, type Progress, addSchedule, listSchedules, ScheduleError, setScheduleStatus, standingOf, type What, type When } from '../features/delivery/index.ts';
+import { formatLocalDateTime, formatLocalTime, parseLocalDateTime } from '../core/time.ts';
 import { AreaNotFound, findArea, findGroup, GroupNotFound } from '../features/groups/index.ts';
 import { translator } from '../core/i18n.ts';
 import { type Store } from '../core/store/store.ts';
@@ -138,9 +138,13 @@ export function deliveryCommands(program: Command): void {
   const broadcast = program.command('broadcast');
 
   /** A broadcast's line: where it stands, and what it is when it is not a campaign's (a report reminder and its group). */
-  async function broadcastLine(store: Store, t: ReturnType<typeof translator>, p: Progress, timeZone: string): Promise<string> {
+  async function broadcastLine(store: Store, t: ReturnType<typeof translator>, p: Progress, config: Pick<Config, 'timeZone' | 'quietHours'>): Promise<string> {
+    const { timeZone } = config;
     const at = formatLocalDateTime(p.scheduledFor, timeZone);
-    const line = t('ops:broadcast.status', { ...p, at, state: t(`ops:broadcast.state.${p.status}`) });
+    // Held by the quiet hours: until when, rather than only "queued".
+    const standing = standingOf(p, new Date(), timeZone, config.quietHours);
+    const state = standing.state === 'quiet' ? t('ops:broadcast.state.quiet', { time: formatLocalTime(standing.until, timeZone) }) : t(`ops:broadcast.state.${p.status}`);
+    const line = t('ops:broadcast.status', { ...p, at, state });
     if (p.kind === 'campaign') return line;
     const what = t(`ops:broadcast.kind.${p.kind}`, { groups: (await listedGroups(store.prisma, p.broadcastId)).join(', '), defaultValue: p.kind });
     return `${line} — ${what}`;
@@ -160,7 +164,7 @@ export function deliveryCommands(program: Command): void {
             process.stdout.write(`${JSON.stringify(progress)}\n`);
             return;
           }
-          process.stdout.write(`${await broadcastLine(store, t, progress, config.timeZone)}\n`);
+          process.stdout.write(`${await broadcastLine(store, t, progress, config)}\n`);
           if (progress.reason) process.stdout.write(`${progress.reason}\n`);
           for (const f of progress.failures) process.stdout.write(`  ${t('ops:broadcast.failure', { count: f.count, kind: t(`ops:broadcast.reasonKind.${f.kind}`), reason: f.reason })}\n`);
         });
@@ -178,7 +182,7 @@ export function deliveryCommands(program: Command): void {
           if (ids.length === 0) process.stdout.write(`${t('ops:broadcast.none')}\n`);
           for (const id of ids) {
             const p = (await broadcastProgress(store.prisma, id))!;
-            process.stdout.write(`${await broadcastLine(store, t, p, config.timeZone)}\n`);
+            process.stdout.write(`${await broadcastLine(store, t, p, config)}\n`);
           }
         });
       }),

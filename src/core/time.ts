@@ -47,6 +47,11 @@ export function formatLocalDateTime(date: Date, timeZone: string): string {
   return DateTime.fromJSDate(date, { zone: timeZone }).toFormat('yyyy-LL-dd HH:mm');
 }
 
+/** The time of day of `date` in `timeZone`, "06:00". */
+export function formatLocalTime(date: Date, timeZone: string): string {
+  return DateTime.fromJSDate(date, { zone: timeZone }).toFormat('HH:mm');
+}
+
 /** The instant of local `month`-`day` `hh:mm` of `year` in `timeZone`; null for a day the year lacks (29/2). */
 export function localInstant(year: number, month: number, day: number, time: string, timeZone: string): Date | null {
   const [hour, minute] = time.split(':').map(Number) as [number, number];

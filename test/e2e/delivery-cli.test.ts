@@ -168,6 +168,29 @@ describe('loaban schedule and broadcast', () => {
     ]);
   }, 300_000);
 
+  it('broadcast status and list: a broadcast held by the quiet hours says until when it waits, in local time', async () => {
+    // Quiet hours around this very minute, whatever the time of day the test runs: they began an hour ago and end in two.
+    const now = DateTime.now().setZone('Asia/Ho_Chi_Minh').startOf('minute');
+    const quiet = `${now.minus({ hours: 1 }).toFormat('HH:mm')}-${now.plus({ hours: 2 }).toFormat('HH:mm')}`;
+    const store = await openStore({ databaseUrl: null, dataDir });
+    let id: number;
+    try {
+      const db = store.prisma;
+      const chats = await db.chatLink.findMany({ where: { kind: 'group' }, orderBy: { id: 'asc' }, take: 2 });
+      const broadcast = await db.broadcast.create({ data: { text: 'Mai họp tổ lúc 8 giờ.', audience: {}, scheduledFor: now.minus({ minutes: 5 }).toJSDate(), status: 'queued' } });
+      await db.delivery.createMany({ data: chats.map((c) => ({ broadcastId: broadcast.id, chatLinkId: c.id, platform: 'sandbox', nextAttemptAt: now.plus({ hours: 2 }).toJSDate() })) });
+      id = broadcast.id;
+    } finally {
+      await store.close();
+    }
+    const at = now.minus({ minutes: 5 }).toFormat('yyyy-LL-dd HH:mm');
+    const line = `Đợt gửi ${id} (${at}, chờ đến ${now.plus({ hours: 2 }).toFormat('HH:mm')}, hết giờ yên lặng): 2 cuộc trò chuyện — đã gửi 0, đang chờ 2, đang gửi 0, lỗi 0, bỏ qua 0.`;
+    const status = await runCli(['broadcast', 'status', String(id)], { ...env, QUIET_HOURS: quiet });
+    expect(status.code, status.stderr).toBe(0);
+    expect(lines(status.stdout)).toEqual([line]);
+    expect(lines((await runCli(['broadcast', 'list', '--limit', '1'], { ...env, QUIET_HOURS: quiet })).stdout)).toEqual([line]);
+  }, 300_000);
+
   it('with OPERATOR_LANG=en the refusal is in English', async () => {
     const result = await runCli(['schedule', 'add', '--text', 'Họp tổ', '--at', '2020-01-01 08:00'], { ...env, OPERATOR_LANG: 'en' });
     expectRefused(result, 'That time has passed. Choose a time to come.');

@@ -131,12 +131,15 @@ describe('scheduling a message', () => {
     const input = await fields(b, { what: 'text', contentId: '', text: 'Họp tổ lúc 19 giờ tối nay.', when: 'cron', cron: '0 8 * * 1' });
     const preview = await b.post('/admin/schedules/preview', input);
     expect(preview.statusCode).toBe(200);
-    expect(preview.body).toContain('Lặp lại theo lịch: 0 8 * * 1');
+    expect(preview.body).toContain('Hằng tuần vào thứ Hai, lúc 08:00');
     const again = await b.post('/admin/schedules/new', hiddenInputs(preview.body, '/admin/schedules'));
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('>Họp tổ lúc 19 giờ tối nay.</textarea>');
-    expect(again.body).toContain('value="0 8 * * 1"');
-    expect(again.body).toMatch(/name="when" value="cron" checked/);
+    // The expression typed under "Nâng cao" comes back as the simple choice it means: Mondays at 08:00.
+    expect(again.body).toMatch(/name="when" value="weekly" checked/);
+    expect(again.body).toMatch(/name="weekdays" value="1" checked/);
+    expect(again.body).not.toMatch(/name="weekdays" value="[02-6]" checked/);
+    expect(again.body).toContain('id="weeklyTime" name="weeklyTime" value="08:00"');
   });
 
   it('each wrong input is named next to its field with status 400, the form keeps the values, and nothing is stored', async () => {
@@ -147,6 +150,14 @@ describe('scheduling a message', () => {
       [{ date: localDate(-1) }, 'date', 'Thời điểm này đã qua'],
       [{ date: '2027-02-31' }, 'date', 'Ngày giờ không đúng'],
       [{ time: '25:00' }, 'time', 'Giờ không đúng'],
+      [{ time: '' }, 'time', 'Hãy chọn giờ gửi.'],
+      [{ date: '' }, 'date', 'Hãy chọn ngày gửi.'],
+      [{ when: 'weekly', weeklyTime: '08:00' }, 'weekdays', 'Hãy đánh dấu ít nhất một ngày trong tuần.'],
+      [{ when: 'weekly', weekdays: ['1', '4'], weeklyTime: '' }, 'weeklyTime', 'Hãy chọn giờ gửi.'],
+      [{ when: 'monthly', monthDay: '31', monthlyTime: '08:00' }, 'monthDay', 'Các tháng 2, 4, 6, 9 và 11 không có ngày 31: những tháng đó sẽ không có tin nào. Hãy chọn một ngày từ 1 đến 28, hoặc «Ngày cuối tháng»'],
+      [{ when: 'monthly', monthDay: '30', monthlyTime: '08:00' }, 'monthDay', 'Tháng 2 không có ngày 30: tháng 2 sẽ không có tin nào.'],
+      [{ when: 'monthly', monthDay: '29', monthlyTime: '08:00' }, 'monthDay', 'Tháng 2 chỉ có ngày 29 vào năm nhuận'],
+      [{ when: 'monthly', monthDay: '1', monthlyTime: '' }, 'monthlyTime', 'Hãy chọn giờ gửi.'],
       [{ when: 'cron', cron: 'thứ hai hằng tuần' }, 'cron', 'Biểu thức «thứ hai hằng tuần» không dùng được'],
       [{ when: 'cron', cron: '0 25 * * 1' }, 'cron', 'Biểu thức «0 25 * * 1» không dùng được'],
       [{ when: 'cron', cron: '0 0 30 2 *' }, 'cron', 'phải có ngày thật khớp'],
@@ -173,6 +184,128 @@ describe('scheduling a message', () => {
     const kept = await b.post('/admin/schedules/preview', await fields(b, { when: 'cron', cron: '0 8 * *' }));
     expect(kept.body).toContain('value="0 8 * *"');
     expect(await schedules()).toBe(before);
+  });
+});
+
+/** The list entry of schedule `id`. */
+function entryOf(body: string, id: number): string {
+  const from = body.slice(body.indexOf(`id="schedule-${id}"`));
+  return from.slice(0, from.indexOf('</li>'));
+}
+
+/** The first local time after now on one of `weekdays` (luxon's: 1 Monday … 7 Sunday) at `hour`:`minute`, as the dashboard shows it. */
+function nextOn(weekdays: number[], hour: number, minute: number): string {
+  const now = DateTime.now().setZone(timeZone);
+  for (let day = 0; day <= 7; day++) {
+    const at = now.plus({ days: day }).set({ hour, minute, second: 0, millisecond: 0 });
+    if (at > now && weekdays.includes(at.weekday)) return at.toFormat('HH:mm dd/LL/yyyy');
+  }
+  throw new Error('no such day');
+}
+
+describe("scheduling in the staff's terms", () => {
+  it('the form asks when as once, every week, every month or on a calendar event; cron only folded under "Nâng cao"; no time zone; channels by their names', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const form = (await b.get('/admin/schedules/new')).body;
+    for (const when of ['now', 'once', 'weekly', 'monthly', 'calendar']) expect(form).toContain(`name="when" value="${when}"`);
+    expect(form).toContain('Hằng tuần, vào các ngày:');
+    for (const day of ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật']) expect(form).toContain(`> ${day}</label>`);
+    expect(form).toContain('Hằng tháng, vào ngày:');
+    expect(form).toContain('<option value="last" >Ngày cuối tháng</option>');
+    expect(form).toContain('type="date" id="date"');
+    expect(form).toContain('type="time" id="weeklyTime"');
+    // The cron expression is the rare case: folded, closed, and the only place the word appears.
+    const fold = form.indexOf('<details >');
+    expect(fold).toBeGreaterThan(0);
+    expect(form.slice(fold)).toMatch(/^<details ><summary>Nâng cao/);
+    expect(form.indexOf('name="cron"')).toBeGreaterThan(fold);
+    expect(form.slice(0, fold).toLowerCase()).not.toContain('cron');
+    expect(form).not.toContain('Asia/Ho_Chi_Minh');
+    expect(form).not.toContain('múi giờ');
+    expect(form).toContain('<option value="sandbox" >Hộp thử</option>');
+    expect(form).not.toContain('>sandbox<');
+  });
+
+  it('every week on Monday and Thursday at 07:30: the preview and the list say it in words, and it is kept as the cron expression it means', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const text = `Nhắc họp tổ hằng tuần (${Date.now()}).`;
+    const input = await fields(b, { what: 'text', contentId: '', text, when: 'weekly', weekdays: ['4', '1'], weeklyTime: '07:30', platform: 'sandbox' });
+    const preview = await b.post('/admin/schedules/preview', input);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('Hằng tuần vào thứ Hai và thứ Năm, lúc 07:30');
+    expect(preview.body).toContain(`Lần gửi đầu: ${nextOn([1, 4], 7, 30)}`);
+    expect(preview.body).toContain('chỉ trên Hộp thử');
+    const made = await b.post('/admin/schedules', hiddenInputs(preview.body, '/admin/schedules'));
+    expect(made.statusCode).toBe(303);
+    const schedule = await db.schedule.findFirstOrThrow({ where: { text } });
+    expect(schedule).toMatchObject({ kind: 'cron', cron: '30 7 * * 1,4' });
+    const entry = entryOf((await b.get('/admin/schedules')).body, schedule.id);
+    expect(entry).toContain('Hằng tuần vào thứ Hai và thứ Năm, lúc 07:30');
+    expect(entry).toContain('Gửi đến: Bản Nà Hìn · chỉ trên Hộp thử');
+    expect(entry).toContain(`lần gửi tới: ${nextOn([1, 4], 7, 30)}`);
+    expect(entry).not.toContain('cron');
+  });
+
+  it('every month on day 1, or on its last day; a calendar event on its own dates', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const now = DateTime.now().setZone(timeZone);
+    const first = now.set({ day: 1, hour: 19, minute: 0, second: 0, millisecond: 0 });
+    const firstRun = (first > now ? first : first.plus({ months: 1 })).toFormat('HH:mm dd/LL/yyyy');
+    const day1 = await b.post('/admin/schedules', await fields(b, { what: 'text', contentId: '', text: 'Đầu tháng họp tổ.', when: 'monthly', monthDay: '1', monthlyTime: '19:00' }));
+    expect(day1.statusCode).toBe(303);
+    const monthly = await db.schedule.findFirstOrThrow({ where: { text: 'Đầu tháng họp tổ.' } });
+    expect(monthly.cron).toBe('0 19 1 * *');
+    const entry = entryOf((await b.get('/admin/schedules')).body, monthly.id);
+    expect(entry).toContain('Ngày 1 hằng tháng, lúc 19:00');
+    expect(entry).toContain(`lần gửi tới: ${firstRun}`);
+
+    const last = await b.post('/admin/schedules/preview', await fields(b, { when: 'monthly', monthDay: 'last', monthlyTime: '19:00' }));
+    expect(last.statusCode).toBe(200);
+    expect(last.body).toContain('Ngày cuối cùng của mỗi tháng, lúc 19:00');
+    const end = now.endOf('month').set({ hour: 19, minute: 0, second: 0, millisecond: 0 });
+    expect(last.body).toContain(`Lần gửi đầu: ${(end > now ? end : end.plus({ days: 1 }).endOf('month').set({ hour: 19, minute: 0, second: 0, millisecond: 0 })).toFormat('HH:mm dd/LL/yyyy')}`);
+
+    // On a calendar event: its messages on its dates, at the time chosen (8/3 for Women's Day).
+    const event = await b.post('/admin/schedules/preview', await fields(b, { what: 'calendar', contentId: '', calendarKey: 'womens-day', when: 'calendar', calendarTime: '07:00' }));
+    expect(event.statusCode).toBe(200);
+    expect(event.body).toContain('Vào các ngày của dịp, lúc 07:00');
+    const womensDay = now.set({ month: 3, day: 8, hour: 7, minute: 0, second: 0, millisecond: 0 });
+    expect(event.body).toContain(`Lần gửi đầu: ${(womensDay > now ? womensDay : womensDay.plus({ years: 1 })).toFormat('HH:mm dd/LL/yyyy')}`);
+  });
+
+  it('an existing schedule opens in the simple mode that fits it; one that fits none opens under "Nâng cao"', async () => {
+    const b = await signedIn(http, db, communeAdmin);
+    const make = async (text: string, cron: string) => {
+      expect((await b.post('/admin/schedules', await fields(b, { what: 'text', contentId: '', text, when: 'cron', cron }))).statusCode).toBe(303);
+      return db.schedule.findFirstOrThrow({ where: { text } });
+    };
+    const weekly = await make('Sáng thứ Hai và thứ Sáu.', '0 8 * * 5,1');
+    const lastDay = await make('Cuối tháng tổng kết.', '0 7 L * *');
+    const january = await make('Tháng Giêng mỗi thứ Hai.', '0 8 * 1 1');
+    const list = (await b.get('/admin/schedules')).body;
+    expect(entryOf(list, weekly.id)).toContain('Hằng tuần vào thứ Hai và thứ Sáu, lúc 08:00');
+    expect(entryOf(list, lastDay.id)).toContain('Ngày cuối cùng của mỗi tháng, lúc 07:00');
+    expect(entryOf(list, january.id)).toContain('Lặp lại theo biểu thức cron (nâng cao): 0 8 * 1 1');
+    expect(entryOf(list, weekly.id)).toContain(`href="/admin/schedules/new?from=${weekly.id}"`);
+
+    const asWeekly = (await b.get(`/admin/schedules/new?from=${weekly.id}`)).body;
+    expect(asWeekly).toContain('>Sáng thứ Hai và thứ Sáu.</textarea>');
+    expect(asWeekly).toMatch(/name="when" value="weekly" checked/);
+    expect(asWeekly).toMatch(/name="weekdays" value="1" checked/);
+    expect(asWeekly).toMatch(/name="weekdays" value="5" checked/);
+    expect(asWeekly).toContain('id="weeklyTime" name="weeklyTime" value="08:00"');
+    expect(asWeekly).toContain('<details >');
+
+    const asMonthly = (await b.get(`/admin/schedules/new?from=${lastDay.id}`)).body;
+    expect(asMonthly).toMatch(/name="when" value="monthly" checked/);
+    expect(asMonthly).toContain('<option value="last" selected>Ngày cuối tháng</option>');
+    expect(asMonthly).toContain('id="monthlyTime" name="monthlyTime" value="07:00"');
+
+    const asCron = (await b.get(`/admin/schedules/new?from=${january.id}`)).body;
+    expect(asCron).toContain('<details open>');
+    expect(asCron).toMatch(/name="when" value="cron" checked/);
+    expect(asCron).toContain('value="0 8 * 1 1"');
+    expect((await b.get('/admin/schedules/new?from=999999')).statusCode).toBe(404);
   });
 });
 
@@ -254,7 +387,7 @@ describe('pause, resume, delete', () => {
       return from.slice(0, from.indexOf('</li>'));
     };
     const list = await b.get('/admin/schedules');
-    expect(entry(list.body)).toContain('Lặp lại theo lịch: 0 19 * * 6');
+    expect(entry(list.body)).toContain('Hằng tuần vào thứ Bảy, lúc 19:00');
     const csrf = csrfOf(list.body);
 
     const paused = await b.post(`/admin/schedules/${schedule.id}/pause`, { _csrf: csrf });
@@ -333,7 +466,7 @@ describe('send now', () => {
       expect(preview.body).toContain(`tin sẽ bắt đầu đi lúc ${end.toFormat('HH:mm dd/LL/yyyy')}`);
       const waiting = await db.broadcast.create({ data: { text: 'Chờ sáng mai.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: new Date() } });
       const progress = await b.get(`/admin/broadcasts/${waiting.id}`);
-      expect(progress.body).toContain('Đang là giờ yên lặng');
+      expect(progress.body).toContain(`Chờ đến ${end.toFormat('HH:mm')}: đang là giờ yên lặng`);
       // Out of quiet hours nothing is said about them.
       const plain = await (await signedIn(http, db, communeAdmin)).get(`/admin/broadcasts/${waiting.id}`);
       expect(plain.body).not.toContain('giờ yên lặng');
@@ -367,14 +500,23 @@ describe('send now', () => {
     expect((await b.post('/admin/schedules', withoutKey)).statusCode).toBe(400);
   });
 
-  it('an unfinished broadcast reloads itself; one outside the area is 403 and audited', async () => {
+  it('a broadcast going out reloads itself, one not due yet says until when it waits; one outside the area is 403 and audited', async () => {
     const b = await signedIn(http, db, communeAdmin);
-    const waiting = await db.broadcast.create({ data: { text: 'Chưa đến giờ.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: new Date(Date.now() + 86_400_000) } });
-    const page = await b.get(`/admin/broadcasts/${waiting.id}`);
+    // Due, one chat still waiting (its next try later, as after a failure).
+    const going = await db.broadcast.create({ data: { text: 'Đang đi.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: new Date(Date.now() - 60_000), status: 'queued' } });
+    const chat = await db.chatLink.findFirstOrThrow({ where: { group: { area: { code: 'demo-hoa-ban-na-hin' } } } });
+    await db.delivery.create({ data: { broadcastId: going.id, chatLinkId: chat.id, platform: chat.platform, nextAttemptAt: new Date(Date.now() + 3_600_000) } });
+    const page = await b.get(`/admin/broadcasts/${going.id}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<meta http-equiv="refresh" content="5">');
-    expect(page.body).toContain('Trang tự tải lại mỗi 5 giây');
+    expect(page.body).toContain('Đang gửi. Trang tự tải lại mỗi 5 giây');
     expect(page.body).not.toContain('các con số trên là của toàn bộ nơi nhận');
+    // Not due until tomorrow: no reload every 5 seconds until then.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const waiting = await db.broadcast.create({ data: { text: 'Chưa đến giờ.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: tomorrow } });
+    const later = await b.get(`/admin/broadcasts/${waiting.id}`);
+    expect(later.body).toContain(`Chờ đến ${DateTime.fromJSDate(tomorrow).setZone(timeZone).toFormat('HH:mm dd/LL/yyyy')}: chưa đến giờ gửi.`);
+    expect(later.body).not.toContain('http-equiv="refresh"');
     // Why a run did not go is said in Vietnamese, the stored English text kept as detail.
     const missed = await db.broadcast.create({ data: { text: 'Lỡ giờ.', audience: { areaId: await areaId('demo-hoa-ban') }, scheduledFor: new Date(Date.now() - 86_400_000), status: 'skipped', reason: reasons.missed(360).text } });
     const missedPage = (await b.get(`/admin/broadcasts/${missed.id}`)).body;

@@ -158,9 +158,27 @@ export async function broadcastById(db: Db, broadcastId: number) {
   return db.broadcast.findUnique({ where: { id: broadcastId }, select: { audience: true, text: true, contentId: true } });
 }
 
+/** A run of a schedule as its list shows it: when it was due, its status, and its deliveries counted. */
+export interface RecentRun {
+  id: number;
+  scheduledFor: Date;
+  status: string;
+  /** Deliveries waiting (queued or leased), being sent, sent, and in all. */
+  queued: number;
+  sending: number;
+  sent: number;
+  total: number;
+}
+
 /** The last `count` broadcasts of a schedule, latest first: when each was due and where it stands. */
-export async function recentBroadcastsOf(db: Db, scheduleId: number, count: number) {
-  return db.broadcast.findMany({ where: { scheduleId }, orderBy: { scheduledFor: 'desc' }, take: count, select: { id: true, scheduledFor: true, status: true } });
+export async function recentBroadcastsOf(db: Db, scheduleId: number, count: number): Promise<RecentRun[]> {
+  const runs = await db.broadcast.findMany({ where: { scheduleId }, orderBy: { scheduledFor: 'desc' }, take: count, select: { id: true, scheduledFor: true, status: true } });
+  if (runs.length === 0) return [];
+  const counts = await db.delivery.groupBy({ by: ['broadcastId', 'status'], where: { broadcastId: { in: runs.map((r) => r.id) } }, _count: { _all: true } });
+  return runs.map((run) => {
+    const of = (...statuses: string[]) => counts.filter((c) => c.broadcastId === run.id && statuses.includes(c.status)).reduce((n, c) => n + c._count._all, 0);
+    return { ...run, queued: of('queued', 'leased'), sending: of('sending'), sent: of('sent'), total: of('queued', 'leased', 'sending', 'sent', 'failed', 'skipped') };
+  });
 }
 
 /** The ids of the last `count` broadcasts, newest first (`loaban broadcast list`). */

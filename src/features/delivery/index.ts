@@ -9,5 +9,6 @@ export type { StillWanted } from './dispatcher.ts';
 export { databaseClock, memoryClock, stoppedByUnsubscribe, type RateClock } from './outbox.ts';
 export { reasons, stored } from './reasons.ts';
 export { ScheduleError, addSchedule, listSchedules, setScheduleStatus, type What, type When } from './schedules.ts';
+export { standingOf, stillGoing, type Standing } from './standing.ts';
 export { pacedChannel, startDelivery, type DeliveryService } from './service.ts';
 export { outboxHealth, stallAfterMs, type OutboxHealth } from './stall.ts';

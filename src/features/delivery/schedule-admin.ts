@@ -1,160 +1,17 @@
 /**
- * The rules behind the dashboard's schedule pages, apart from http: reading the new-schedule form
- * (zod) into what, when and to whom with a message per wrong field; whether an audience lies
- * entirely inside an admin's scope (only then may the admin create, pause, resume or delete);
- * and the dry run behind the preview (the same checks `addSchedule` makes, nothing stored).
+ * The rules behind the dashboard's schedule pages, apart from http: where each refusal of a
+ * schedule is shown on the form (the form's fields themselves are read in schedule-form.ts);
+ * whether an audience lies entirely inside an admin's scope (only then may the admin create,
+ * pause, resume or delete); and the dry run behind the preview (the same checks `addSchedule`
+ * makes, nothing stored).
  */
 import { CronExpressionParser } from 'cron-parser';
-import { z } from 'zod';
 import type { CampaignLibrary } from '../../content/campaigns.ts';
-import { audienceSchema, type Audience } from './audience.ts';
-import { checkSchedule, ScheduleError, type What, type When } from './schedules.ts';
-import { parseLocalDateTime } from '../../core/time.ts';
+import type { Audience } from './audience.ts';
+import type { FieldErrors, FieldName, ScheduleRequest } from './schedule-form.ts';
+import { checkSchedule, ScheduleError } from './schedules.ts';
 import type { Db } from '../../core/store/store.ts';
 import { areasWhere, canSee, type AdminScope } from '../groups/index.ts';
-
-/** The form's fields as typed (strings), kept to show the form again or carry them through the preview. */
-export interface ScheduleFields {
-  what: string;
-  contentId: string;
-  text: string;
-  calendarKey: string;
-  to: string;
-  areaId: string;
-  groupIds: string[];
-  language: string;
-  platform: string;
-  when: string;
-  date: string;
-  time: string;
-  cron: string;
-  calendarTime: string;
-  urgent: boolean;
-}
-
-export type FieldName = Exclude<keyof ScheduleFields, 'urgent'>;
-
-/** A message for one field: `key` under `admin:schedules.error.` in locales. */
-export interface FieldError {
-  key: string;
-  params?: Record<string, unknown>;
-}
-export type FieldErrors = Partial<Record<FieldName, FieldError>>;
-
-/** What the admin asked for: `now` is "send now" (a once schedule made at the moment of confirming). */
-export interface ScheduleRequest {
-  what: What;
-  when: When | { now: true };
-  audience: Audience;
-  urgent: boolean;
-}
-
-const text = z.string().max(20_000).default('');
-const formSchema = z.object({
-  what: text,
-  contentId: text,
-  text,
-  calendarKey: text,
-  to: text,
-  areaId: text,
-  groupIds: z.union([z.string(), z.array(z.string())]).default([]).transform((v) => (Array.isArray(v) ? v : [v]).filter((id) => id !== '')),
-  language: text,
-  platform: text,
-  when: text,
-  date: text,
-  time: text,
-  cron: text,
-  calendarTime: text,
-  urgent: text.transform((v) => v !== ''),
-});
-
-/** The form's fields from a posted body; null when the body is not a form of this shape. */
-export function readFields(body: unknown): ScheduleFields | null {
-  const parsed = formSchema.safeParse(body ?? {});
-  return parsed.success ? parsed.data : null;
-}
-
-/** The fields of an empty form: a campaign message, to the admin's own area, once. */
-export function blankFields(areaId: number | null): ScheduleFields {
-  const empty = { contentId: '', text: '', calendarKey: '', groupIds: [], language: '', platform: '', date: '', cron: '', urgent: false };
-  return { ...empty, what: 'content', to: 'area', areaId: areaId === null ? '' : String(areaId), when: 'once', time: '08:00', calendarTime: '08:00' };
-}
-
-const idPattern = /^\d{1,9}$/;
-const timePattern = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-/** The audience the fields name, or the field that is wrong. */
-export function parseAudience(f: ScheduleFields, platforms: readonly string[]): { audience: Audience } | { errors: FieldErrors } {
-  const errors: FieldErrors = {};
-  const filters: Audience = {};
-  if (f.language !== '') {
-    if (/^[a-z]{2,3}$/.test(f.language)) filters.language = f.language;
-    else errors.language = { key: 'badLanguage' };
-  }
-  if (f.platform !== '') {
-    if (platforms.includes(f.platform)) filters.platform = f.platform as Audience['platform'];
-    else errors.platform = { key: 'badPlatform' };
-  }
-  let audience: Audience | null = null;
-  if (f.to === 'area') {
-    if (idPattern.test(f.areaId)) audience = { ...filters, areaId: Number(f.areaId) };
-    else errors.areaId = { key: 'chooseArea' };
-  } else if (f.to === 'groups') {
-    if (f.groupIds.length > 0 && f.groupIds.every((id) => idPattern.test(id))) audience = { ...filters, groupIds: [...new Set(f.groupIds.map(Number))] };
-    else errors.groupIds = { key: 'chooseGroups' };
-  } else if (f.to === 'everyone') {
-    audience = filters;
-  } else {
-    errors.to = { key: 'chooseTo' };
-  }
-  const checked = audience && audienceSchema.safeParse(audience);
-  if (Object.keys(errors).length > 0 || !checked?.success) return { errors: Object.keys(errors).length > 0 ? errors : { to: { key: 'chooseTo' } } };
-  return { audience: checked.data };
-}
-
-/** What to send, or the field that is wrong. */
-function parseWhat(f: ScheduleFields): { what: What } | { errors: FieldErrors } {
-  switch (f.what) {
-    case 'content':
-      return f.contentId === '' ? { errors: { contentId: { key: 'chooseContent' } } } : { what: { contentId: f.contentId } };
-    case 'text':
-      return f.text.trim() === '' ? { errors: { text: { key: 'emptyText' } } } : { what: { text: f.text } };
-    case 'calendar':
-      return f.calendarKey === '' ? { errors: { calendarKey: { key: 'chooseEvent' } } } : { what: { calendar: f.calendarKey } };
-    default:
-      return { errors: { what: { key: 'chooseWhat' } } };
-  }
-}
-
-/** When to send, in `timeZone`, or the field that is wrong. */
-function parseWhen(f: ScheduleFields, timeZone: string): { when: ScheduleRequest['when'] } | { errors: FieldErrors } {
-  switch (f.when) {
-    case 'now':
-      return { when: { now: true } };
-    case 'once': {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(f.date)) return { errors: { date: { key: 'badDate' } } };
-      if (!timePattern.test(f.time)) return { errors: { time: { key: 'badTime' } } };
-      const at = parseLocalDateTime(`${f.date} ${f.time}`, timeZone);
-      return at ? { when: { at } } : { errors: { date: { key: 'badDate' } } };
-    }
-    case 'cron':
-      return f.cron.trim() === '' ? { errors: { cron: { key: 'badCron', params: { cron: '' } } } } : { when: { cron: f.cron.trim() } };
-    case 'calendar':
-      return timePattern.test(f.calendarTime) ? { when: { calendarTime: f.calendarTime } } : { errors: { calendarTime: { key: 'badTime' } } };
-    default:
-      return { errors: { when: { key: 'chooseWhen' } } };
-  }
-}
-
-/** The whole request from the fields, or every wrong field at once. */
-export function parseRequest(f: ScheduleFields, timeZone: string, platforms: readonly string[]): { request: ScheduleRequest } | { errors: FieldErrors } {
-  const what = parseWhat(f);
-  const when = parseWhen(f, timeZone);
-  const audience = parseAudience(f, platforms);
-  const errors = { ...('errors' in what ? what.errors : {}), ...('errors' in when ? when.errors : {}), ...('errors' in audience ? audience.errors : {}) };
-  if ('errors' in what || 'errors' in when || 'errors' in audience) return { errors };
-  return { request: { what: what.what, when: when.when, audience: audience.audience, urgent: f.urgent } };
-}
 
 /** The shortest time between two runs of a repeating schedule made on the dashboard. */
 export const minCronGapMinutes = 60;

@@ -1,12 +1,15 @@
 /**
- * The new-schedule form (what, to whom, when; each wrong field with its message) and its
+ * The new-schedule form (what, to whom, when: now, once, every week, every month, on a calendar
+ * event, or a cron expression folded under an "advanced" part; each wrong field with its message) and its
  * preview (the text in each language, how many chats it reaches, the first run, quiet hours),
  * whose confirm carries the fields and a one-time key.
  */
 import { randomBytes } from 'node:crypto';
 import { html, type Html, layout, localTime, type PageContext } from '../../admin/web/index.ts';
-import type { FieldErrors, FieldName, Preview, ScheduleFields, ScheduleRequest } from '../schedule-admin.ts';
-import { csrfField, languageName, type Library, type Quiet } from './schedule-view.ts';
+import { weekdaysInOrder } from '../repeat.ts';
+import type { Preview } from '../schedule-admin.ts';
+import type { FieldErrors, FieldName, ScheduleFields, ScheduleRequest } from '../schedule-form.ts';
+import { channelName, csrfField, languageName, repeatText, weekdayName, type Library, type Quiet } from './schedule-view.ts';
 
 export interface FormView {
   fields: ScheduleFields;
@@ -18,8 +21,13 @@ export interface FormView {
   library: Library;
   platforms: readonly string[];
   languages: string[];
-  timeZone: string;
 }
+
+/** The days a monthly schedule offers: 1–31 (29–31 are refused with what would happen in shorter months), then the last day. */
+const monthDays = [...Array.from({ length: 31 }, (_, i) => String(i + 1)), 'last'];
+
+/** A weekday name with a capital first letter, as a choice on its own line. */
+const capitalized = (text: string) => text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 
 /** Cron expressions shown as examples, with the key of their meaning in words. */
 const cronExamples = [
@@ -40,6 +48,10 @@ export function formPage(ctx: PageContext, view: FormView): string {
   const selected = (on: boolean) => (on ? html`selected` : '');
   const radio = (name: 'what' | 'to' | 'when', value: string, label: string) =>
     html`<label><input type="radio" name="${name}" value="${value}" ${checked(f[name] === value)}> ${label}</label>`;
+  const timeInput = (name: 'time' | 'weeklyTime' | 'monthlyTime' | 'calendarTime') =>
+    html`<label for="${name}" class="muted">${t('admin:schedules.form.timeLabel')}</label>
+<input type="time" id="${name}" name="${name}" value="${f[name]}" ${invalid(name)}>
+${error(name)}`;
   const messages = [...view.library.messages.values()].sort((a, b) => a.title.localeCompare(b.title, 'vi'));
   const hasErrors = Object.keys(view.errors).length > 0;
   const body = html`<h1>${t('admin:schedules.form.title')}</h1>
@@ -72,7 +84,7 @@ ${view.everyone ? radio('to', 'everyone', t('admin:schedules.form.toEveryone')) 
 <select id="language" name="language" ${invalid('language')}><option value="">${t('admin:schedules.form.anyLanguage')}</option>${view.languages.map((l) => html`<option value="${l}" ${selected(f.language === l)}>${languageName(t, l)}</option>`)}</select>
 ${error('language')}
 <label for="platform">${t('admin:schedules.form.platformLabel')}</label>
-<select id="platform" name="platform" ${invalid('platform')}><option value="">${t('admin:schedules.form.anyPlatform')}</option>${view.platforms.map((p) => html`<option value="${p}" ${selected(f.platform === p)}>${p}</option>`)}</select>
+<select id="platform" name="platform" ${invalid('platform')}><option value="">${t('admin:schedules.form.anyPlatform')}</option>${view.platforms.map((p) => html`<option value="${p}" ${selected(f.platform === p)}>${channelName(t, p)}</option>`)}</select>
 ${error('platform')}
 </fieldset>
 <fieldset><legend>${t('admin:schedules.form.whenLegend')}</legend>${error('when')}
@@ -81,18 +93,26 @@ ${radio('when', 'once', t('admin:schedules.form.whenOnce'))}
 <label for="date" class="muted">${t('admin:schedules.form.dateLabel')}</label>
 <input type="date" id="date" name="date" value="${f.date}" ${invalid('date')}>
 ${error('date')}
-<label for="time" class="muted">${t('admin:schedules.form.timeLabel')}</label>
-<input type="time" id="time" name="time" value="${f.time}" ${invalid('time')}>
-${error('time')}
+${timeInput('time')}
+${radio('when', 'weekly', t('admin:schedules.form.whenWeekly'))}
+${weekdaysInOrder.map((d) => html`<label><input type="checkbox" name="weekdays" value="${d}" ${checked(f.weekdays.includes(String(d)))} ${invalid('weekdays')}> ${capitalized(weekdayName(t, d))}</label>`)}
+${error('weekdays')}
+${timeInput('weeklyTime')}
+${radio('when', 'monthly', t('admin:schedules.form.whenMonthly'))}
+<label for="monthDay" class="muted">${t('admin:schedules.form.monthDayLabel')}</label>
+<select id="monthDay" name="monthDay" ${invalid('monthDay')}>${monthDays.map((d) => html`<option value="${d}" ${selected(f.monthDay === d)}>${d === 'last' ? t('admin:schedules.form.lastDay') : d}</option>`)}</select>
+<span class="muted">${t('admin:schedules.form.monthDayHint')}</span>
+${error('monthDay')}
+${timeInput('monthlyTime')}
+${radio('when', 'calendar', t('admin:schedules.form.whenCalendar'))}
+${timeInput('calendarTime')}
+<details ${f.when === 'cron' || view.errors.cron ? html`open` : ''}><summary>${t('admin:schedules.form.advanced')}</summary>
 ${radio('when', 'cron', t('admin:schedules.form.whenCron'))}
 <input type="text" id="cron" name="cron" value="${f.cron}" placeholder="0 8 * * 1" inputmode="text" autocomplete="off" ${invalid('cron')}>
 ${error('cron')}
 <span class="muted">${t('admin:schedules.form.cronHelp')}</span>
 <ul class="muted">${cronExamples.map(([cron, key]) => html`<li><code>${cron}</code>: ${t(`admin:schedules.form.cronExample.${key}`)}</li>`)}</ul>
-${radio('when', 'calendar', t('admin:schedules.form.whenCalendar'))}
-<input type="time" id="calendarTime" name="calendarTime" value="${f.calendarTime}" ${invalid('calendarTime')}>
-${error('calendarTime')}
-<p class="muted">${t('admin:schedules.form.zone', { zone: view.timeZone })}</p>
+</details>
 <label><input type="checkbox" name="urgent" value="on" ${checked(f.urgent)}> ${t('admin:schedules.form.urgent')}</label>
 </fieldset>
 <p><button type="submit">${t('admin:schedules.form.preview')}</button> <a href="/admin/schedules">${t('admin:schedules.back')}</a></p>
@@ -138,7 +158,7 @@ ${preview.calendarTitles.length > 0 ? html`<p class="muted">${t('admin:schedules
 <p id="reach"><strong>${t('admin:schedules.preview.reach', { count: preview.reach })}</strong></p>
 <h2>${t('admin:schedules.preview.when')}</h2>
 <p id="first-run">${sendNow ? t('admin:schedules.preview.now') : t('admin:schedules.preview.firstRun', { time: localTime(preview.firstRun!, view.timeZone) })}</p>
-${'cron' in when ? html`<p>${t('admin:schedules.cron', { cron: when.cron })}</p>` : ''}
+${'cron' in when ? html`<p>${repeatText(t, when.cron)}</p>` : ''}
 ${'calendarTime' in when ? html`<p>${t('admin:schedules.calendarWhen', { time: when.calendarTime })}</p>` : ''}
 ${request.urgent ? html`<p>${t('admin:schedules.preview.urgent')}</p>` : ''}
 ${view.quiet ? html`<p class="notice" id="quiet">${t('admin:schedules.quiet.preview', { ...view.quiet, time: localTime(view.quiet.until, view.timeZone) })}</p>` : ''}

@@ -1,5 +1,7 @@
 /**
- * Schedules: list, create (content or own text, audience inside the admin's area, once/cron/calendar, preview per language), pause, resume, delete, each broadcast's live progress.
+ * Schedules: list, create (content or own text, audience inside the admin's area, once, weekly, monthly,
+ * on a calendar event or by an advanced cron expression, preview per language; or like an existing one),
+ * pause, resume, delete, each broadcast's live progress.
  *
  * An admin sees every schedule that reaches her area, but acts (pause, resume, delete) only on
  * those whose audience lies entirely inside it; creating one outside it, by editing the form,
@@ -11,32 +13,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { campaignTextLimit } from '../../../content/campaigns.ts';
 import { audienceSchema, type Audience } from '../audience.ts';
-import { broadcastById, broadcastIdOf, broadcastProgress, recentBroadcastsOf } from '../broadcasts.ts';
+import { broadcastById, broadcastIdOf, broadcastProgress, recentBroadcastsOf, type RecentRun } from '../broadcasts.ts';
 import { addSchedule, listSchedules, ScheduleError, scheduleById, setScheduleStatus } from '../schedules.ts';
 import { claimOnce, releaseOnce } from '../../../core/store/once.ts';
 import { quietUntil } from '../../../core/time.ts';
 import { auditAdmin, reachesScope } from '../../admin/index.ts';
 import { messagePage, type AdminKit, type SignedIn } from '../../admin/web/index.ts';
-import {
-  areaOutsideScope,
-  areasInScope,
-  audienceFacts,
-  blankFields,
-  coversEveryone,
-  fieldErrorOf,
-  groupsInScope,
-  mayAct,
-  parseAudience,
-  parseRequest,
-  previewSchedule,
-  readFields,
-  scheduleMadeByForm,
-  type AudienceFacts,
-  type FieldErrors,
-  type Preview,
-  type ScheduleFields,
-  type ScheduleRequest,
-} from '../schedule-admin.ts';
+import { areaOutsideScope, areasInScope, audienceFacts, coversEveryone, fieldErrorOf, groupsInScope, mayAct, previewSchedule, scheduleMadeByForm, type AudienceFacts, type Preview } from '../schedule-admin.ts';
+import { blankFields, fieldsOfSchedule, parseAudience, parseRequest, readFields, simplified, type FieldErrors, type ScheduleFields, type ScheduleRequest } from '../schedule-form.ts';
+import { standingOf } from '../standing.ts';
 import { formPage, previewPage } from './schedule-form-pages.ts';
 import { listPage, noticeOf, progressPage, removePage, type ListedSchedule } from './schedule-list-pages.ts';
 import { audienceText, excerpt, quietWindow, whatText } from './schedule-view.ts';
@@ -53,6 +38,7 @@ type Verb = 'pause' | 'resume' | 'remove';
 
 export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): void {
   const { db, timeZone, campaigns: library, platforms } = kit.deps;
+  const quietHours = kit.deps.quietHours ?? null;
   const previewDeps = { db, library, timeZone, platforms, textLimit: campaignTextLimit };
 
   const badRequest = (reply: FastifyReply, who: SignedIn) =>
@@ -64,7 +50,7 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
   async function showForm(reply: FastifyReply, who: SignedIn, fields: ScheduleFields, errors: FieldErrors, status: number) {
     const [areas, groups, everyone] = await Promise.all([areasInScope(db, who.scope), groupsInScope(db, who.scope), coversEveryone(db, who.scope)]);
     const languages = [...new Set(['vi', ...[...library.messages.values()].flatMap((m) => Object.keys(m.variants))])];
-    return kit.send(reply, status, formPage(who.ctx, { fields, errors, areas, groups, everyone, library, platforms, languages, timeZone }));
+    return kit.send(reply, status, formPage(who.ctx, { fields, errors, areas, groups, everyone, library, platforms, languages }));
   }
 
   /**
@@ -97,18 +83,22 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
     return kit.send(reply, 200, listPage(who.ctx, { rows, notice, library, timeZone }));
   });
 
+  // `?from=<id>`: a new schedule like one of the admin's own, its time in the simple mode that fits it.
   admin.get('/schedules/new', async (req, reply) => {
     const who = await kit.signedIn(req, reply);
     if (!who) return reply;
-    return showForm(reply, who, blankFields(who.scope.grants[0]?.areaId ?? null), {}, 200);
+    const from = (req.query as { from?: string }).from;
+    if (from === undefined) return showForm(reply, who, blankFields(who.scope.grants[0]?.areaId ?? null), {}, 200);
+    const found = await ownSchedule(req, reply, who, from);
+    return found ? showForm(reply, who, fieldsOfSchedule(found.row, found.audience, timeZone), {}, 200) : reply;
   });
 
-  // "Sửa lại" on the preview: the form again with what was typed.
+  // "Sửa lại" on the preview: the form again with what was typed (a cron expression the simple modes can say, in that mode).
   admin.post('/schedules/new', async (req, reply) => {
     const who = await kit.signedIn(req, reply);
     if (!who) return reply;
     const fields = readFields(req.body);
-    return fields ? showForm(reply, who, fields, {}, 200) : badRequest(reply, who);
+    return fields ? showForm(reply, who, simplified(fields), {}, 200) : badRequest(reply, who);
   });
 
   admin.post('/schedules/preview', async (req, reply) => {
@@ -118,8 +108,8 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
     if (!ok) return reply;
     const facts = await audienceFacts(db, [ok.request.audience]);
     const firstAt = 'now' in ok.request.when ? new Date() : ok.preview.firstRun;
-    const quietEnd = firstAt ? quietUntil(firstAt, timeZone, kit.deps.quietHours ?? null) : null;
-    return kit.send(reply, 200, previewPage(who.ctx, { ...ok, audience: audienceText(who.ctx.t, who, ok.request.audience, facts), timeZone, quiet: quietEnd && { ...quietWindow(kit.deps.quietHours!), until: quietEnd } }));
+    const quietEnd = firstAt ? quietUntil(firstAt, timeZone, quietHours) : null;
+    return kit.send(reply, 200, previewPage(who.ctx, { ...ok, audience: audienceText(who.ctx.t, who, ok.request.audience, facts), timeZone, quiet: quietEnd && { ...quietWindow(quietHours!), until: quietEnd } }));
   });
 
   admin.post('/schedules', async (req, reply) => {
@@ -209,10 +199,11 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
     if (!reachesScope(who.scope, audience.data, facts.areaPaths, facts.groupAreas)) return kit.forbidden(req, reply, who, auditArea(audience.data, facts) ?? 0);
     const progress = (await broadcastProgress(db, id!))!;
     const what = broadcast.contentId ? (library.messages.get(broadcast.contentId)?.title ?? broadcast.contentId) : excerpt(broadcast.text ?? '');
-    const quietEnd = quietUntil(new Date(), timeZone, kit.deps.quietHours ?? null);
-    const quiet = quietEnd && { ...quietWindow(kit.deps.quietHours!), until: quietEnd };
+    const now = new Date();
+    const standing = standingOf(progress, now, timeZone, quietHours);
+    const quiet = quietHours ? quietWindow(quietHours) : null;
     const wider = !mayAct(who.scope, audience.data, facts);
-    return kit.send(reply, 200, progressPage(who.ctx, { progress, what, audience: audienceText(who.ctx.t, who, audience.data, facts), timeZone, quiet, wider }));
+    return kit.send(reply, 200, progressPage(who.ctx, { progress, standing, what, audience: audienceText(who.ctx.t, who, audience.data, facts), now, timeZone, quiet, wider }));
   });
 
   /** The schedules whose audience reaches the admin's area, newest first, with their last runs. */
@@ -224,12 +215,14 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
     const facts = await audienceFacts(db, all.map((s) => s.audience));
     const shown = all.filter((s) => reachesScope(who.scope, s.audience, facts.areaPaths, facts.groupAreas)).slice(0, listed);
     const runs = await Promise.all(shown.map((s) => recentBroadcastsOf(db, s.row.id, recentRuns)));
-    return shown.map((s, i) => ({ ...s, runs: runs[i]!, audienceText: audienceText(who.ctx.t, who, s.audience, facts), canAct: mayAct(who.scope, s.audience, facts) }));
+    const now = new Date();
+    const standing = (run: RecentRun) => ({ ...run, standing: standingOf(run, now, timeZone, quietHours) });
+    return shown.map((s, i) => ({ ...s, runs: runs[i]!.map(standing), audienceText: audienceText(who.ctx.t, who, s.audience, facts), canAct: mayAct(who.scope, s.audience, facts) }));
   }
 
   /** The schedule named in the url, if the admin may act on it; else answers 404 or 403 (audited) and gives null. */
-  async function ownSchedule(req: FastifyRequest, reply: FastifyReply, who: SignedIn) {
-    const id = idOf(req);
+  async function ownSchedule(req: FastifyRequest, reply: FastifyReply, who: SignedIn, idText = (req.params as { id: string }).id) {
+    const id = idOf(idText);
     const row = id === null ? null : await scheduleById(db, id);
     const audience = row ? audienceSchema.safeParse(row.audience) : null;
     if (!row || row.status === 'removed' || !audience?.success) return (await notFound(reply, who, 'notFound'), null);
@@ -249,9 +242,9 @@ export function registerSchedulePages(admin: FastifyInstance, kit: AdminKit): vo
   }
 }
 
-/** The url's `:id`, a positive whole number; null otherwise. */
-function idOf(req: FastifyRequest): number | null {
-  const { id } = req.params as { id: string };
+/** An id in the url (`:id` unless given), a positive whole number; null otherwise. */
+function idOf(req: FastifyRequest | string): number | null {
+  const id = typeof req === 'string' ? req : (req.params as { id: string }).id;
   return /^\d{1,9}$/.test(id) ? Number(id) : null;
 }
 
