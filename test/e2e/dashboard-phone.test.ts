@@ -118,6 +118,12 @@ describe('the dashboard and the sandbox on a 390 px phone', () => {
     const page = await context.newPage();
     const seen: { name: string; misfits: string[] }[] = [];
 
+    // The page a /dangnhap link opens (before it is used), and the login page.
+    const reply = await exchange(app.url, { personaKey: 'demo-admin-district', chatId: 'private:demo-admin-district' }, { text: '/dangnhap' });
+    const link = /http:\/\/\S+\/admin\/login\/[A-Za-z0-9_-]{43}/.exec(reply.text)?.[0];
+    expect(link, reply.text).toBeDefined();
+    await page.goto(link!);
+    seen.push(await look(page, 'login-link'));
     await page.goto(`${app.url}/admin/login`);
     seen.push(await look(page, 'login'));
     await page.getByRole('button', { name: /Cán bộ Hội LHPN tỉnh/ }).click();
