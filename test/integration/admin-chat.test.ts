@@ -8,7 +8,8 @@ import { DateTime } from 'luxon';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAdmin } from '../../src/features/admin/admins.ts';
-import { barLayout, chartSize, shareChartPng } from '../../src/features/admin/chart-image.ts';
+import { barLayout, chartSize, shareChartPng, textLayout } from '../../src/features/admin/chart-image.ts';
+import { readLine } from '../support/chart-reader.ts';
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
 import { TelegramChannel } from '../../src/channels/telegram/telegram.ts';
 import { loadConfig } from '../../src/core/config.ts';
@@ -370,6 +371,10 @@ describe('/thongke', () => {
     expect(pictures).toHaveLength(1);
     const png = PNG.sync.read(Buffer.from(pictures[0]!.imageUrl!.replace(/^data:image\/png;base64,/, ''), 'base64'));
     expect([png.width, png.height]).toEqual([chartSize.width, chartSize.height]);
+    // Each bar says its share and its quarter, as the text's history does.
+    const quarters = [threeBack, twoBack, previous, current];
+    const drawn = textLayout(quarters.map((q, i) => ({ share: [1, 0, 0.5, 0.5][i]!, label: [`Quý ${q.quarter}`, String(q.year)] })));
+    expect(drawn.map((b) => [readLine(png, b.value), ...b.label.map((l) => readLine(png, l))])).toEqual(quarters.map((q, i) => [['100%', '0%', '50%', '50%'][i], `Quý ${q.quarter}`, String(q.year)]));
 
     const district = await say(districtAdmin, '/thongke');
     expect(district).toContain('Xã Hoa Ban (DEMO), Xã Suối Mây (DEMO)');

@@ -49,14 +49,21 @@ export async function listPersonas(db: Db, t: Translate): Promise<Persona[]> {
       });
     }
   }
-  const admins = await db.adminGrant.findMany({ where: { person: { platform: 'sandbox' } }, include: { person: true, area: true }, orderBy: { id: 'asc' } });
-  for (const grant of admins) {
-    const key = grant.person.platformUserId;
+  // One entry per admin, naming every area of theirs (a district admin may have two communes).
+  const grants = await db.adminGrant.findMany({ where: { person: { platform: 'sandbox' } }, include: { person: true, area: true }, orderBy: { id: 'asc' } });
+  const admins = new Map<number, { person: (typeof grants)[number]['person']; areas: string[] }>();
+  for (const grant of grants) {
+    const admin = admins.get(grant.personId) ?? { person: grant.person, areas: [] };
+    admin.areas.push(grant.area.name);
+    admins.set(grant.personId, admin);
+  }
+  for (const { person, areas } of admins.values()) {
+    const key = person.platformUserId;
     personas.push({
       key,
       role: 'admin',
-      displayName: grant.person.displayName,
-      label: t('sandbox:adminLabel', { name: grant.person.displayName, area: grant.area.name }),
+      displayName: person.displayName,
+      label: t('sandbox:adminLabel', { name: person.displayName, area: areas.join(', ') }),
       chats: [{ id: privateChatId(key), kind: 'private', title: t('sandbox:privateChat') }],
     });
   }

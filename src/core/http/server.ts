@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import { HttpError } from './errors.ts';
+import { registerFavicon } from './favicon.ts';
 
 export { HttpError } from './errors.ts';
 
@@ -43,6 +44,7 @@ export function createHttpServer(log: Logger, limits: Partial<HttpLimits> = {}):
       ),
   });
   http.get('/health', async () => ({ ok: true }));
+  registerFavicon(http);
   return http;
 }
 

@@ -243,7 +243,13 @@ async function stats(turn: Turn, admin: ChatAdmin, deps: AdminCommandDeps): Prom
     '',
     t('admin.stats.details'),
   ];
-  const png = shareChartPng(table.shares.map((s, i) => ({ share: s.counted === 0 ? null : s.met / s.counted, highlight: i === table.shares.length - 1 })));
+  const png = shareChartPng(
+    table.shares.map((s, i) => ({
+      share: s.counted === 0 ? null : s.met / s.counted,
+      highlight: i === table.shares.length - 1,
+      label: [t('admin.stats.chartQuarter', { quarter: s.quarter.quarter }), String(s.quarter.year)],
+    })),
+  );
   await turn.reply({ text: lines.join('\n'), image: { png, filename: 'thongke.png' } });
 }
 

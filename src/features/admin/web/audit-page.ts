@@ -63,7 +63,7 @@ export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
       const text = compactJson(value);
       return text === '' ? '' : html`<div><span class="muted">${label}</span> <code>${text}</code></div>`;
     };
-    const table = html`<div class="scroll"><table id="audit">
+    const table = html`<p class="scroll-hint">${t('admin:table.scrollHint')}</p><div class="scroll"><table id="audit">
 <thead><tr><th>${t('admin:audit.when')}</th><th>${t('admin:audit.who')}</th><th>${t('admin:audit.action')}</th><th>${t('admin:audit.entity')}</th><th>${t('admin:audit.area')}</th><th>${t('admin:audit.change')}</th></tr></thead>
 <tbody>${rows.map(
       (r) => html`<tr data-audit="${r.id}"><td class="s">${localTime(r.at, timeZone)}</td><td>${r.actor}</td><td>${actionLabel(t, r.action)}${actionLabel(t, r.action) === r.action ? '' : html`<br><span class="muted">${r.action}</span>`}</td><td>${r.entity} #${r.entityId}</td><td>${r.areaId === null ? '—' : (areaName.get(r.areaId) ?? `#${r.areaId}`)}</td><td class="json">${json(t('admin:audit.before'), r.before)}${json(t('admin:audit.after'), r.after)}</td></tr>`,

@@ -6,4 +6,4 @@ export { registerAdminRoutes } from './routes.ts';
 export type { AdminKit, DashboardPages, SignedIn } from './kit.ts';
 export { html, type Html } from './html.ts';
 export { badRequest, notFound, pageCount, pager, parseId, parsePage, queryText, refuse, withQuery } from './listing.ts';
-export { layout, localTime, messagePage, type PageContext } from './pages.ts';
+export { layout, localTime, messagePage, scrollBox, type PageContext } from './pages.ts';

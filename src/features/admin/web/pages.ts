@@ -17,66 +17,6 @@ export interface PageContext {
   current?: NavKey;
 }
 
-export const stylesheet = `
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;background:#f6f5f2}
-a{color:#8a1c48}
-header{background:#8a1c48;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
-header .app{font-weight:700;margin-right:auto}
-header nav{display:flex;gap:.25rem 1rem;flex-wrap:wrap}
-header a{color:#fff;text-decoration:none;padding:.2rem 0;border-bottom:2px solid transparent}
-header a[aria-current=page]{border-bottom-color:#fff}
-header form{margin:0;display:flex;gap:.5rem;align-items:center}
-header .who{opacity:.9;font-size:.9rem}
-main{max-width:60rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere}
-h1{font-size:1.4rem;margin:.5rem 0}
-h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
-.muted{color:#5f5f66;font-size:.9rem}
-.notice{background:#fff8e1;border-left:4px solid #e0a800;padding:.6rem .8rem}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.6rem}
-.card{background:#fff;border-radius:.5rem;padding:.7rem .8rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-.card .n{font-size:1.6rem;font-weight:700}
-.card .l{font-size:.85rem;color:#5f5f66}
-button,.button{font:inherit;background:#8a1c48;color:#fff;border:0;border-radius:.4rem;padding:.55rem 1rem;cursor:pointer;text-decoration:none;display:inline-block}
-header button{background:transparent;border:1px solid #fff;padding:.2rem .6rem;font-size:.9rem}
-select{font:inherit;padding:.45rem;max-width:100%}
-form.filter{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
-.scroll{overflow-x:auto;background:#fff;border-radius:.5rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{padding:.45rem .6rem;text-align:left;border-bottom:1px solid #eee;vertical-align:top}
-th{background:#faf7f8;white-space:nowrap}
-td.s{min-width:5.5rem}
-#compliance th:first-child,#compliance td:first-child{min-width:9rem;position:sticky;left:0;background:#fff;box-shadow:1px 0 0 #eee}
-#compliance th:first-child{background:#faf7f8}
-.s-reported{color:#1b6e2d}
-.s-late{color:#8a5a00}
-.s-missing{color:#b3261e;font-weight:600}
-.s-untracked{color:#999}
-ul.plain{list-style:none;padding:0;margin:0}
-ul.plain li{background:#fff;margin:.3rem 0;padding:.5rem .7rem;border-radius:.4rem}
-svg.chart{width:100%;max-width:36rem;height:auto;background:#fff;border-radius:.5rem}
-.box{background:#fff;border-radius:.5rem;padding:1rem;box-shadow:0 1px 2px rgba(0,0,0,.08);max-width:34rem}
-.box>:first-child{margin-top:0}
-.box+.box,h2+.box{margin-top:.6rem}
-nav.pager{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.8rem 0}
-.code{font:700 2.2rem/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.12em;margin:.5rem 0}
-.code-line,.join-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700}
-td.json{min-width:18rem}
-td.json code{font-size:.8rem;word-break:break-all}
-ins{text-decoration:none;background:#e6f4ea}
-del{color:#5f5f66}
-form.stack fieldset{min-width:0;border:0;background:#fff;border-radius:.5rem;padding:.6rem 1rem;margin:.8rem 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-form.stack legend{font-weight:700;padding:0}
-form.stack label{display:block;margin:.4rem 0 .15rem}
-form.stack input[type=date],form.stack input[type=time],form.stack input[type=text],textarea{font:inherit;padding:.45rem;max-width:100%}
-textarea{width:100%;min-height:8rem}
-.error{color:#b3261e;font-weight:600;margin:.2rem 0}
-.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
-.actions form{margin:0}
-button.secondary,.button.secondary{background:#fff;color:#8a1c48;border:1px solid #8a1c48}
-.message{white-space:pre-wrap;background:#faf7f8;border-left:4px solid #8a1c48;padding:.6rem .8rem}
-`.trim();
-
 const numberFormat = new Intl.NumberFormat('vi-VN');
 const num = (n: number) => numberFormat.format(n);
 
@@ -118,6 +58,7 @@ export function layout(ctx: PageContext, title: string, body: Html, options: { r
 <meta name="referrer" content="no-referrer">
 ${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">
 ` : ''}<title>${title} · ${t('admin:appName')}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/admin/style.css">
 </head>
 <body>
@@ -128,6 +69,15 @@ ${body}
 </body>
 </html>
 `.value;
+}
+
+/**
+ * A table too wide for a phone, in a box that scrolls sideways (shadows at the hidden edge) with a
+ * line above it, on a phone only, saying so. A table of records reads better as cards: give it
+ * class "stack" and each cell a data-label instead (see styles.ts).
+ */
+export function scrollBox(ctx: PageContext, table: Html): Html {
+  return html`<p class="scroll-hint">${ctx.t('admin:table.scrollHint')}</p><div class="scroll">${table}</div>`;
 }
 
 /** A page that says one thing: an error, a used link. */
@@ -196,9 +146,9 @@ ${
 ${
   data.upcoming.length === 0
     ? html`<p>${t('admin:overview.upcomingNone')}</p>`
-    : html`<div class="scroll"><table>
+    : html`<div class="scroll"><table class="stack" id="upcoming">
 <thead><tr><th>${t('admin:overview.when')}</th><th>${t('admin:overview.what')}</th><th>${t('admin:overview.to')}</th></tr></thead>
-<tbody>${data.upcoming.map((b) => html`<tr><td class="s">${localTime(b.at, view.timeZone)}</td><td>${whatLabel(t, b)}</td><td>${audienceLabel(t, b)}</td></tr>`)}</tbody>
+<tbody>${data.upcoming.map((b) => html`<tr><td class="s" data-label="${t('admin:overview.when')}">${localTime(b.at, view.timeZone)}</td><td class="lead">${whatLabel(t, b)}</td><td data-label="${t('admin:overview.to')}">${audienceLabel(t, b)}</td></tr>`)}</tbody>
 </table></div>`
 }
 <p class="muted">${t('admin:overview.upcomingNote')}</p>
@@ -212,11 +162,15 @@ ${
   return layout({ ...ctx, current: 'overview' }, t('admin:overview.title'), body);
 }
 
-/** Horizontal bars, one per quarter: the share of groups that met the rule. Plain SVG, no script. */
+/**
+ * Horizontal bars, one per quarter: the share of groups that met the rule. Plain SVG, no script,
+ * drawn at its own size in pixels (a phone's width) so that its text is the body's size: it
+ * shrinks on a narrower screen and does not grow on a wide one.
+ */
 function shareChart(t: Translate, table: ComplianceTable): Html {
-  const rowHeight = 34;
-  const labelWidth = 70;
-  const barWidth = 200;
+  const rowHeight = 36;
+  const labelWidth = 96;
+  const barWidth = 250;
   const height = table.shares.length * rowHeight + 8;
   // Newest first, as in the table: on a phone the quarter that matters now is what shows.
   const bars = [...table.shares].reverse().map((s, i) => {
@@ -225,13 +179,14 @@ function shareChart(t: Translate, table: ComplianceTable): Html {
     const width = share === null ? 0 : Math.max(share > 0 ? 2 : 0, Math.round(share * barWidth));
     const text = share === null ? t('admin:compliance.noData') : t('admin:compliance.share', { percent: Math.round(share * 100), met: s.met, counted: s.counted });
     return html`<g>
-<text x="0" y="${y + 17}" font-size="13" fill="#1d1d1f">${quarterLabel(t, s.quarter)}</text>
-<rect x="${labelWidth}" y="${y}" width="${barWidth}" height="24" fill="#f0e6ea" rx="3"></rect>
-<rect x="${labelWidth}" y="${y}" width="${width}" height="24" fill="#8a1c48" rx="3"></rect>
-<text x="${labelWidth + 6}" y="${y + 17}" font-size="12" fill="${share !== null && share >= 0.5 ? '#fff' : '#1d1d1f'}">${text}</text>
+<text x="0" y="${y + 19}" font-size="16" fill="#1d1d1f">${quarterLabel(t, s.quarter)}</text>
+<rect x="${labelWidth}" y="${y}" width="${barWidth}" height="27" fill="#f0e6ea" rx="3"></rect>
+<rect x="${labelWidth}" y="${y}" width="${width}" height="27" fill="#8a1c48" rx="3"></rect>
+<text x="${labelWidth + 6}" y="${y + 19}" font-size="15" fill="${share !== null && share >= 0.5 ? '#fff' : '#1d1d1f'}">${text}</text>
 </g>`;
   });
-  return html`<svg class="chart" viewBox="0 0 ${labelWidth + barWidth + 10} ${height}" role="img" aria-label="${t('admin:compliance.chartTitle')}">
+  const chartWidth = labelWidth + barWidth + 10;
+  return html`<svg class="chart" width="${chartWidth}" height="${height}" viewBox="0 0 ${chartWidth} ${height}" role="img" aria-label="${t('admin:compliance.chartTitle')}">
 <title>${t('admin:compliance.chartTitle')}</title>
 ${bars}
 </svg>`;
@@ -269,12 +224,12 @@ ${
   table.rows.length === 0
     ? html`<p>${t('admin:compliance.noGroups')}</p>`
     : html`<p class="notice">${t('admin:compliance.missingNow', { count: missingNow })}</p>
-<div class="scroll"><table id="compliance">
+${scrollBox(ctx, html`<table id="compliance">
 <thead><tr><th>${t('admin:compliance.group')}</th>${newestFirst.map(
         (i) => html`<th>${quarterLabel(t, table.quarters[i]!)}${i === current ? html`<br><span class="muted">${t('admin:compliance.current')}</span>` : ''}</th>`,
       )}</tr></thead>
 <tbody>${table.rows.map((r) => html`<tr data-group="${r.group.id}"><td>${r.group.name}<br><span class="muted">${r.group.areaName}</span></td>${newestFirst.map((i) => cell(r.statuses[i]!))}</tr>`)}</tbody>
-</table></div>`
+</table>`)}`
 }
 <p class="muted">${t('admin:compliance.legend')}</p>`;
   return layout({ ...ctx, current: 'compliance' }, t('admin:compliance.title'), body);

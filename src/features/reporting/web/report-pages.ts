@@ -98,10 +98,12 @@ export function registerReportPages(admin: FastifyInstance, kit: AdminKit): void
     const href = (n: number) => withQuery('/admin/reports', { quarter: quarterText === '' ? null : formatQuarter(quarter), area: areaText, page: n === 1 ? null : n });
     const num = (n: number) => n.toLocaleString('vi-VN');
 
-    const table = html`<div class="scroll"><table id="reports">
+    // On a phone each report is a card: the group first, then each figure with its label.
+    const label = (key: string) => html`data-label="${t(`admin:reports.${key}`)}"`;
+    const table = html`<div class="scroll"><table class="stack" id="reports">
 <thead><tr><th>${t('admin:reports.heldOn')}</th><th>${t('admin:reports.group')}</th><th>${t('admin:reports.area')}</th><th>${t('admin:reports.format')}</th><th>${t('admin:reports.participants')}</th><th>${t('admin:reports.women')}</th><th>${t('admin:reports.minority')}</th></tr></thead>
 <tbody>${rows.map(
-      (r) => html`<tr data-report="${r.id}"><td class="s"><a href="/admin/reports/${r.id}">${formatDate(fromUtcDate(r.heldOn))}</a>${corrected.has(r.id) ? html`<br><span class="muted">${t('admin:reports.correctedMark')}</span>` : ''}</td><td>${r.group.name}</td><td>${r.group.area.name}</td><td>${labelOf(labels.formats, r.format)}</td><td>${num(r.participantsTotal)}</td><td>${num(r.participantsWomen)}</td><td>${num(r.participantsEthnicMinority)}</td></tr>`,
+      (r) => html`<tr data-report="${r.id}"><td class="s" ${label('heldOn')}><a href="/admin/reports/${r.id}">${formatDate(fromUtcDate(r.heldOn))}</a>${corrected.has(r.id) ? html`<br><span class="muted">${t('admin:reports.correctedMark')}</span>` : ''}</td><td class="lead">${r.group.name}</td><td ${label('area')}>${r.group.area.name}</td><td ${label('format')}>${labelOf(labels.formats, r.format)}</td><td class="n" ${label('participants')}>${num(r.participantsTotal)}</td><td class="n" ${label('women')}>${num(r.participantsWomen)}</td><td class="n" ${label('minority')}>${num(r.participantsEthnicMinority)}</td></tr>`,
     )}</tbody>
 </table></div>`;
     const pages = pageCount(total, reportsPageSize);
