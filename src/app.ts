@@ -26,7 +26,7 @@ import { databaseClock, memoryClock, outboxHealth, pacedChannel, stallAfterMs, s
 import { loadFaq } from './features/faq/index.ts';
 import { readReportContent, reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/index.ts';
 import { hasAreas, readDemoData, seedDemo } from './features/groups/index.ts';
-import { scheduleHousekeeping } from './housekeeping.ts';
+import { scheduleBackups, scheduleHousekeeping } from './housekeeping.ts';
 import { PersonBudget } from './bot/budget.ts';
 import { translator } from './core/i18n.ts';
 import type { Logger } from './core/log.ts';
@@ -90,7 +90,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   let control: ControlServer | null = null;
   try {
     // The embedded database is this process's: `loaban` commands reach it through DATA_DIR/loaban.sock.
-    if (store.kind === 'pglite') control = await serveControl(config.dataDir, store.adapterFactory, log);
+    if (store.kind === 'pglite') control = await serveControl(config.dataDir, store.adapterFactory, log, { backupImage: store.backupImage });
     await seedWhenNew(config, store, log);
     const sandbox = config.sandbox ? new SandboxChannel() : null;
     if (sandbox) {
@@ -135,7 +135,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     };
     const stopReportJobs = scheduleReportJobs(store.prisma, send, log);
     const stopHousekeeping = scheduleHousekeeping(store.prisma, config.timeZone, log);
-    const stopJobs = () => (stopReportJobs(), stopHousekeeping());
+    const stopBackups = scheduleBackups(store, config.dataDir, config.backupKeepDays, config.timeZone, log);
+    const stopJobs = () => (stopReportJobs(), stopHousekeeping(), stopBackups());
     // Report reminders go through the outbox: queued on the delivery tick, sent by the dispatchers.
     const reminders = reportReminderJob(store.prisma, { timeZone: config.timeZone, platforms: [...byPlatform.keys()] }, log);
     delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock, log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma) });

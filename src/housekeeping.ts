@@ -4,7 +4,11 @@
  * week past their end, and invite codes never used a month past their end (used ones stay: they
  * record who registered).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import cron from 'node-cron';
+import { backupName, pruneBackups, takeBackup } from './core/store/backup.ts';
+import type { Store } from './core/store/store.ts';
 import { forgetEndedSignIns } from './features/admin/index.ts';
 import { forgetUnusedInvites } from './features/subscriptions/index.ts';
 import { forgetClaims } from './core/store/once.ts';
@@ -33,6 +37,29 @@ export function scheduleHousekeeping(db: Db, timeZone: string, log: Logger): () 
     async () => {
       const pruned = await pruneOld(db).catch((err: unknown) => void log.error({ err }, 'housekeeping failed'));
       if (pruned) log.info(pruned, 'old rows pruned');
+    },
+    { timezone: timeZone },
+  );
+  return () => void job.stop();
+}
+
+/** Writes a backup of the embedded database into `dir` and removes those older than `keepDays`; returns the file. */
+export async function nightlyBackup(store: Store, dir: string, keepDays: number, now = new Date()): Promise<{ file: string; removed: string[] }> {
+  const bytes = await takeBackup(store, now);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, backupName(now));
+  writeFileSync(file, bytes, { mode: 0o600 });
+  return { file, removed: pruneBackups(dir, keepDays, now) };
+}
+
+/** Backs the embedded database up every night at 02:30 (the area's time) into DATA_DIR/backups, kept `keepDays`; returns the stop function. */
+export function scheduleBackups(store: Store, dataDir: string, keepDays: number, timeZone: string, log: Logger): () => void {
+  if (keepDays === 0 || !store.backupImage) return () => {};
+  const job = cron.schedule(
+    '30 2 * * *',
+    async () => {
+      const done = await nightlyBackup(store, path.join(dataDir, 'backups'), keepDays).catch((err: unknown) => void log.error({ err }, 'nightly backup failed'));
+      if (done) log.info(done, 'nightly backup written');
     },
     { timezone: timeZone },
   );

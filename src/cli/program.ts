@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { Translate } from '../core/i18n.ts';
 import { adminsCommands } from './admins.ts';
+import { backupCommands } from './backup.ts';
 import { contentCommands } from './content.ts';
 import { deliveryCommands } from './delivery.ts';
 import { exportsCommands } from './exports.ts';
@@ -20,6 +21,7 @@ export function buildProgram(t: Translate): Command {
   contentCommands(program);
   adminsCommands(program);
   deliveryCommands(program);
+  backupCommands(program);
   describeCommands(program, t);
   return program;
 }

@@ -44,6 +44,8 @@ export interface Config {
   quietHours: QuietHours;
   /** Days an invite code for a group leader stays valid. */
   inviteTtlDays: number;
+  /** Days the nightly backups of the embedded database are kept (DATA_DIR/backups); 0: no nightly backup. */
+  backupKeepDays: number;
   /** Days after a quarter ends during which a session of that quarter can still be reported. */
   reportGraceDays: number;
   /** Messages a minute one person gets answers to; the rest of a burst is dropped (danger never). */
@@ -111,6 +113,7 @@ const variables = {
     })
     .default('21:00-06:00'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  BACKUP_KEEP_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   REPORT_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(15),
   PERSON_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   TELEGRAM_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
@@ -192,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     timeZone: v.TZ_AREA,
     quietHours: parseQuietHours(v.QUIET_HOURS),
     inviteTtlDays: v.INVITE_TTL_DAYS,
+    backupKeepDays: v.BACKUP_KEEP_DAYS,
     reportGraceDays: v.REPORT_GRACE_DAYS,
     personMessagesPerMinute: v.PERSON_MESSAGES_PER_MINUTE,
     delivery: {

@@ -40,7 +40,8 @@ type Request =
   | { id: number; op: 'query' | 'execute'; tx?: number; query: SqlQuery }
   | { id: number; op: 'script'; script: string }
   | { id: number; op: 'begin'; isolationLevel?: IsolationLevel }
-  | { id: number; op: 'commit' | 'rollback'; tx: number };
+  | { id: number; op: 'commit' | 'rollback'; tx: number }
+  | { id: number; op: 'backup' };
 /** A request before its id is given. */
 type Call = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { message: string; cause?: unknown } };
@@ -77,7 +78,7 @@ export async function serveControl(
   dataDir: string,
   factory: SqlDriverAdapterFactory,
   log: Logger,
-  { transactionMaxMs = defaultTransactionMaxMs } = {},
+  { transactionMaxMs = defaultTransactionMaxMs, backupImage }: { transactionMaxMs?: number; backupImage?: () => Promise<Uint8Array> } = {},
 ): Promise<ControlServer | null> {
   const socketPath = controlSocketPath(dataDir);
   if (Buffer.byteLength(socketPath) > maxSocketPath) {
@@ -131,6 +132,9 @@ export async function serveControl(
           deadlines.set(txId, deadline);
           return { tx: txId, options: tx.options };
         }
+        case 'backup':
+          if (!backupImage) throw new Error('this process cannot take a backup');
+          return backupImage();
         case 'commit':
         case 'rollback': {
           const tx = transactions.get(request.tx);
@@ -258,7 +262,10 @@ function remoteQueryable(connection: RemoteConnection, tx?: number) {
  * Connects to the control socket of the process running on `dataDir`; null when none answers
  * there (no bot running, or one too old to have the socket).
  */
-export async function connectControl(dataDir: string, language?: string): Promise<{ factory: SqlDriverAdapterFactory; close(): void } | null> {
+export async function connectControl(
+  dataDir: string,
+  language?: string,
+): Promise<{ factory: SqlDriverAdapterFactory; backupImage(): Promise<Uint8Array>; close(): void } | null> {
   const socketPath = controlSocketPath(dataDir);
   if (!existsSync(socketPath)) return null;
   const socket = await new Promise<Socket | null>((resolve) => {
@@ -283,5 +290,9 @@ export async function connectControl(dataDir: string, language?: string): Promis
     getConnectionInfo: () => ({ supportsRelationJoins: true }),
     dispose: async () => {},
   };
-  return { factory: { ...adapterInfo, connect: async () => adapter }, close: () => connection.close() };
+  return {
+    factory: { ...adapterInfo, connect: async () => adapter },
+    backupImage: () => connection.call<Uint8Array>({ op: 'backup' }),
+    close: () => connection.close(),
+  };
 }

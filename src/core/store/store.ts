@@ -31,6 +31,8 @@ export interface Store {
    * Absent for a database that cannot be shared (in memory, or reached through a running bot).
    */
   lendTo?<T>(work: (where: DatabaseLocation) => Promise<T>): Promise<T>;
+  /** The embedded database's folder as a tar.gz image, taken between two queries (backup.ts). Absent on PostgreSQL. */
+  backupImage?(): Promise<Uint8Array>;
 }
 
 export { StoreError } from './errors.ts';
@@ -75,6 +77,11 @@ const lockFile = 'loaban.pid';
 /** What the marker file says, in English and in Vietnamese (whoever opens the folder). */
 const markerText = () => ['en', 'vi'].map((language) => `${translator(language)('ops:store.dataDirMarker')}\n`).join('');
 
+/** Marks `dataDir` as Loa Bản's own data folder (a restore writes into an empty one). */
+export function markData(dataDir: string): void {
+  writeFileSync(path.join(dataDir, markerFile), markerText());
+}
+
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.language) : openPglite(options);
 }
@@ -102,6 +109,13 @@ async function fromPglite(first: PGlite, dbDir: string | null, release: () => Pr
       await store.prisma.$disconnect();
       await pglite.close();
       await release();
+    },
+    // A checkpoint (PGlite runs it between transactions), then the folder copied between two queries
+    // (its query lock): the image opens as it was; a transaction begun in between is rolled back in
+    // the copy, as after a power cut.
+    backupImage: async () => {
+      await pglite.exec('CHECKPOINT');
+      return new Uint8Array(await (await pglite.dumpDataDir('gzip')).arrayBuffer());
     },
     ...(dbDir && {
       async lendTo(work) {
@@ -160,7 +174,7 @@ async function openPglite({ dataDir, language, reachRunning = false, whenNew }: 
   if (ours && existsSync(dbDir) && readdirSync(dbDir).length > 0 && !existsSync(path.join(dbDir, 'PG_VERSION'))) {
     throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: 'db/PG_VERSION missing' }));
   }
-  if (!ours) writeFileSync(path.join(dataDir, markerFile), markerText());
+  if (!ours) markData(dataDir);
   let release: () => void;
   try {
     release = takeLock(dataDir, t);
@@ -201,6 +215,7 @@ async function openThroughControl(dataDir: string, language?: string): Promise<S
     kind: 'pglite',
     viaControl: true,
     adapterFactory: { ...control.factory, connect: refuse, connectToShadowDb: refuse },
+    backupImage: control.backupImage,
     async close() {
       await prisma.$disconnect();
       control.close();
