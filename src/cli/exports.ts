@@ -4,8 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { checkContentDir } from '../content/folder.ts';
 import { loadFaq } from '../features/faq/index.ts';
-import { exportRows, toCsv, toXlsx, readFormats, formatQuarter, localDateOf, parseQuarter, buildSummary, formatPeriod, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/index.ts';
+import { exportRows, toCsv, toXlsx, readFormats, formatQuarter, localDateOf, parseQuarter, buildSummary, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/index.ts';
 import { areaById } from '../features/groups/index.ts';
+import { periodName } from '../core/glossary.ts';
 import { OperatorError, environment, withStore, action } from './common.ts';
 import type { Command } from 'commander';
 
@@ -40,7 +41,7 @@ export function exportsCommands(program: Command): void {
           const body = options.format === 'csv' ? toCsv(t, rows) : await toXlsx(t, rows, name);
           if (options.out) {
             writeFileSync(options.out, body);
-            process.stderr.write(`${t('ops:export.written', { count: rows.length, quarter: name, file: options.out })}\n`);
+            process.stderr.write(`${t('ops:export.written', { count: rows.length, ...quarter, file: options.out })}\n`);
           } else {
             process.stdout.write(body);
           }
@@ -75,7 +76,7 @@ export function exportsCommands(program: Command): void {
           const body = options.format === 'csv' ? summaryCsv(t, summary) : await summaryXlsx(t, summary);
           if (options.out) {
             writeFileSync(options.out, body);
-            process.stderr.write(`${t('ops:export.summaryWritten', { period: formatPeriod(period), area: summary.area.name, groups: summary.total.groups, sessions: summary.total.sessions, file: options.out })}\n`);
+            process.stderr.write(`${t('ops:export.summaryWritten', { period: periodName(t, period), area: summary.area.name, groups: summary.total.groups, sessions: summary.total.sessions, file: options.out })}\n`);
           } else {
             process.stdout.write(body);
           }

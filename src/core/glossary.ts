@@ -10,3 +10,8 @@ import type { Translate } from './i18n.ts';
 export function quarterName(t: Translate, q: { year: number; quarter: number }, form: 'label' | 'inText' = 'label'): string {
   return t(form === 'label' ? 'glossary:quarter' : 'glossary:quarterInText', { quarter: q.quarter, year: q.year });
 }
+
+/** A report period inside a sentence: "quý 4/2026" or "năm 2026". */
+export function periodName(t: Translate, p: { kind: 'quarter'; quarter: { year: number; quarter: number } } | { kind: 'year'; year: number }): string {
+  return p.kind === 'quarter' ? quarterName(t, p.quarter, 'inText') : t('glossary:year', { year: p.year });
+}

@@ -9,8 +9,8 @@ import { DateTime } from 'luxon';
 import type { AuditLog } from '../../../generated/prisma/client.ts';
 import type { CampaignLibrary } from '../../../content/campaigns.ts';
 import type { Translate } from '../../../core/i18n.ts';
-import { quarterName } from '../../../core/glossary.ts';
-import { parseQuarter } from '../../reporting/index.ts';
+import { periodName } from '../../../core/glossary.ts';
+import { parsePeriod } from '../../reporting/index.ts';
 import { field, type AuditFacts, type AuditPerson } from '../audit-facts.ts';
 import { localTime } from './pages.ts';
 
@@ -78,10 +78,8 @@ function audienceOf(t: Translate, facts: AuditFacts, audience: unknown): string 
 /** A period as people say it: "quý 4/2026" or "năm 2026". */
 function periodOf(t: Translate, value: unknown): string | undefined {
   const period = text(value);
-  if (!period) return undefined;
-  const quarter = parseQuarter(period);
-  if (quarter) return quarterName(t, quarter, 'inText');
-  return /^\d{4}$/.test(period) ? t('admin:audit.year', { year: period }) : period;
+  const parsed = period === undefined ? null : parsePeriod(period);
+  return parsed ? periodName(t, parsed) : period;
 }
 
 /** The raw record for the fold: every column, JSON with its instants in local time. */
