@@ -67,6 +67,9 @@ describe('the audit log reads as sentences', () => {
     expect(shown).toContain('Cán bộ Hội LHPN xã Hoa Ban (DEMO) đã đăng nhập');
     expect(shown).toContain('cán bộ Hội LHPN xã · Xã Hoa Ban (DEMO)');
     expect(shown).not.toMatch(/sandbox:|admin\.login|Person #|\{"/);
+    // Nor anywhere else on the page: the action filter names families and actions in words.
+    const page = (await province.get('/admin/audit')).body.replace(/<details[\s\S]*?<\/details>/g, '');
+    expect(page.replace(/value="[^"]*"/g, '').replace(/href="[^"]*"/g, '')).not.toMatch(/\b(admin|report|invite|joincode|subscription|person|safety)\.[a-zA-Z]*/);
     // The fold keeps the raw record for whoever needs it.
     expect(fold).toContain('chi tiết');
     expect(fold).toContain('admin.login');

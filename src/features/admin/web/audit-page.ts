@@ -23,6 +23,11 @@ export function actionLabel(t: Translate, action: string): string {
   return typeof label === 'string' ? label : action;
 }
 
+/** A family's name in the admin's language ("report." → "Báo cáo"), else the family itself. */
+function familyLabel(t: Translate, family: string): string {
+  return t(`admin:audit.families.${family.replace(/\.$/, '')}`, { defaultValue: family });
+}
+
 export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
   const { db, timeZone, campaigns } = kit.deps;
 
@@ -49,7 +54,7 @@ export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
     const option = (value: string, label: string) => html`<option value="${value}" ${value === action ? html`selected` : ''}>${label}</option>`;
     const select = html`<select id="action" name="action">${option('', t('admin:audit.allActions'))}${[...families].map(
       ([family, members]) =>
-        html`<optgroup label="${family}">${family.endsWith('.') && members.length > 1 ? option(family, t('admin:audit.family', { family })) : ''}${members.map((a) => option(a, actionLabel(t, a)))}</optgroup>`,
+        html`<optgroup label="${familyLabel(t, family)}">${family.endsWith('.') && members.length > 1 ? option(family, t('admin:audit.family', { family: familyLabel(t, family) })) : ''}${members.map((a) => option(a, actionLabel(t, a)))}</optgroup>`,
     )}</select>`;
 
     const row = (r: (typeof rows)[number]) => {
