@@ -13,6 +13,7 @@ import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { defaultContentDir, localesDir, projectRoot } from '../../src/core/paths.ts';
 import { localDateOf, quarterOf, quarterStart } from '../../src/features/reporting/quarter.ts';
 import { correctReport, saveReport } from '../../src/features/reporting/store.ts';
+import { createInvite } from '../../src/features/subscriptions/invites.ts';
 import { rotateJoinCode } from '../../src/features/subscriptions/join-codes.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';
 import { communeAdmin, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser } from '../support/admin.ts';
@@ -133,6 +134,12 @@ describe('the audit log reads as sentences', () => {
     expect(rotated.shown).toContain(`đã đổi mã tham gia của ${group.name}`);
     expect(rotated.shown).toContain('Người vận hành (dòng lệnh)');
     expect(rotated.html).toMatch(new RegExp(`href="/admin/compliance\\?area=${group.areaId}"`));
+
+    // An invite made in chat names its maker only as "admin:<id>": the page still finds her name.
+    const admin = await personOf(db, communeAdmin);
+    await createInvite(db, { groupId: group.id, role: 'deputy', ttlDays: 14, createdBy: `admin:${admin.id}` });
+    const invited = await entry(await lastId('invite.create'));
+    expect(invited.shown).toContain(`Cán bộ Hội LHPN xã Hoa Ban (DEMO) đã tạo mã mời tổ phó cho ${group.name}`);
   });
 
   it('an action without a sentence still reads as one, with its code only in the fold', async () => {

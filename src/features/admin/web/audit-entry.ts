@@ -34,7 +34,7 @@ function roleOf(t: Translate, person: AuditPerson): string {
     const areas = (level: string) => person.grants.filter((g) => g.level === level).map((g) => g.area).join(', ');
     return levels.map((level) => t('admin:audit.roles.admin', { level: t(`admin:audit.levels.${level}`, { defaultValue: level }), area: areas(level) })).join('; ');
   }
-  return person.memberships.map((m) => t(`admin:audit.roles.${m.role === 'leader' ? 'leader' : 'member'}`, { group: m.group })).join('; ');
+  return person.memberships.map((m) => t(`admin:audit.roles.${m.role === 'leader' || m.role === 'deputy' ? m.role : 'member'}`, { group: m.group })).join('; ');
 }
 
 function actorOf(t: Translate, row: AuditLog, facts: AuditFacts): { who: string; role: string } {
