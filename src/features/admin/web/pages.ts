@@ -215,7 +215,7 @@ ${
 /** Horizontal bars, one per quarter: the share of groups that met the rule. Plain SVG, no script. */
 function shareChart(t: Translate, table: ComplianceTable): Html {
   const rowHeight = 34;
-  const labelWidth = 70;
+  const labelWidth = 84; // room for the glossary's quarter label at 13 px
   const barWidth = 200;
   const height = table.shares.length * rowHeight + 8;
   // Newest first, as in the table: on a phone the quarter that matters now is what shows.
