@@ -47,6 +47,8 @@ function actorOf(t: Translate, row: AuditLog, facts: AuditFacts): { who: string;
   return { who: t('admin:audit.actors.someone'), role: '' };
 }
 
+/** A whole-number field of an entry's JSON; null when absent. */
+const numberAt = (json: unknown, key: string) => (typeof field(json, key) === 'number' ? (field(json, key) as number) : null);
 const idOf = (row: AuditLog, entity: string) => (row.entity === entity && /^\d{1,9}$/.test(row.entityId) ? Number(row.entityId) : null);
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 const excerpt = (s: string, max = 80) => (s.length > max ? `${s.slice(0, max)}…` : s);
@@ -111,13 +113,13 @@ export function wordEntry(t: Translate, row: AuditLog, facts: AuditFacts, librar
   const schedule = scheduleId === null ? undefined : facts.schedules.get(scheduleId);
   const reportId = idOf(row, 'SessionReport');
   const report = reportId === null ? undefined : facts.reports.get(reportId);
-  const groupId = idOf(row, 'CommunicationGroup') ?? (typeof field(row.after, 'groupId') === 'number' ? (field(row.after, 'groupId') as number) : null) ?? report?.groupId ?? null;
+  const groupId = idOf(row, 'CommunicationGroup') ?? numberAt(row.after, 'groupId') ?? report?.groupId ?? null;
   const group = groupId === null ? undefined : facts.groups.get(groupId);
-  const areaId = idOf(row, 'Area') ?? row.areaId ?? (typeof field(row.after, 'areaId') === 'number' ? (field(row.after, 'areaId') as number) : null);
-  const personId = idOf(row, 'Person') ?? (typeof field(row.after, 'personId') === 'number' ? (field(row.after, 'personId') as number) : null);
+  const areaId = idOf(row, 'Area') ?? row.areaId ?? numberAt(row.after, 'areaId');
+  const personId = idOf(row, 'Person') ?? numberAt(row.after, 'personId');
   const what = schedule ?? { contentId: field(row.after, 'contentId') ?? (row.entity === 'ContentItem' ? row.entityId : undefined), calendarKey: field(row.after, 'calendarKey'), text: field(row.after, 'text') };
   const level = (value: unknown) => (text(value) ? t(`admin:audit.levels.${String(value)}`, { defaultValue: String(value) }) : undefined);
-  const count = [field(row.after, 'admins'), field(row.after, 'shown'), field(row.after, 'groups'), field(row.after, 'rows'), field(row.after, 'chats'), field(row.after, 'reach')].find((n) => typeof n === 'number');
+  const count = ['admins', 'shown', 'groups', 'rows', 'chats', 'reach'].map((key) => numberAt(row.after, key)).find((n) => n !== null) ?? 0;
 
   const params = {
     who,
@@ -134,7 +136,7 @@ export function wordEntry(t: Translate, row: AuditLog, facts: AuditFacts, librar
     role: text(field(row.after, 'role')) ? t(`admin:audit.memberRoles.${String(field(row.after, 'role'))}`, { defaultValue: String(field(row.after, 'role')) }) : '',
     text: text(field(row.before, 'text')) ?? '',
     target: row.entity === 'AuditLog' ? t('admin:audit.targets.auditLog') : row.entity === 'Area' ? areaName(t, facts, areaId) : group ? group.name : t('admin:audit.targets.other'),
-    count: typeof count === 'number' ? count : 0,
+    count,
   };
   const known = typeof sentences(t)[row.action] === 'string';
   const sentence = known ? t(`audit|sentences|${row.action}`, { ns: 'admin', keySeparator: '|', ...params }) : t('admin:audit.generic', params);
