@@ -4,10 +4,11 @@
 import { writeFileSync } from 'node:fs';
 import { checkContentDir } from '../content/folder.ts';
 import { loadFaq } from '../features/faq/index.ts';
-import { exportRows, toCsv, toXlsx, readFormats, formatQuarter, localDateOf, parseQuarter, buildSummary, formatPeriod, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/index.ts';
+import { exportRows, toCsv, toXlsx, readFormats, formatQuarter, localDateOf, parseQuarter, buildSummary, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/index.ts';
 import { AreaNotFound, findArea } from '../features/groups/index.ts';
 import type { Db } from '../core/store/store.ts';
 import { OperatorError, environment, withStore, action, notFound } from './common.ts';
+import { periodName } from '../core/glossary.ts';
 import type { Command } from 'commander';
 
 /** The area an operator named by number or by name, matched as the chat commands match names. */
@@ -41,7 +42,7 @@ export function exportsCommands(program: Command): void {
           const body = options.format === 'csv' ? toCsv(t, rows) : await toXlsx(t, rows, name);
           if (options.out) {
             writeFileSync(options.out, body);
-            process.stderr.write(`${t('ops:export.written', { count: rows.length, quarter: name, file: options.out })}\n`);
+            process.stderr.write(`${t('ops:export.written', { count: rows.length, ...quarter, file: options.out })}\n`);
           } else {
             process.stdout.write(body);
           }
@@ -73,7 +74,7 @@ export function exportsCommands(program: Command): void {
           const body = options.format === 'csv' ? summaryCsv(t, summary) : await summaryXlsx(t, summary);
           if (options.out) {
             writeFileSync(options.out, body);
-            process.stderr.write(`${t('ops:export.summaryWritten', { period: formatPeriod(period), area: summary.area.name, groups: summary.total.groups, sessions: summary.total.sessions, file: options.out })}\n`);
+            process.stderr.write(`${t('ops:export.summaryWritten', { period: periodName(t, period), area: summary.area.name, groups: summary.total.groups, sessions: summary.total.sessions, file: options.out })}\n`);
           } else {
             process.stdout.write(body);
           }

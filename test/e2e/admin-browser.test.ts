@@ -86,7 +86,7 @@ describe('the dashboard in Chromium', () => {
     const overview = await page.locator('main').innerText();
     for (const village of ['Nà Hìn', 'Co Mị', 'Huổi Sớ', 'Pá Ca']) expect(overview).toContain(village);
     expect(overview).not.toContain('Tà Làng');
-    expect(overview).toContain('Hoạt động: tổ đã báo cáo ít nhất một buổi sinh hoạt của quý này');
+    expect(overview).toContain('Đã báo cáo: tổ đã báo cáo ít nhất một buổi sinh hoạt của quý này');
     // Usable on a phone: nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
 

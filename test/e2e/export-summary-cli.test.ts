@@ -45,7 +45,7 @@ describe('loaban export summary', () => {
 
     const file = path.join(dataDir, 'nam.xlsx');
     const xlsx = await runCli(['export', 'summary', '--year', '2026', '--area', String(hoaBan), '--format', 'xlsx', '--out', file], env);
-    expect(xlsx.stderr.trim()).toBe(`Đã xuất bảng tổng hợp 2026 của Xã Hoa Ban (DEMO) (4 tổ, 3 buổi sinh hoạt) vào ${file}.`);
+    expect(xlsx.stderr.trim()).toBe(`Đã xuất bảng tổng hợp năm 2026 của Xã Hoa Ban (DEMO) (4 tổ, 3 buổi sinh hoạt) vào ${file}.`);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
     const sheet = book.getWorksheet('Theo địa bàn')!;

@@ -52,7 +52,7 @@ describe('loaban invite, groups and export reports', () => {
 
     const file = path.join(dataDir, 'q4.xlsx');
     const xlsx = await runCli(['export', 'reports', '--quarter', '2026-Q4', '--area', '1', '--format', 'xlsx', '--out', file], env);
-    expect(xlsx.stderr.trim()).toBe(`Đã xuất 2 báo cáo của quý 2026Q4 vào ${file}.`);
+    expect(xlsx.stderr.trim()).toBe(`Đã xuất 2 báo cáo của quý 4/2026 vào ${file}.`);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
     const sheet = book.getWorksheet('2026Q4')!;

@@ -368,8 +368,8 @@ describe('the figures', () => {
       const overview = (await b.get('/admin')).body;
       const card = (label: string) => new RegExp(`<div class="n">([\\d.]+)</div><div class="l">${label}</div>`).exec(overview)?.[1];
       expect(card('Tổ truyền thông')).toBe('4');
-      expect(card('Hoạt động')).toBe('1');
-      expect(card('Im lặng')).toBe('3');
+      expect(card('Đã báo cáo')).toBe('1');
+      expect(card('Chưa báo cáo')).toBe('3');
       expect(card('Buổi sinh hoạt quý này')).toBe('1');
       expect(card('Người tham dự quý này')).toBe('30');
       expect(card('Nữ')).toBe('18');
@@ -377,7 +377,7 @@ describe('the figures', () => {
       expect(card('Người dân nhận tin riêng')).toBe('4');
       expect(overview).toContain('Tin cho mọi bản');
       expect(overview).not.toContain('Tin riêng Suối Mây');
-      expect(overview).toContain('Hoạt động: tổ đã báo cáo ít nhất một buổi sinh hoạt của quý này');
+      expect(overview).toContain('Đã báo cáo: tổ đã báo cáo ít nhất một buổi sinh hoạt của quý này');
 
       const compliance = (await b.get('/admin/compliance')).body;
       const row = (name: string) => new RegExp(`<tr data-group="\\d+"><td>[^<]*${name}[\\s\\S]*?</tr>`).exec(compliance)![0];

@@ -414,19 +414,20 @@ describe('the audit log', () => {
     expect((await district.get('/admin/audit')).statusCode).toBe(403);
   });
 
-  it('shows a province admin the entries, newest first, with labels, actors, areas and before/after', async () => {
+  it('shows a province admin the entries, newest first, as sentences with names, areas and the raw record folded', async () => {
     const res = await province.get('/admin/audit');
     expect(res.statusCode).toBe(200);
     const page = text(res.body);
     expect(page).toContain('Đăng nhập trang quản trị');
     expect(page).toContain('Sửa báo cáo');
-    expect(page).toContain(`sandbox:${communeAdmin}`);
+    expect(page).toContain('Cán bộ Hội LHPN xã Hoa Ban (DEMO) đã đăng nhập trang quản trị');
+    expect(page).toContain(`sandbox:${communeAdmin}`); // in the "chi tiết" fold
     const ids = [...res.body.matchAll(/<tr data-audit="(\d+)">/g)].map((m) => Number(m[1]));
     expect(ids.length).toBeGreaterThan(0);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
     // The handled question's text, escaped, in its row.
     const done = auditRows(res.body).find((row) => row.includes('admin.question.done'))!;
-    expect(text(done)).toContain('Xử lý câu hỏi chưa trả lời');
+    expect(text(done)).toContain('đã xử lý câu hỏi chưa trả lời «Làm giấy khai sinh cho con ở đâu?»');
     expect(text(done)).toContain('Bản Nà Hìn');
     expect(text(done)).toContain('Làm giấy khai sinh cho con ở đâu?');
   });
@@ -436,7 +437,7 @@ describe('the audit log', () => {
     expect(reports.statusCode).toBe(200);
     const actions = auditRows(reports.body);
     expect(actions.length).toBeGreaterThan(0);
-    expect(actions.every((row) => /Gửi báo cáo buổi sinh hoạt|Sửa báo cáo/.test(text(row)))).toBe(true);
+    expect(actions.every((row) => /đã (gửi|sửa) báo cáo buổi sinh hoạt/.test(text(row)))).toBe(true);
     expect(reports.body).toContain('<option value="report." selected>');
     const corrections = await province.get('/admin/audit?action=report.correct');
     expect([...corrections.body.matchAll(/<tr data-audit=/g)]).toHaveLength(1);

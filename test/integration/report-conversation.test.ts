@@ -83,7 +83,7 @@ describe.each(backends)('session reports in the sandbox (%s)', (backend) => {
     expect(await reports()).toHaveLength(0);
 
     const confirm = button('✅ Xác nhận');
-    expect((await tap(confirm))[0]).toContain(`Đã lưu báo cáo quý ${quarter}`);
+    expect((await tap(confirm))[0]).toContain(`Đã lưu báo cáo quý ${quarter.slice(5)}/${quarter.slice(0, 4)}`);
     expect((await tap(confirm))[0]).toContain('đã được lưu rồi');
     const [saved, ...more] = await reports();
     expect(more).toEqual([]);

@@ -14,7 +14,7 @@
 import { DateTime } from 'luxon';
 import { auditAdmin, type Actor } from './auth.ts';
 import { shareChartPng } from './chart-image.ts';
-import { complianceTable, type QuarterShare, type Quarter } from '../reporting/index.ts';
+import { complianceTable, type QuarterShare } from '../reporting/index.ts';
 import { upcomingBroadcasts, type UpcomingBroadcast } from './overview.ts';
 import { areaById, canSee, type AdminScope } from '../groups/index.ts';
 import { campaignTextLimit, type CampaignLibrary } from '../../content/campaigns.ts';
@@ -72,8 +72,6 @@ const previewChars = 300;
 const localTime = (date: Date, timeZone: string) => DateTime.fromJSDate(date, { zone: timeZone }).toFormat('HH:mm dd/LL/yyyy');
 const scopeName = (scope: AdminScope) => scope.grants.map((g) => g.areaName).join(', ');
 const percent = (met: number, counted: number) => (counted === 0 ? '—' : `${Math.round((met / counted) * 100)}%`);
-const quarterName = (q: Quarter) => `${q.quarter}/${q.year}`;
-
 /** "• a\n• b\n+3" — at most `shown` lines, then how many more. */
 function bulletList(t: Translate, lines: string[], shown = candidatesShown): string {
   const listed = lines.slice(0, shown).map((l) => `• ${l}`);
@@ -231,9 +229,9 @@ async function stats(turn: Turn, admin: ChatAdmin, deps: AdminCommandDeps): Prom
   if (table.rows.length === 0) return void (await turn.reply({ text: t('admin.stats.noGroups', { scope }) }));
   const current = table.shares.at(-1)!;
   const missing = table.rows.filter((r) => r.statuses.at(-1) === 'missing').map((r) => `${r.group.name} (${r.group.areaName})`);
-  const history = table.shares.map((s: QuarterShare) => t('admin.stats.historyLine', { quarter: quarterName(s.quarter), met: s.met, counted: s.counted, percent: percent(s.met, s.counted) }));
+  const history = table.shares.map((s: QuarterShare) => t('admin.stats.historyLine', { ...s.quarter, met: s.met, counted: s.counted, percent: percent(s.met, s.counted) }));
   const lines = [
-    t('admin.stats.title', { quarter: quarterName(current.quarter), scope }),
+    t('admin.stats.title', { ...current.quarter, scope }),
     t('admin.stats.share', { met: current.met, counted: current.counted, percent: percent(current.met, current.counted) }),
     '',
     ...(missing.length > 0 ? [t('admin.stats.missing', { count: missing.length }), bulletList(t, missing, missingShown)] : [t('admin.stats.allReported')]),

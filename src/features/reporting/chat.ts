@@ -9,7 +9,7 @@
  */
 import type { Middleware, Turn } from '../../bot/turn.ts';
 import { draftsOf, newDraftId } from './drafts.ts';
-import { formatQuarter, localDateOf, quarterOf } from './quarter.ts';
+import { localDateOf, parseQuarter, quarterOf } from './quarter.ts';
 import { ledGroups, register, rememberPrivateChat } from './registration.ts';
 import { myReports as myReportsMessage, photoReceived, question, quickProblems } from './replies.ts';
 import { correctReport, recentReports, reportByDraft, reportWithGroup, saveReport } from './store.ts';
@@ -63,15 +63,15 @@ export function reportFlow(deps: ReportDeps): Middleware {
     if (!finished.done) return ask(turn, finished.move);
     const { report } = finished;
     const by = { personId: led.person.id, actor: `${event.platform}:${event.sender.id}`, source: event.platform };
-    const quarter = formatQuarter(quarterOf(report.heldOn));
+    const quarter = quarterOf(report.heldOn);
     if (state.editing) {
       await correctReport(turn.db, state.editing, report, by);
       await drafts(turn).clear();
-      return void (await turn.reply({ text: t('report.corrected', { quarter }) }));
+      return void (await turn.reply({ text: t('report.corrected', { ...quarter }) }));
     }
     const saved = await saveReport(turn.db, state.draftId, report, by);
     await drafts(turn).clear();
-    await turn.reply({ text: t(saved ? 'report.saved' : 'report.alreadySaved', { quarter, group: state.groupName }) });
+    await turn.reply({ text: t(saved ? 'report.saved' : 'report.alreadySaved', { ...quarter, group: state.groupName }) });
   }
 
   async function onButton(turn: Turn, tapped: Tapped): Promise<void> {
@@ -83,7 +83,7 @@ export function reportFlow(deps: ReportDeps): Middleware {
       // A button of a report that is finished: the confirmation tapped twice stores nothing new.
       if (tapped.action === 'confirm') {
         const stored = await reportByDraft(turn.db, tapped.draftId);
-        if (stored) return void (await turn.reply({ text: t('report.alreadySaved', { quarter: stored.quarter }) }));
+        if (stored) return void (await turn.reply({ text: t('report.alreadySaved', { ...parseQuarter(stored.quarter) }) }));
       }
       return void (await turn.reply({ text: t('report.stale') }));
     }

@@ -94,7 +94,7 @@ export async function queueReportReminders(db: Db, options: ReminderOptions): Pr
       for (const link of person.chatLinks) targets.set(link.id, { platform: link.platform, language: link.language ?? person.language });
     }
     if (targets.size === 0) continue;
-    const say = (language: string) => translator(language)('report.reminder', { group: group.name, quarter: `${quarter.quarter}/${quarter.year}`, end: formatDate(end) });
+    const say = (language: string) => translator(language)('report.reminder', { group: group.name, ...quarter, end: formatDate(end) });
     const text = say('vi');
     const variants = Object.fromEntries([...new Set([...targets.values()].map((t) => t.language))].map((l) => [l, say(l)]).filter(([, said]) => said !== text));
     const id = await db.$transaction(async (tx) => {

@@ -5,7 +5,7 @@
  */
 import type { Button, OutboundMessage } from '../../channels/channel.ts';
 import type { Translate } from '../../core/i18n.ts';
-import { formatDate, fromUtcDate, type LocalDate } from './quarter.ts';
+import { formatDate, fromUtcDate, parseQuarter, type LocalDate } from './quarter.ts';
 import type { QuickProblem, ReportDraft } from './quick.ts';
 import { buttonData as data, clip, correctableByChat, maxPhotos, type Draft, type ReportRules, type ReportState, type Step } from './wizard.ts';
 
@@ -113,7 +113,7 @@ interface ListedReport {
 /** A group's reports of recent quarters, newest quarter first; the ones still correctable by chat get a button. */
 export function myReports(t: Translate, rules: ReportRules, groupName: string, quarters: Array<{ quarter: string; reports: ListedReport[] }>, today: LocalDate): OutboundMessage {
   const blocks = quarters.map(({ quarter, reports }) => {
-    const head = t('report.mine.quarter', { quarter: quarterLabel(quarter), count: reports.length });
+    const head = t('report.mine.quarter', { ...parseQuarter(quarter), count: reports.length });
     const lines = reports.map((r) => `• #${r.id} ${summaryLine(t, rules, r)}`);
     return [head, ...lines].join('\n');
   });
@@ -123,9 +123,6 @@ export function myReports(t: Translate, rules: ReportRules, groupName: string, q
     buttons: correctable.map((r) => [{ label: t('report.mine.correct', { id: r.id, date: formatDate(fromUtcDate(r.heldOn)) }), data: data('edit', 'report', r.id) }]),
   };
 }
-
-/** "2026Q4" → "4/2026". */
-const quarterLabel = (quarter: string) => `${quarter.slice(5)}/${quarter.slice(0, 4)}`;
 
 function summaryLine(t: Translate, rules: ReportRules, r: ListedReport): string {
   const format = rules.formats.find((f) => f.id === r.format)?.label ?? r.format;

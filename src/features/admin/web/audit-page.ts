@@ -11,19 +11,11 @@ import { badRequest, pageCount, pager, parsePage, queryText, refuse, withQuery }
 import { layout, localTime } from './pages.ts';
 import type { AdminKit } from './kit.ts';
 import { auditLogPage } from '../audit-log.ts';
+import { auditFacts } from '../audit-facts.ts';
+import { wordEntry } from './audit-entry.ts';
 import { isProvinceAdmin } from '../../groups/index.ts';
 
 export const auditPageSize = 100;
-/** How much of an entry's before/after JSON the table shows. */
-const jsonChars = 160;
-
-/** `value` as compact JSON cut to `max` characters; '' for nothing. */
-export function compactJson(value: unknown, max = jsonChars): string {
-  if (value === null || value === undefined) return '';
-  const text = JSON.stringify(value) ?? '';
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 /** An action's name in the admin's language ("report.correct" → "Sửa báo cáo"), else the action itself. */
 export function actionLabel(t: Translate, action: string): string {
   const labels = t('admin:audit.actions', { returnObjects: true }) as unknown;
@@ -31,8 +23,13 @@ export function actionLabel(t: Translate, action: string): string {
   return typeof label === 'string' ? label : action;
 }
 
+/** A family's name in the admin's language ("report." → "Báo cáo"), else the family itself. */
+function familyLabel(t: Translate, family: string): string {
+  return t(`admin:audit.families.${family.replace(/\.$/, '')}`, { defaultValue: family });
+}
+
 export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
-  const { db, timeZone } = kit.deps;
+  const { db, timeZone, campaigns } = kit.deps;
 
   admin.get('/audit', async (req, reply) => {
     const who = await kit.signedIn(req, reply);
@@ -46,6 +43,7 @@ export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
       return badRequest(kit, reply, who, { href: '/admin/audit', label: t('admin:nav.audit') });
     }
     const { total, rows, actions, areaName } = await auditLogPage(db, who.scope, { action, page, pageSize: auditPageSize });
+    const facts = await auditFacts(db, rows);
 
     // The filter: per family ("report."), all of it, then each action.
     const families = new Map<string, string[]>();
@@ -56,18 +54,16 @@ export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
     const option = (value: string, label: string) => html`<option value="${value}" ${value === action ? html`selected` : ''}>${label}</option>`;
     const select = html`<select id="action" name="action">${option('', t('admin:audit.allActions'))}${[...families].map(
       ([family, members]) =>
-        html`<optgroup label="${family}">${family.endsWith('.') && members.length > 1 ? option(family, t('admin:audit.family', { family })) : ''}${members.map((a) => option(a, actionLabel(t, a)))}</optgroup>`,
+        html`<optgroup label="${familyLabel(t, family)}">${family.endsWith('.') && members.length > 1 ? option(family, t('admin:audit.family', { family: familyLabel(t, family) })) : ''}${members.map((a) => option(a, actionLabel(t, a)))}</optgroup>`,
     )}</select>`;
 
-    const json = (label: string, value: unknown) => {
-      const text = compactJson(value);
-      return text === '' ? '' : html`<div><span class="muted">${label}</span> <code>${text}</code></div>`;
+    const row = (r: (typeof rows)[number]) => {
+      const e = wordEntry(t, r, facts, campaigns, timeZone);
+      return html`<tr data-audit="${r.id}"><td class="s">${localTime(r.at, timeZone)}</td><td>${e.who}${e.role === '' ? '' : html`<br><span class="muted">${e.role}</span>`}</td><td>${e.sentence}</td><td>${e.link ? html`<a href="${e.link.href}">${e.link.label}</a>` : '—'}</td><td>${r.areaId === null ? '—' : (areaName.get(r.areaId) ?? '—')}</td><td class="json"><details><summary>${t('admin:audit.details')}</summary>${e.raw.split('\n').map((line) => html`<code>${line}</code><br>`)}</details></td></tr>`;
     };
     const table = html`<p class="scroll-hint">${t('admin:table.scrollHint')}</p><div class="scroll"><table id="audit">
 <thead><tr><th>${t('admin:audit.when')}</th><th>${t('admin:audit.who')}</th><th>${t('admin:audit.action')}</th><th>${t('admin:audit.entity')}</th><th>${t('admin:audit.area')}</th><th>${t('admin:audit.change')}</th></tr></thead>
-<tbody>${rows.map(
-      (r) => html`<tr data-audit="${r.id}"><td class="s">${localTime(r.at, timeZone)}</td><td>${r.actor}</td><td>${actionLabel(t, r.action)}${actionLabel(t, r.action) === r.action ? '' : html`<br><span class="muted">${r.action}</span>`}</td><td>${r.entity} #${r.entityId}</td><td>${r.areaId === null ? '—' : (areaName.get(r.areaId) ?? `#${r.areaId}`)}</td><td class="json">${json(t('admin:audit.before'), r.before)}${json(t('admin:audit.after'), r.after)}</td></tr>`,
-    )}</tbody>
+<tbody>${rows.map(row)}</tbody>
 </table></div>`;
     const body = html`<h1>${t('admin:audit.title')}</h1>
 <p>${t('admin:audit.intro')}</p>
