@@ -11,7 +11,7 @@ import type { Middleware, Turn } from '../../bot/turn.ts';
 import { draftsOf, newDraftId } from './drafts.ts';
 import { formatQuarter, localDateOf, quarterOf } from './quarter.ts';
 import { ledGroups, register, rememberPrivateChat } from './registration.ts';
-import { myReports as myReportsMessage, photoReceived, question, quickProblems } from './replies.ts';
+import { myReports as myReportsMessage, photoReceived, question, quickMissing, quickProblems, quickUnderstood } from './replies.ts';
 import { correctReport, recentReports, reportByDraft, reportWithGroup, saveReport } from './store.ts';
 import { addPhoto, answer, draftOf, finish, nextStep, parseButton, readLine, tap, type Move, type ReportRules, type ReportState, type Tapped } from './wizard.ts';
 
@@ -45,13 +45,16 @@ export function reportFlow(deps: ReportDeps): Middleware {
     if (quick === '') return ask(turn, { state, step: 'heldOn', prefix: t('report.start', { group: group.name }) });
     const { read, draft } = readLine(deps, quick, today());
     state.draft = draft;
-    const problems = quickProblems(t, read, today());
+    const problems = quickProblems(t, deps, read, today());
     const missing = nextStep(state.draft, 0);
-    if (event.chat.kind === 'group' && missing !== 'confirm') {
-      return void (await turn.reply({ text: [t('report.quickIncompleteInGroup'), ...problems].join('\n') }));
+    if (missing === 'confirm') return ask(turn, { state, step: missing, ...(problems.length > 0 ? { prefix: [t('report.quickProblems'), ...problems].join('\n') } : {}) });
+    const understood = quickUnderstood(t, deps, draft);
+    if (event.chat.kind === 'group') {
+      const lines = [t('report.quickNotSaved'), ...problems, ...quickMissing(t, read), ...(understood.length ? ['', ...understood] : []), '', t('report.quickResendInGroup')];
+      return void (await turn.reply({ text: lines.join('\n') }));
     }
-    const prefix = problems.length > 0 ? [t('report.quickProblems'), ...problems].join('\n') : undefined;
-    return ask(turn, { state, step: missing, prefix });
+    const told = [...(problems.length > 0 ? [t('report.quickProblems'), ...problems] : []), ...(understood.length ? ['', ...understood] : [])];
+    return ask(turn, { state, step: missing, ...(told.length > 0 ? { prefix: told.join('\n').trim() } : {}) });
   }
 
   async function confirm(turn: Turn, state: ReportState): Promise<void> {

@@ -7,7 +7,7 @@ import type { Button, OutboundMessage } from '../../channels/channel.ts';
 import type { Translate } from '../../core/i18n.ts';
 import { formatDate, fromUtcDate, type LocalDate } from './quarter.ts';
 import type { QuickProblem, ReportDraft } from './quick.ts';
-import { buttonData as data, clip, correctableByChat, maxPhotos, type Draft, type ReportRules, type ReportState, type Step } from './wizard.ts';
+import { buttonData as data, clip, correctableByChat, dateProblem, maxPhotos, type Draft, type ReportRules, type ReportState, type Step } from './wizard.ts';
 
 /** The question of `step` with its buttons, or the summary to confirm. */
 export function question(t: Translate, rules: ReportRules, state: ReportState, step: Step, today: LocalDate): OutboundMessage {
@@ -56,15 +56,23 @@ export function question(t: Translate, rules: ReportRules, state: ReportState, s
   }
 }
 
-function summaryLines(t: Translate, rules: ReportRules, d: Draft): string[] {
+/** The summary's lines; with `onlyGiven`, only those of the answers the draft has. */
+function summaryLines(t: Translate, rules: ReportRules, d: Draft, onlyGiven = false): string[] {
   const format = rules.formats.find((f) => f.id === d.format)?.label ?? d.format ?? '';
   const topics = (d.topics ?? []).map((id) => rules.topics.find((x) => x.id === id)?.label ?? id).join(', ');
+  const of = [
+    d.participantsWomen !== undefined || !onlyGiven ? `${t('report.field.women')}: ${d.participantsWomen ?? ''}` : '',
+    d.participantsEthnicMinority !== undefined || !onlyGiven ? `${t('report.field.minority')}: ${d.participantsEthnicMinority ?? ''}` : '',
+  ].filter(Boolean);
+  const lines: Array<[boolean, string]> = [
+    [Boolean(d.heldOn), `${t('report.field.heldOn')}: ${d.heldOn ? formatDate(d.heldOn) : ''}`],
+    [Boolean(d.format), `${t('report.field.format')}: ${format}`],
+    [Boolean(d.topics?.length), `${t('report.field.topics')}: ${topics}`],
+    [d.participantsTotal !== undefined, `${t('report.field.total')}: ${d.participantsTotal ?? ''}${of.length ? ` (${of.join(', ')})` : ''}`],
+    [Boolean(d.place), `${t('report.field.place')}: ${d.place ?? ''}`],
+  ];
   return [
-    `${t('report.field.heldOn')}: ${d.heldOn ? formatDate(d.heldOn) : ''}`,
-    `${t('report.field.format')}: ${format}`,
-    `${t('report.field.topics')}: ${topics}`,
-    `${t('report.field.total')}: ${d.participantsTotal ?? ''} (${t('report.field.women')}: ${d.participantsWomen ?? ''}, ${t('report.field.minority')}: ${d.participantsEthnicMinority ?? ''})`,
-    `${t('report.field.place')}: ${d.place ?? ''}`,
+    ...lines.filter(([given]) => given || !onlyGiven).map(([, line]) => line),
     ...(d.notes ? [`${t('report.field.notes')}: ${d.notes}`] : []),
     ...(d.photos?.length ? [`${t('report.field.photos')}: ${d.photos.length}`] : []),
   ];
@@ -83,14 +91,33 @@ function summary(t: Translate, rules: ReportRules, state: ReportState): Outbound
 }
 
 /** What was wrong in a one-line report, one "• …" line each. */
-export function quickProblems(t: Translate, read: { draft: ReportDraft; problems: QuickProblem[] }, today: LocalDate): string[] {
-  return read.problems.map((p) => `• ${quickProblem(t, p, read.draft, today)}`);
+export function quickProblems(t: Translate, rules: ReportRules, read: { draft: ReportDraft; problems: QuickProblem[] }, today: LocalDate): string[] {
+  return read.problems.map((p) => `• ${quickProblem(t, rules, p, read.draft, today)}`);
 }
 
-function quickProblem(t: Translate, p: QuickProblem, draft: ReportDraft, today: LocalDate): string {
-  if (p.field === 'heldOn') return t(`report.bad.date.${p.problem}`, { text: '', today: formatDate(today) });
+/** "Hình thức: …" lines of what a one-line report gave, under a heading; empty when it gave nothing. */
+export function quickUnderstood(t: Translate, rules: ReportRules, draft: ReportDraft): string[] {
+  const lines = summaryLines(t, rules, { ...draft, notes: draft.notes ?? '' }, true);
+  return lines.length > 0 ? [t('report.quickUnderstood'), ...lines.map((line) => `• ${line}`)] : [];
+}
+
+/** The answers a report still lacks that no problem names ("• Ngày: chưa có"): a group chat cannot ask for them. */
+export function quickMissing(t: Translate, read: { draft: ReportDraft; problems: QuickProblem[] }): string[] {
+  const named = new Set(read.problems.map((p) => p.field));
+  const missing = (['heldOn', 'place'] as const).filter((field) => !named.has(field) && !read.draft[field]);
+  return missing.map((field) => `• ${t('report.quickProblem', { field: t(`report.field.${field}`), problem: t('report.quickKind.missing'), detail: '' })}`);
+}
+
+const countNames = { participantsTotal: 'total', participantsWomen: 'women', participantsEthnicMinority: 'minority' } as const;
+
+function quickProblem(t: Translate, rules: ReportRules, p: QuickProblem, draft: ReportDraft, today: LocalDate): string {
+  if (p.field === 'heldOn' && p.problem !== 'ambiguous') return dateProblem(t, rules, p.problem, p.detail ?? '', today);
   if (p.problem === 'womenAboveTotal' || p.problem === 'minorityAboveTotal') return t(`report.bad.counts.${p.problem}`, { total: draft.participantsTotal });
   if (p.problem === 'notNumber' || p.problem === 'negative' || p.problem === 'tooLarge') return t(`report.bad.count.${p.problem}`, { text: clip(p.detail ?? '') });
+  if (p.field === 'counts' && p.problem === 'missing') {
+    const which = (Object.keys(countNames) as Array<keyof typeof countNames>).filter((field) => draft[field] === undefined);
+    return t('report.quickCountsMissing', { which: which.map((field) => t(`report.countName.${countNames[field]}`)).join(', ') });
+  }
   const field = t(`report.field.${p.field === 'counts' ? 'total' : p.field}`);
   return t('report.quickProblem', { field, problem: t(`report.quickKind.${p.problem}`), detail: p.detail ? ` «${clip(p.detail)}»` : '' });
 }
