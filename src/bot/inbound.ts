@@ -17,7 +17,7 @@ import type { AdminChatDeps } from '../features/admin/index.ts';
 import type { ReportDeps } from '../features/reporting/index.ts';
 import type { PersonBudget } from './budget.ts';
 import { createRouter } from './router.ts';
-import { sender, type Turn } from './turn.ts';
+import { sender, updater, type Turn } from './turn.ts';
 
 export interface InboundDeps {
   db: Db;
@@ -104,6 +104,8 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
         log,
         reply: (message) => send(event.chat.id, message),
         sendTo: send,
+        update: updater(channel, log, event),
+        canEdit: Boolean(channel.edit),
       };
       await router(turn, async () => {});
     } catch (error) {

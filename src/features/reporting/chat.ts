@@ -26,11 +26,15 @@ export function reportFlow(deps: ReportDeps): Middleware {
   const today = () => localDateOf(now(), deps.timeZone);
   const drafts = (turn: Turn) => draftsOf(turn.db, { platform: turn.event.platform, chatId: turn.event.chat.id, userId: turn.event.sender.id });
 
-  /** Asks the question of the move's step (or shows the summary) and remembers where we are. */
-  async function ask(turn: Turn, { state, step, prefix }: Move): Promise<void> {
+  /**
+   * Asks the question of the move's step (or shows the summary) and remembers where we are. After
+   * a tap (`inPlace`), the tapped question becomes the next one where the chat can edit it.
+   */
+  async function ask(turn: Turn, { state, step, prefix }: Move, inPlace = false): Promise<void> {
     await drafts(turn).save(state, step, now());
-    const message = question(turn.t, deps, state, step, today());
-    await turn.reply(prefix ? { ...message, text: `${prefix}\n\n${message.text}` } : message);
+    const message = question(turn.t, deps, state, step, today(), turn.canEdit);
+    const withPrefix = prefix ? { ...message, text: `${prefix}\n\n${message.text}` } : message;
+    await (inPlace ? turn.update(withPrefix) : turn.reply(withPrefix));
   }
 
   /** Starts a report for the sender's group; with `quick`, fills what one line says first. */
@@ -94,10 +98,10 @@ export function reportFlow(deps: ReportDeps): Middleware {
     const move = tap(t, deps, state, step, tapped, today());
     if (move === 'cancel') {
       await drafts(turn).clear();
-      return void (await turn.reply({ text: t('report.cancelled') }));
+      return void (await turn.update({ text: t('report.cancelled') }));
     }
     if (move === 'confirm') return confirm(turn, state);
-    return ask(turn, move);
+    return ask(turn, move, true);
   }
 
   async function startCorrection(turn: Turn, reportId: number): Promise<void> {

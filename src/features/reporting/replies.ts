@@ -9,8 +9,12 @@ import { formatDate, fromUtcDate, type LocalDate } from './quarter.ts';
 import type { QuickProblem, ReportDraft } from './quick.ts';
 import { buttonData as data, clip, correctableByChat, dateProblem, maxPhotos, type Draft, type ReportRules, type ReportState, type Step } from './wizard.ts';
 
-/** The question of `step` with its buttons, or the summary to confirm. */
-export function question(t: Translate, rules: ReportRules, state: ReportState, step: Step, today: LocalDate): OutboundMessage {
+/**
+ * The question of `step` with its buttons, or the summary to confirm. The topics are buttons that
+ * tick in place where the chat can edit (`canEdit`); elsewhere (Zalo) one numbered list, answered
+ * with the numbers.
+ */
+export function question(t: Translate, rules: ReportRules, state: ReportState, step: Step, today: LocalDate, canEdit = true): OutboundMessage {
   const id = state.draftId;
   const cancel: Button = { label: t('report.cancel'), data: data('cancel', id) };
   switch (step) {
@@ -23,9 +27,14 @@ export function question(t: Translate, rules: ReportRules, state: ReportState, s
       return { text: t('report.ask.format'), buttons: [...rules.formats.map((f) => [{ label: f.label, data: data('format', id, f.id) }]), [cancel]] };
     case 'topics': {
       const chosen = new Set(state.draft.topics ?? []);
-      const list = rules.topics.map((topic, i) => `${i + 1}. ${chosen.has(topic.id) ? '✓ ' : ''}${topic.label}`).join('\n');
+      if (!canEdit) {
+        // Typed answers only: a numbered "Xong" or "Hủy" would turn the answer "3" into a tap.
+        const list = rules.topics.map((topic, i) => `${i + 1}. ${topic.label}`).join('\n');
+        return { text: t('report.ask.topicsNumbered', { list }) };
+      }
+      const names = rules.topics.filter((topic) => chosen.has(topic.id)).map((topic) => topic.label);
       return {
-        text: t('report.ask.topics', { list }),
+        text: [t('report.ask.topicsButtons'), ...(names.length > 0 ? [t('report.topicsChosen', { topics: names.join(', ') })] : [])].join('\n'),
         buttons: [
           ...rules.topics.map((topic) => [{ label: `${chosen.has(topic.id) ? '✓ ' : ''}${topic.label}`, data: data('topic', id, topic.id) }]),
           [{ label: t('report.done'), data: data('topicsDone', id) }, cancel],
