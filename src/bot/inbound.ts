@@ -12,7 +12,7 @@ import { defaultLanguage, translator } from '../core/i18n.ts';
 import type { Logger } from '../core/log.ts';
 import type { Db } from '../core/store/store.ts';
 import { claimUpdate, recordUpdateFailure } from '../core/store/once.ts';
-import { languageOf } from '../core/store/people.ts';
+import { languageOf, senderOf } from '../core/store/people.ts';
 import type { AdminChatDeps } from '../features/admin/index.ts';
 import type { ReportDeps } from '../features/reporting/index.ts';
 import type { PersonBudget } from './budget.ts';
@@ -95,9 +95,11 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
     }
     let language = defaultLanguage;
     try {
-      language = await languageOf(db, event.platform, event.sender.id);
+      const person = await senderOf(db, event.platform, event.sender.id);
+      language = person?.language ?? defaultLanguage;
       const turn: Turn = {
         event,
+        person,
         language,
         t: translator(language),
         db,

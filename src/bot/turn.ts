@@ -10,6 +10,8 @@ import type { Db } from '../core/store/store.ts';
 
 export interface Turn {
   event: InboundEvent;
+  /** The sender as we know them when the event came (null: never met); `leads`: they lead or deputise a group. */
+  person: { id: number; leads: boolean } | null;
   language: string;
   t: Translate;
   db: Db;
