@@ -124,7 +124,11 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
     expect(data).toContain('Đang nhận tin');
 
     expect((await say('/xoadulieu'))[0]).toContain('không hoàn tác');
+    const asked = h.channel.transcript(newcomerChat.id).length;
     expect((await tap('mydata:keep'))[0]).toContain('Không xoá');
+    // The question became its answer, without its buttons: it cannot be tapped again.
+    expect(h.channel.transcript(newcomerChat.id)).toHaveLength(asked);
+    expect(h.channel.transcript(newcomerChat.id).at(-1)?.buttons).toBeUndefined();
     expect(await db.person.count({ where: { platformUserId: newcomer.id } })).toBe(1);
     await say('/xoadulieu');
     expect((await tap('mydata:delete'))[0]).toContain('Đã xoá');

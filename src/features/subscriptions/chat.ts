@@ -110,7 +110,8 @@ function languageName(turn: Turn, code: string): string {
   return name === key ? code : name;
 }
 
-async function language(turn: Turn, deps: SubscriptionDeps, wanted: string): Promise<void> {
+/** /ngonngu [language]; a language tapped in the picker (`inPlace`) becomes the picker's answer where the chat can edit. */
+async function language(turn: Turn, deps: SubscriptionDeps, wanted: string, inPlace = false): Promise<void> {
   const { t } = turn;
   if (wanted === '') {
     const buttons = deps.languages.map((code) => [{ label: `${languageName(turn, code)}${code === turn.language ? ' ✓' : ''}`, data: `lang:${code}` }]);
@@ -123,7 +124,7 @@ async function language(turn: Turn, deps: SubscriptionDeps, wanted: string): Pro
     return void (await turn.reply({ text: t('subscription.language.noContent', { language: wanted.trim(), list }) }));
   }
   await setLanguage(turn.db, who(turn), match);
-  await turn.reply({ text: t('subscription.language.set', { language: languageName(turn, match) }) });
+  await (inPlace ? turn.update : turn.reply)({ text: t('subscription.language.set', { language: languageName(turn, match) }) });
 }
 
 async function showData(turn: Turn): Promise<void> {
@@ -200,12 +201,13 @@ export function subscriptions(deps: SubscriptionDeps): Middleware {
       const groupId = Number(match[1]);
       return (await groupExists(turn.db, groupId)) ? join(turn, groupId, true) : picker(turn, null, 0, true);
     }
-    if ((match = /^lang:([a-z]{2,3})$/.exec(data))) return language(turn, deps, match[1]!);
+    if ((match = /^lang:([a-z]{2,3})$/.exec(data))) return language(turn, deps, match[1]!, true);
+    // The yes/no question becomes its answer: its buttons cannot be tapped again.
     if (data === 'mydata:delete') {
       const deleted = await deletePersonData(turn.db, who(turn));
-      return void (await turn.reply({ text: turn.t(deleted ? 'subscription.delete.done' : 'subscription.data.nothing') }));
+      return void (await turn.update({ text: turn.t(deleted ? 'subscription.delete.done' : 'subscription.data.nothing') }));
     }
-    if (data === 'mydata:keep') return void (await turn.reply({ text: turn.t('subscription.delete.kept') }));
+    if (data === 'mydata:keep') return void (await turn.update({ text: turn.t('subscription.delete.kept') }));
 
     if (event.type === 'message' && !command && isPrivate(turn)) {
       if (isStopWords(turn)) return stop(turn);
