@@ -12,12 +12,12 @@ import { defaultLanguage, translator } from '../core/i18n.ts';
 import type { Logger } from '../core/log.ts';
 import type { Db } from '../core/store/store.ts';
 import { claimUpdate, recordUpdateFailure } from '../core/store/once.ts';
-import { languageOf } from '../core/store/people.ts';
+import { languageOf, senderOf } from '../core/store/people.ts';
 import type { AdminChatDeps } from '../features/admin/index.ts';
 import type { ReportDeps } from '../features/reporting/index.ts';
 import type { PersonBudget } from './budget.ts';
 import { createRouter } from './router.ts';
-import { sender, type Turn } from './turn.ts';
+import { sender, updater, type Turn } from './turn.ts';
 
 export interface InboundDeps {
   db: Db;
@@ -95,15 +95,19 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
     }
     let language = defaultLanguage;
     try {
-      language = await languageOf(db, event.platform, event.sender.id);
+      const person = await senderOf(db, event.platform, event.sender.id);
+      language = person?.language ?? defaultLanguage;
       const turn: Turn = {
         event,
+        person,
         language,
         t: translator(language),
         db,
         log,
         reply: (message) => send(event.chat.id, message),
         sendTo: send,
+        update: updater(channel, log, event),
+        canEdit: Boolean(channel.edit),
       };
       await router(turn, async () => {});
     } catch (error) {

@@ -6,10 +6,9 @@
 import { type Faq, answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from '../features/faq/index.ts';
 import { adminCommands, type AdminChatDeps } from '../features/admin/index.ts';
 import { foldText } from '../core/text/fold.ts';
-import { personOf } from '../core/store/people.ts';
 import { chatJoined, chatLeft, chatMoved } from '../features/delivery/index.ts';
 import { reportFlow, type ReportDeps } from '../features/reporting/index.ts';
-import { mainMenu } from './menu.ts';
+import { mainMenu, menuFor } from './menu.ts';
 import { subscriptions, type SubscriptionDeps } from '../features/subscriptions/index.ts';
 import { compose, when, type Middleware, type Turn } from './turn.ts';
 
@@ -27,7 +26,7 @@ const chatLifecycle: Middleware = async (turn, next) => {
   switch (event.type) {
     case 'botAdded':
       await chatJoined(db, event.platform, event.chat.id, event.chat.title);
-      await turn.reply(mainMenu(turn.t, turn.t('lifecycle.addedToGroup')));
+      await turn.reply(mainMenu(turn.t, { leader: false }, turn.t('lifecycle.addedToGroup')));
       return;
     case 'botRemoved':
       await chatLeft(db, event.platform, event.chat.id, event.chat.kind === 'group' ? 'removed from group' : 'blocked by the person');
@@ -50,17 +49,15 @@ const isGreeting = (turn: Turn) => {
 /** The greeting; on first contact in a private chat, also what the bot is, what it keeps and how to stop. */
 const greet: Middleware = async (turn) => {
   const { event, t } = turn;
-  const known =
-    event.chat.kind !== 'private' ||
-    (await personOf(turn.db, event.platform, event.sender.id)) !== null;
+  const known = event.chat.kind !== 'private' || turn.person !== null;
   const greeting = t('greeting', { name: event.sender.displayName });
   const platform = t(`subscription.platformNames.${event.platform}`, { defaultValue: event.platform });
-  await turn.reply(mainMenu(t, known ? greeting : `${greeting}\n\n${t('subscription.intro', { platform })}`));
+  await turn.reply(menuFor(turn, known ? greeting : `${greeting}\n\n${t('subscription.intro', { platform })}`));
 };
 
 const commands: Record<string, Middleware> = {
   start: greet,
-  menu: async (turn) => void (await turn.reply(mainMenu(turn.t))),
+  menu: async (turn) => void (await turn.reply(menuFor(turn))),
   help: async (turn) => void (await turn.reply({ text: turn.t('help') })),
   trogiup: async (turn) => void (await turn.reply({ text: turn.t('help') })),
 };
@@ -70,11 +67,11 @@ const command: Middleware = async (turn, next) => {
   if (!name || name === 'hoi') return next();
   const handler = commands[name];
   if (handler) return handler(turn, next);
-  await turn.reply(mainMenu(turn.t, turn.t('unknownCommand', { command: `/${name}` })));
+  await turn.reply(menuFor(turn, turn.t('unknownCommand', { command: `/${name}` })));
 };
 
 const notUnderstood: Middleware = async (turn) => {
-  await turn.reply(mainMenu(turn.t, turn.t('notUnderstood')));
+  await turn.reply(menuFor(turn, turn.t('notUnderstood')));
 };
 
 export interface RouterDeps {

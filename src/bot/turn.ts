@@ -10,6 +10,8 @@ import type { Db } from '../core/store/store.ts';
 
 export interface Turn {
   event: InboundEvent;
+  /** The sender as we know them when the event came (null: never met); `leads`: they lead or deputise a group. */
+  person: { id: number; leads: boolean } | null;
   language: string;
   t: Translate;
   db: Db;
@@ -18,6 +20,14 @@ export interface Turn {
   reply(message: OutboundMessage): Promise<SendResult>;
   /** Sends a message to another chat on the same platform (an admin's, say). */
   sendTo(chatId: string, message: OutboundMessage): Promise<SendResult>;
+  /**
+   * The next screen of a picker: replaces the message whose button was tapped where the platform
+   * can edit (Telegram, the sandbox); otherwise, or when that message cannot be replaced, sends it
+   * as `reply` does.
+   */
+  update(message: OutboundMessage): Promise<SendResult>;
+  /** Whether this chat's messages can change in place; where not (Zalo), pickers are one numbered list. */
+  canEdit: boolean;
 }
 
 export type Middleware = (turn: Turn, next: () => Promise<void>) => Promise<void>;
@@ -36,6 +46,24 @@ export function compose(...handlers: Middleware[]): Middleware {
 /** Handles only turns for which `test` holds; others pass on. */
 export function when(test: (turn: Turn) => boolean, handler: Middleware): Middleware {
   return (turn, next) => (test(turn) ? handler(turn, next) : next());
+}
+
+/**
+ * An update function on `channel` for one event: edits the tapped message where the channel can,
+ * and sends anew when it cannot or the edit is refused as `invalid`.
+ */
+export function updater(channel: Channel, log: Logger, event: InboundEvent) {
+  const send = sender(channel, log);
+  return async (message: OutboundMessage): Promise<SendResult> => {
+    const messageId = event.type === 'button' ? event.buttonMessageId : undefined;
+    if (!channel.edit || !messageId) return send(event.chat.id, message);
+    const result = await channel.edit({ chatId: event.chat.id, messageId }, message);
+    if (result.ok || result.error.kind !== 'invalid') {
+      if (!result.ok) log.warn({ platform: channel.platform, error: result.error }, 'message not edited');
+      return result;
+    }
+    return send(event.chat.id, message);
+  };
 }
 
 /** A send function on `channel`, logging what the platform refused. */

@@ -1,7 +1,8 @@
 /**
  * The one shape every chat platform takes inside Loa Bản: an inbound stream of
- * normalised events and an outbound `send` that answers with a message id or a typed
- * `SendError`. Nothing outside src/channels/ knows a platform's JSON.
+ * normalised events, an outbound `send` that answers with a message id or a typed
+ * `SendError`, and `edit` where the platform can replace a message it sent. Nothing outside
+ * src/channels/ knows a platform's JSON.
  */
 
 /** The platforms Loa Bản speaks, the one list the rest of the code reads. */
@@ -34,6 +35,12 @@ export interface OutboundMessage {
 /** Where a message goes. */
 export interface SendTarget {
   chatId: string;
+}
+
+/** A message the bot sent, to replace it. */
+export interface MessageRef {
+  chatId: string;
+  messageId: string;
 }
 
 /** A platform failure, mapped at the edge to what the rest of the system can act on. */
@@ -82,6 +89,8 @@ export interface InboundEvent {
   mentionsBot?: boolean;
   /** The `data` of the button that was tapped. */
   buttonData?: string;
+  /** The bot's message whose button was tapped, where the platform says which (Telegram, the sandbox). */
+  buttonMessageId?: string;
   /** When the chat moved: the new chat id (chatMigrated). */
   newChatId?: string;
   /** The bot's own username on the platform, when known (for links such as t.me/<bot>?start=…). */
@@ -109,6 +118,13 @@ export interface Channel {
   stop(): Promise<void>;
   /** Sends one message, split into several when the text is over the platform limit. */
   send(target: SendTarget, message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Replaces the text and buttons of a message the bot sent, so that a picker changes in place
+   * instead of sending a new copy with every tap. Absent where the platform cannot edit (Zalo).
+   * `invalid` when this message cannot become that one (an image, a text over the limit, a message
+   * too old to edit): the caller sends it anew.
+   */
+  edit?(target: MessageRef, message: OutboundMessage): Promise<SendResult>;
   /** Whether it is receiving: the webhook set, polling answered; absent: in-process, always. */
   status?(): ChannelStatus;
 }

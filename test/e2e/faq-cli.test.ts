@@ -17,7 +17,7 @@ describe('loaban faq --jsonl', () => {
     expect(known!.answer).toMatch(/Tảo hôn là/);
     expect(known!.confidence).toBeGreaterThanOrEqual(0.45);
     expect(unknown).toMatchObject({ faqId: null, safety: false });
-    expect(unknown!.answer).toContain('chưa có câu trả lời chắc chắn');
+    expect(unknown!.answer).toContain('chưa có câu trả lời cho câu hỏi này');
     expect(danger).toMatchObject({ safety: true, category: 'violence', atRisk: 'self', faqId: null });
     expect(danger!.answer).toMatch(/^Bạn đang bị đánh[\s\S]*113/);
     expect(english!.answer).toMatch(/Tảo hôn là/);

@@ -249,6 +249,13 @@ describe('sending', () => {
     );
     const markup = { inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] };
     expect((await call(fake, 'editMessageReplyMarkup', { chat_id: 9, message_id: 1, reply_markup: markup })).body.result.reply_markup).toEqual(markup);
+    // The message as it is now, and the edits that made it so.
+    expect(fake.messageIn(9, 1)).toMatchObject({ text: 'hai', reply_markup: markup });
+    expect(fake.editsIn(9).map((c) => c.method)).toEqual(['editMessageText', 'editMessageReplyMarkup']);
+    // Editing the text without a keyboard removes the keyboard, as Telegram does.
+    await call(fake, 'editMessageText', { chat_id: 9, message_id: 1, text: 'ba' });
+    expect(fake.messageIn(9, 1)?.reply_markup).toBeUndefined();
+    await call(fake, 'editMessageReplyMarkup', { chat_id: 9, message_id: 1, reply_markup: markup });
 
     const update = fake.callbackQuery({ chatId: 9, data: 'ok', messageId: 1 });
     const queryId = update.callback_query!.id;

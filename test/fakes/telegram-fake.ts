@@ -469,6 +469,17 @@ export class FakeTelegram {
     return this.sent.filter((s) => s.chatId === key);
   }
 
+  /** A message as it is now in a chat (after any edits), or undefined when the fake never saw it. */
+  messageIn(chatId: number | string, messageId: number): TgMessage | undefined {
+    return this.messages.get(`${normalizeChatId(chatId) ?? String(chatId)}:${messageId}`);
+  }
+
+  /** Successful edits (editMessageText, editMessageReplyMarkup) of messages in one chat, in order. */
+  editsIn(chatId: number | string): TelegramCall[] {
+    const key = normalizeChatId(chatId) ?? String(chatId);
+    return this.calls.filter((c) => c.method.startsWith('editMessage') && c.status === 200 && normalizeChatId(c.params.chat_id) === key);
+  }
+
   /** Clears calls, sent, webhook deliveries and stats (not queues, faults, webhook or rate windows). */
   reset(): void {
     this.calls.length = 0;

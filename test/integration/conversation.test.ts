@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/channels/channel.ts';
 import { createInboundHandler } from '../../src/bot/inbound.ts';
 import { createLogger } from '../../src/core/log.ts';
-import { groupChat, sandboxHarness, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
+import { groupChat, leader, leaderChat, sandboxHarness, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';
 import { chatDeps } from '../support/inbound.ts';
 
@@ -18,7 +18,15 @@ describe.each(backends)('talking to Loa Bản in the sandbox (%s)', (backend) =>
   it.each(['xin chào', 'Xin chao', 'XIN CHÀO!', 'chào bạn', '/start'])('"%s" gets a Vietnamese greeting and the main menu', async (text) => {
     const [answer] = await h.say(text);
     expect(answer).toMatch(/^Xin chào Người dân Bản Nà Hìn! Tôi là Loa Bản/);
-    expect(menuOf()).toEqual(['Hỗ trợ sinh đẻ an toàn', 'Đường dây nóng', 'Địa chỉ tin cậy', 'Hỏi đáp', 'Báo cáo buổi sinh hoạt', 'Tham gia tổ của bản']);
+    // A villager is not offered what only leaders may do.
+    expect(menuOf()).toEqual(['Hỗ trợ sinh đẻ an toàn', 'Đường dây nóng', 'Địa chỉ tin cậy', 'Hỏi đáp', 'Tham gia tổ của bản']);
+  });
+
+  it('a group leader\'s menu offers reporting a session; a group chat\'s menu, meant for everyone, does not', async () => {
+    await h.say('/menu', leaderChat, leader);
+    expect(menuOf(leaderChat.id)).toContain('Báo cáo buổi sinh hoạt');
+    await h.say('/menu', groupChat, leader);
+    expect(menuOf(groupChat.id)).not.toContain('Báo cáo buổi sinh hoạt');
   });
 
   it('the menu item "join" asks which province, with the demo province as a button', async () => {
@@ -30,20 +38,20 @@ describe.each(backends)('talking to Loa Bản in the sandbox (%s)', (backend) =>
   it('an unknown command is named in the reply, with the menu', async () => {
     const [answer] = await h.say('/abc');
     expect(answer).toContain('/abc');
-    expect(menuOf()).toHaveLength(6);
+    expect(menuOf()).toHaveLength(5);
   });
 
   it('a question it cannot answer gets an honest answer and the topic menu, never silence', async () => {
     const [answer] = await h.say('hôm nay trời mưa to quá');
-    expect(answer).toContain('chưa có câu trả lời chắc chắn');
-    expect(menuOf()).toContain('Tảo hôn');
+    expect(answer).toContain('chưa có câu trả lời');
+    expect(menuOf()).toContain('Xem tất cả chủ đề');
   });
 
   it('only emoji gets an honest answer and the menu, and is not kept as a question', async () => {
     const kept = await h.store.prisma.unansweredQuestion.count();
     const [answer] = await h.say('😀😀🙏');
     expect(answer).toContain('chưa hiểu');
-    expect(menuOf()).toHaveLength(6);
+    expect(menuOf()).toHaveLength(5);
     expect(await h.store.prisma.unansweredQuestion.count()).toBe(kept);
   });
 

@@ -38,8 +38,19 @@ describe.each(backends)('questions and answers in the sandbox (%s)', (backend) =
 
   it('a question it cannot answer: says so, shows the topics, and keeps the question without who asked', async () => {
     const [answer] = await h.say('giá phân bón năm nay tăng không');
-    expect(answer).toContain('chưa có câu trả lời chắc chắn');
+    expect(answer).toContain('chưa có câu trả lời');
+    // Two lines and a few main topics, not three screens of buttons.
+    expect(answer!.split('\n')).toHaveLength(2);
+    const labels = lastButtons().map((b) => b.label);
+    expect(labels.at(-1)).toBe('Xem tất cả chủ đề');
+    expect(labels.length - 1).toBeGreaterThanOrEqual(4);
+    expect(labels.length - 1).toBeLessThanOrEqual(6);
+    // "Xem tất cả" shows the rest in the same message.
+    const shown = h.channel.transcript(villagerChat.id).length;
+    const [all] = await h.tap(lastButtons().at(-1)!.data);
+    expect(all).toContain('chủ đề');
     expect(lastButtons().map((b) => b.label)).toContain('Tảo hôn');
+    expect(h.channel.transcript(villagerChat.id)).toHaveLength(shown);
     const kept = await h.store.prisma.unansweredQuestion.findFirst({ where: { text: 'giá phân bón năm nay tăng không' }, include: { area: true } });
     expect(kept?.area?.name).toBe('Bản Nà Hìn');
     expect(Object.keys(kept!).sort()).toEqual(['area', 'areaId', 'createdAt', 'id', 'language', 'text']);

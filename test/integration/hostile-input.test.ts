@@ -135,7 +135,7 @@ describe('no message breaks a reply', () => {
 
   it('a question with NUL, control and right-to-left override characters the FAQ cannot answer: answered, kept clean', async () => {
     const [answer] = await h.say('gi\u0000á ph\u0007ân b\u202Eón năm nay\u200B tăng không');
-    expect(answer).toContain('chưa có câu trả lời chắc chắn');
+    expect(answer).toContain('chưa có câu trả lời');
     const kept = await h.store.prisma.unansweredQuestion.findFirst({ orderBy: { id: 'desc' } });
     expect(kept?.text).toBe('giá phân bón năm nay tăng không');
   });

@@ -63,8 +63,13 @@ describe.each(backends)('session reports in the sandbox (%s)', (backend) => {
     expect((await say('hôm kia nữa'))[0]).toContain('chưa phải là ngày');
     expect((await tap(button('Hôm nay')))[0]).toContain('Hình thức');
     expect((await tap(button('Lồng ghép họp thôn/bản')))[0]).toContain('chủ đề nào');
-    await tap(button('Tảo hôn'));
+    const shown = h.channel.transcript(leaderChat.id).length;
+    expect((await tap(button('Tảo hôn')))[0]).toContain('Đã chọn: Tảo hôn');
     expect(buttons().map((b) => b.label)).toContain('✓ Tảo hôn');
+    await tap(button('Hôn nhân cận huyết thống'));
+    await tap(button('✓ Hôn nhân cận huyết thống'));
+    // The picker changes in place: no new copy of the list with each tap.
+    expect(h.channel.transcript(leaderChat.id)).toHaveLength(shown);
     expect((await tap(button('Xong')))[0]).toContain('bao nhiêu người');
     expect((await say('😀'))[0]).toContain('chưa phải là một số');
     expect((await say('-5'))[0]).toContain('nhỏ hơn 0');

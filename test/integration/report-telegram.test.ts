@@ -43,18 +43,25 @@ afterAll(async () => {
 });
 
 const sent = (chatId: number) => fake.sentTo(chatId);
-/** Does `act`, then waits for the bot's next message in `chatId`. */
-async function next(chatId: number, act: () => void): Promise<{ text: string; buttons: Array<{ text: string; callback_data: string }> }> {
+type Shown = { messageId: number; text: string; buttons: Array<{ text: string; callback_data: string }> };
+/** Does `act`, then waits for the bot's next message in `chatId`, or for its change of the message `tapped`. */
+async function next(chatId: number, act: () => void, tapped?: number): Promise<Shown> {
   const before = sent(chatId).length;
+  const edits = fake.editsIn(chatId).length;
   act();
-  await vi.waitFor(() => expect(sent(chatId).length).toBeGreaterThan(before), { timeout: 5000 });
-  const message = sent(chatId).at(-1)!;
-  const markup = message.replyMarkup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
-  return { text: message.text, buttons: markup?.inline_keyboard?.flat() ?? [] };
+  await vi.waitFor(() => expect(sent(chatId).length + fake.editsIn(chatId).length).toBeGreaterThan(before + edits), { timeout: 5000 });
+  const messageId = sent(chatId).length > before ? sent(chatId).at(-1)!.messageId : tapped!;
+  const message = fake.messageIn(chatId, messageId)!;
+  const markup = message.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
+  return { messageId, text: message.text ?? message.caption ?? '', buttons: markup?.inline_keyboard?.flat() ?? [] };
 }
 const say = (chatId: number, text: string, chatType: 'private' | 'group' = 'private') => next(chatId, () => fake.textMessage({ chatId, chatType, from: leader, text }));
-const tap = (chatId: number, data: string) => next(chatId, () => fake.callbackQuery({ chatId, from: leader, data }));
-const data = (m: { buttons: Array<{ text: string; callback_data: string }> }, label: string) => m.buttons.find((b) => b.text === label)!.callback_data;
+/** Taps the button `label` of the message `m`. */
+const tap = (chatId: number, m: Shown, label: string | ((b: { text: string }) => boolean)) => {
+  const button = m.buttons.find((b) => (typeof label === 'string' ? b.text === label : label(b)));
+  if (!button) throw new Error(`no button ${String(label)} among ${m.buttons.map((b) => b.text).join(' | ')}`);
+  return next(chatId, () => fake.callbackQuery({ chatId, from: leader, data: button.callback_data, messageId: m.messageId }), m.messageId);
+};
 
 it('registers, reports quickly in the group and step by step in private, corrects, and a double tap stores nothing new', async () => {
   const group = await store.prisma.communicationGroup.findFirstOrThrow({ where: { name: 'Tổ truyền thông bản Co Mị' } });
@@ -69,36 +76,45 @@ it('registers, reports quickly in the group and step by step in private, correct
   const day = formatDate(today).slice(0, 5);
   const quick = await say(groupChat, `/baocao@${username} ${day} san khau hoa; tao hon; 30 nguoi, 20 nu, 25 dtts; tai nha van hoa`, 'group');
   expect(quick.text).toContain('Hình thức: Sân khấu hóa');
-  const confirmQuick = data(quick, '✅ Xác nhận');
-  expect((await tap(groupChat, confirmQuick)).text).toContain('Đã lưu báo cáo');
-  expect((await tap(groupChat, confirmQuick)).text).toContain('đã được lưu rồi');
+  expect((await tap(groupChat, quick, '✅ Xác nhận')).text).toContain('Đã lưu báo cáo');
+  expect((await tap(groupChat, quick, '✅ Xác nhận')).text).toContain('đã được lưu rồi');
 
   // Guided, in private.
   const chat = leader.id;
   let m = await say(chat, '/baocao');
-  m = await tap(chat, data(m, 'Hôm nay'));
-  m = await tap(chat, data(m, 'Truyền thông trực tiếp'));
-  m = await tap(chat, data(m, 'Bạo lực gia đình và bạo lực trên cơ sở giới'));
-  m = await tap(chat, data(m, 'Xong'));
+  const sentBeforeTaps = sent(chat).length;
+  m = await tap(chat, m, 'Hôm nay');
+  m = await tap(chat, m, 'Truyền thông trực tiếp');
+  // The topic picker ticks in place: two topics, one message, no new copies.
+  m = await tap(chat, m, 'Bạo lực gia đình và bạo lực trên cơ sở giới');
+  expect(m.buttons.map((b) => b.text)).toContain('✓ Bạo lực gia đình và bạo lực trên cơ sở giới');
+  m = await tap(chat, m, 'Tảo hôn');
+  expect(m.buttons.map((b) => b.text)).toContain('✓ Tảo hôn');
+  expect(m.text).toContain('Đã chọn: Tảo hôn, Bạo lực gia đình và bạo lực trên cơ sở giới');
+  m = await tap(chat, m, '✓ Tảo hôn');
+  expect(m.buttons.map((b) => b.text)).toContain('Tảo hôn');
+  m = await tap(chat, m, 'Xong');
+  expect(m.text).toContain('bao nhiêu người');
+  expect(sent(chat).length).toBe(sentBeforeTaps);
+  expect(fake.editsIn(chat).length).toBeGreaterThanOrEqual(5);
   m = await say(chat, '52');
   m = await say(chat, '40');
   m = await say(chat, '51');
   m = await say(chat, 'sân trường');
-  m = await tap(chat, data(m, 'Bỏ qua'));
-  m = await tap(chat, data(m, 'Không có ảnh'));
+  m = await tap(chat, m, 'Bỏ qua');
+  m = await tap(chat, m, 'Không có ảnh');
   expect(m.text).toContain('Số người tham gia: 52 (nữ: 40, DTTS: 51)');
-  const confirm = data(m, '✅ Xác nhận');
-  expect((await tap(chat, confirm)).text).toContain('Đã lưu báo cáo');
-  expect((await tap(chat, confirm)).text).toContain('đã được lưu rồi');
+  expect((await tap(chat, m, '✅ Xác nhận')).text).toContain('Đã lưu báo cáo');
+  expect((await tap(chat, m, '✅ Xác nhận')).text).toContain('đã được lưu rồi');
 
   // Correct the quick one: 30 people were in fact 32.
   const reports = await store.prisma.sessionReport.findMany({ where: { groupId: group.id }, orderBy: { id: 'asc' } });
   expect(reports).toHaveLength(2);
   m = await say(chat, '/baocaocuatoi');
-  m = await tap(chat, m.buttons.find((b) => b.text.startsWith(`Sửa #${reports[0]!.id} `))!.callback_data);
-  m = await tap(chat, data(m, 'Số người tham gia'));
+  m = await tap(chat, m, (b) => b.text.startsWith(`Sửa #${reports[0]!.id} `));
+  m = await tap(chat, m, 'Số người tham gia');
   m = await say(chat, '32');
-  expect((await tap(chat, data(m, '✅ Xác nhận'))).text).toContain('Đã sửa báo cáo');
+  expect((await tap(chat, m, '✅ Xác nhận')).text).toContain('Đã sửa báo cáo');
 
   const rows = await exportRows(store.prisma, { quarter, formats: readFormats(defaultContentDir), topics: shippedFaq().knowledge.topics });
   expect(rows.map((r) => [r.group, r.heldOn, r.format, r.topics, r.participantsTotal, r.participantsWomen, r.participantsEthnicMinority, r.place])).toEqual([

@@ -56,6 +56,7 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
     const target = groups.at(-1)!;
     const chain = target.area.path.split('/').filter(Boolean).map(Number);
     await tap('menu:join');
+    const picker = h.channel.transcript(newcomerChat.id).length;
     for (const areaId of chain) {
       const data = lastButtons().map((b) => b.data);
       let page = data.find((d) => d === `join:a:${areaId}:0`);
@@ -70,6 +71,8 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
     const said = h.channel.transcript(newcomerChat.id).filter((m) => m.from === 'bot').at(-1)!.text;
     expect(said).toContain(`Bạn đã rời ${first.name}`);
     expect(said).toContain(`Bạn đã tham gia ${target.name}`);
+    // Each level changed the one picker in place; it ends as the answer.
+    expect(h.channel.transcript(newcomerChat.id)).toHaveLength(picker);
     const memberships = await db.membership.findMany({ where: { person: { platformUserId: newcomer.id } } });
     expect(memberships.map((m) => m.groupId)).toEqual([target.id]);
   });
@@ -121,7 +124,11 @@ describe.each(backends)('villagers follow their village privately (%s)', (backen
     expect(data).toContain('Đang nhận tin');
 
     expect((await say('/xoadulieu'))[0]).toContain('không hoàn tác');
+    const asked = h.channel.transcript(newcomerChat.id).length;
     expect((await tap('mydata:keep'))[0]).toContain('Không xoá');
+    // The question became its answer, without its buttons: it cannot be tapped again.
+    expect(h.channel.transcript(newcomerChat.id)).toHaveLength(asked);
+    expect(h.channel.transcript(newcomerChat.id).at(-1)?.buttons).toBeUndefined();
     expect(await db.person.count({ where: { platformUserId: newcomer.id } })).toBe(1);
     await say('/xoadulieu');
     expect((await tap('mydata:delete'))[0]).toContain('Đã xoá');

@@ -87,7 +87,7 @@ describe('Telegram by long polling', () => {
     // First contact: what the bot keeps, and how to stop.
     expect(greeting!.text).toContain('chỉ lưu: mã tài khoản Telegram');
     expect(buttonsOf(greeting!.replyMarkup).map((b) => b.text)).toEqual([
-      'Hỗ trợ sinh đẻ an toàn', 'Đường dây nóng', 'Địa chỉ tin cậy', 'Hỏi đáp', 'Báo cáo buổi sinh hoạt', 'Tham gia tổ của bản',
+      'Hỗ trợ sinh đẻ an toàn', 'Đường dây nóng', 'Địa chỉ tin cậy', 'Hỏi đáp', 'Tham gia tổ của bản',
     ]);
   });
 

@@ -25,11 +25,10 @@ const menu = [
   '2. Đường dây nóng',
   '3. Địa chỉ tin cậy',
   '4. Hỏi đáp',
-  '5. Báo cáo buổi sinh hoạt',
-  '6. Tham gia tổ của bản',
+  '5. Tham gia tổ của bản',
   'Trả lời bằng một số (ví dụ: 1) để chọn.',
 ];
-/** The last 7 lines of an answer: the numbered menu and the hint. */
+/** The last lines of an answer: the numbered menu (a villager's: no reporting) and the hint. */
 const menuOf = (text: string | undefined) => text?.split('\n').slice(-menu.length);
 
 function fixture(name: string): { ok?: boolean; result?: ZaloUpdate } & ZaloUpdate {

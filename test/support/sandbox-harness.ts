@@ -13,6 +13,7 @@ export interface SandboxHarness {
   channel: SandboxChannel;
   /** A villager of the first demo village writes in their private chat; returns the bot's answers. */
   say(text: string, chat?: { id: string; kind: 'private' | 'group' }, sender?: Sender): Promise<string[]>;
+  /** Taps a button of the last message offering it; returns what the bot said, new or changed in place. */
   tap(buttonData: string, chatId?: string, sender?: Sender): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -34,18 +35,29 @@ export async function sandboxHarness(backend: Backend): Promise<SandboxHarness> 
   await seedDemo(store.prisma, readDemoData(defaultContentDir));
   const channel = new SandboxChannel();
   await channel.start(createInboundHandler({ ...chatDeps(), db: store.prisma, log: createLogger('silent', false), channel }));
+  /** What the bot said in the chat while `act` ran: new messages, and messages it changed in place (a picker). */
   const botAnswers = async (chatId: string, act: () => Promise<void>) => {
-    const before = channel.transcript(chatId).length;
-    await act();
-    return channel.transcript(chatId).slice(before).filter((m) => m.from === 'bot').map((m) => m.text);
+    const said: string[] = [];
+    const stop = channel.subscribe((m) => void (m.chatId === chatId && m.from === 'bot' && said.push(m.text)));
+    try {
+      await act();
+    } finally {
+      stop();
+    }
+    return said;
   };
+  /** The last message of the chat offering a button with `data`: the one tapped. */
+  const holder = (chatId: string, data: string) => channel.transcript(chatId).findLast((m) => m.buttons?.flat().some((b) => b.data === data))?.id;
   return {
     store,
     channel,
     say: (text, chat = villagerChat, sender = villager) =>
       botAnswers(chat.id, () => channel.receive({ chatId: chat.id, chatKind: chat.kind, sender, text })),
     tap: (buttonData, chatId = villagerChat.id, sender = villager) =>
-      botAnswers(chatId, () => channel.receive({ chatId, chatKind: chatId.startsWith('group:') ? 'group' : 'private', sender, buttonData })),
+      botAnswers(chatId, () => {
+        const buttonMessageId = holder(chatId, buttonData);
+        return channel.receive({ chatId, chatKind: chatId.startsWith('group:') ? 'group' : 'private', sender, buttonData, ...(buttonMessageId ? { buttonMessageId } : {}) });
+      }),
     async close() {
       await channel.stop();
       await store.close();

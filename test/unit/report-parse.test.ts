@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { ContentError } from '../../src/content/yaml.ts';
 import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, readFormats, readReportContent, reportDateDaysBack } from '../../src/features/reporting/parse.ts';
+import { checkCounts, matchFormat, matchTopics, maxParticipants, openQuarters, parseCount, parseReportDate, readFormats, readReportContent, reportDateDaysBack } from '../../src/features/reporting/parse.ts';
+import { dateProblem } from '../../src/features/reporting/wizard.ts';
+import { translator } from '../../src/core/i18n.ts';
 import { formatDate, type LocalDate } from '../../src/features/reporting/quarter.ts';
 
 /** "20/05/2026" → a LocalDate. */
@@ -403,5 +405,51 @@ describe('the words are content: what content/reports.yaml says is how a report 
     const today = d('20/05/2026');
     expect(parseReportDate('bữa qua', today, 10, local)).toEqual({ ok: true, date: d('19/05/2026') });
     expect(parseReportDate('hôm kia', today, 10, local)).toEqual({ ok: false, problem: 'format' });
+  });
+});
+
+describe('a date outside the quarters open for reports', () => {
+  const t = translator('vi');
+  const rules = { formats, topics, words, graceDays: 10 };
+  const told = (text: string, today: string) => {
+    const result = parseReportDate(text, d(today), 10, words);
+    return result.ok ? formatDate(result.date) : dateProblem(t, rules, result.problem, text, d(today));
+  };
+
+  it('names the date and the open quarter', () => {
+    expect(told('12/3', '03/12/2026')).toBe(
+      'Ngày «12/3» không thuộc quý đang nhận báo cáo. Đang nhận: Quý 4/2026 (từ 01/10/2026 đến hôm nay). Buổi cũ hơn: báo cán bộ Hội Phụ nữ xã.',
+    );
+  });
+
+  it('in the grace days of a new quarter, names the last one too, and until when', () => {
+    expect(openQuarters(d('05/04/2026'), 10).map((q) => [q.quarter, q.until && formatDate(q.until)])).toEqual([
+      [{ year: 2026, quarter: 1 }, '10/04/2026'],
+      [{ year: 2026, quarter: 2 }, undefined],
+    ]);
+    expect(told('31/12/2025', '05/04/2026')).toContain('Đang nhận: Quý 1/2026 (nhận đến hết 10/04/2026) và Quý 2/2026 (từ 01/04/2026 đến hôm nay).');
+    expect(openQuarters(d('11/04/2026'), 10)).toHaveLength(1);
+  });
+
+  it('a day that does not exist is quoted back', () => {
+    expect(told('31/02', '03/12/2026')).toContain('«31/02» không phải ngày hợp lệ');
+  });
+});
+
+describe('a count answered with the words that name it', () => {
+  it.each([
+    ['30 nữ', 'participantsWomen', 30],
+    ['nữ: 30', 'participantsWomen', 30],
+    ['ba mươi phụ nữ', 'participantsWomen', 30],
+    ['40 DTTS', 'participantsEthnicMinority', 40],
+    ['dân tộc thiểu số 40', 'participantsEthnicMinority', 40],
+    ['45 người', 'participantsTotal', 45],
+    ['tổng 45', 'participantsTotal', 45],
+  ] as const)('"%s" at the %s question is %i', (text, field, value) => {
+    expect(parseCount(text, words, field)).toEqual({ ok: true, value });
+  });
+
+  it('another count\'s word is not taken for this one', () => {
+    expect(parseCount('30 nữ', words, 'participantsEthnicMinority')).toEqual({ ok: false, problem: 'notNumber' });
   });
 });

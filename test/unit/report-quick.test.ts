@@ -101,8 +101,8 @@ describe('a quick report with something to ask again', () => {
     ['31/12/2025', 'tooOld'],
     ['12/3/202', 'format'],
     ['1/2/3/4', 'format'],
-  ])('a leader who sends the date "%s" is told it is %s, and the rest is kept', (date, problem) => {
-    expect(read(`${date} ${rest}`)).toEqual({ draft: withoutDate, problems: [{ field: 'heldOn', problem }] });
+  ])('a leader who sends the date "%s" is told it is %s, the date quoted, and the rest is kept', (date, problem) => {
+    expect(read(`${date} ${rest}`)).toEqual({ draft: withoutDate, problems: [{ field: 'heldOn', problem, detail: date }] });
   });
 
   it('leaves a missing date to the conversation, without a problem', () => {
@@ -110,7 +110,7 @@ describe('a quick report with something to ask again', () => {
   });
 
   it('asks again when two different dates are given, but not for the same date twice', () => {
-    expect(read(`12/3 ${rest} 13/3`)).toEqual({ draft: withoutDate, problems: [{ field: 'heldOn', problem: 'format' }] });
+    expect(read(`12/3 ${rest} 13/3`)).toEqual({ draft: withoutDate, problems: [{ field: 'heldOn', problem: 'ambiguous', detail: '12/3, 13/3' }] });
     expect(read(`12/3 ${rest} 12/03/2026`)).toEqual({ draft: full, problems: [] });
   });
 

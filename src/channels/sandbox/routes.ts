@@ -18,6 +18,8 @@ const sendBody = z.object({
   chatId: z.string().min(1).max(200),
   text: z.string().max(maxText).optional(),
   buttonData: z.string().min(1).max(200).optional(),
+  /** The message whose button was tapped: the bot may change it in place. */
+  messageId: z.string().min(1).max(100).optional(),
 });
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
@@ -57,7 +59,7 @@ export function registerSandboxRoutes(http: FastifyInstance, deps: { db: Db; cha
       const reason = tooLong ? t('sandbox:tooLong', { max: maxText }) : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       return reply.code(400).send({ error: t('sandbox:badRequest', { reason }) });
     }
-    const { personaKey, chatId, text, buttonData } = parsed.data;
+    const { personaKey, chatId, text, buttonData, messageId } = parsed.data;
     if (!text?.trim() && !buttonData) return reply.code(400).send({ error: t('sandbox:badRequest', { reason: t('sandbox:emptyMessage') }) });
     const persona = (await listPersonas(deps.db, t)).find((p) => p.key === personaKey);
     if (!persona) return reply.code(400).send({ error: t('sandbox:badRequest', { reason: t('sandbox:unknownPersona') }) });
@@ -69,7 +71,7 @@ export function registerSandboxRoutes(http: FastifyInstance, deps: { db: Db; cha
       chatTitle: chat.title,
       sender: { id: persona.key, displayName: persona.displayName },
       ...(text ? { text } : {}),
-      ...(buttonData ? { buttonData } : {}),
+      ...(buttonData ? { buttonData, ...(messageId ? { buttonMessageId: messageId } : {}) } : {}),
     });
     return { ok: true };
   });

@@ -4,7 +4,7 @@
  * each chat); everything the conversation stores goes to the database as on any platform.
  */
 import { randomUUID } from 'node:crypto';
-import type { Button, Channel, ChatKind, InboundEvent, InboundHandler, OutboundMessage, SendResult } from '../channel.ts';
+import type { Button, Channel, ChatKind, InboundEvent, InboundHandler, MessageRef, OutboundMessage, SendResult } from '../channel.ts';
 import { parseCommand, splitText } from '../text.ts';
 
 export const sandboxBotName = 'loaban';
@@ -18,6 +18,8 @@ export interface SandboxMessage {
   imageUrl?: string;
   buttons?: Button[][];
   at: string;
+  /** When the bot last replaced this message (a picker changing in place). */
+  editedAt?: string;
 }
 
 export interface SandboxInput {
@@ -27,6 +29,8 @@ export interface SandboxInput {
   sender: { id: string; displayName: string };
   text?: string;
   buttonData?: string;
+  /** The bot message whose button was tapped. */
+  buttonMessageId?: string;
 }
 
 const keepPerChat = 200;
@@ -67,6 +71,24 @@ export class SandboxChannel implements Channel {
     return { ok: true, messageIds: ids };
   }
 
+  /**
+   * Replaces a bot message in the transcript (same id, new text and buttons) and tells the
+   * listeners, so the web chat redraws it where it is: a picker changes in place, as on Telegram.
+   */
+  async edit(target: MessageRef, message: OutboundMessage): Promise<SendResult> {
+    const list = this.transcripts.get(target.chatId) ?? [];
+    const index = list.findIndex((m) => m.id === target.messageId && m.from === 'bot');
+    const old = list[index];
+    if (!old || message.imageUrl || message.image || message.text.length > this.maxTextLength) {
+      return { ok: false, error: { kind: 'invalid', reason: 'this message cannot replace another' }, sentMessageIds: [] };
+    }
+    const { buttons: _old, ...kept } = old;
+    const edited: SandboxMessage = { ...kept, text: message.text.trim(), ...(message.buttons?.length ? { buttons: message.buttons } : {}), editedAt: new Date().toISOString() };
+    list[index] = edited;
+    for (const listener of this.listeners) listener(edited);
+    return { ok: true, messageIds: [edited.id] };
+  }
+
   /** What a person typed or tapped in the web chat; resolves when the bot has answered. */
   async receive(input: SandboxInput): Promise<void> {
     if (!this.handler) throw new Error('sandbox channel is not started');
@@ -81,6 +103,7 @@ export class SandboxChannel implements Channel {
       at: new Date(),
       ...(typed ? { text: typed, command: parseCommand(typed, sandboxBotName), mentionsBot: new RegExp(`@${sandboxBotName}\\b`, 'i').test(typed) } : {}),
       ...(input.buttonData ? { buttonData: input.buttonData } : {}),
+      ...(input.buttonData && input.buttonMessageId ? { buttonMessageId: input.buttonMessageId } : {}),
     };
     const work = this.handler(event);
     this.inFlight.add(work);

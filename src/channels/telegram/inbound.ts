@@ -107,6 +107,7 @@ function readUpdate(update: Update, me: BotIdentity | null): InboundEvent | null
       chat,
       sender: { id: String(query.from.id), displayName: displayName(query.from) },
       buttonData: query.data,
+      ...(query.message ? { buttonMessageId: String(query.message.message_id) } : {}),
       at: new Date(),
     };
   }

@@ -1,15 +1,16 @@
 /**
  * The Telegram channel, on telegraf. Owns Telegram's side of the conversation: long polling
  * (default) or a webhook with a secret, mapping updates to InboundEvents, sending with
- * Telegram's limits (4096 characters, inline buttons), and mapping failures to SendErrors.
+ * Telegram's limits (4096 characters, inline buttons), editing its own messages (a picker changes
+ * in place), and mapping failures to SendErrors.
  * Telegram being unreachable at start is logged and retried; it never stops the rest of the app.
  */
 import type { FastifyInstance } from 'fastify';
-import { Telegraf } from 'telegraf';
+import { Telegraf, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import { translator } from '../../core/i18n.ts';
 import type { Logger } from '../../core/log.ts';
-import type { Channel, ChannelStatus, InboundEvent, InboundHandler, OutboundMessage, SendResult, SendTarget } from '../channel.ts';
+import type { Button, Channel, ChannelStatus, InboundEvent, InboundHandler, MessageRef, OutboundMessage, SendResult, SendTarget } from '../channel.ts';
 import { splitText } from '../text.ts';
 import { registerWebhook } from '../webhook.ts';
 import { toSendError } from './errors.ts';
@@ -37,6 +38,9 @@ export const telegramWebhookPath = '/webhooks/telegram';
 
 /** The commands Telegram shows in its menu, described from locales. */
 const menuCommands = ['start', 'menu', 'hoi', 'thamgia', 'dunglai', 'tieptuc', 'ngonngu', 'dulieucuatoi', 'baocao', 'dangky', 'mathamgia', 'trogiup'] as const;
+
+/** Buttons as Telegram's inline keyboard. */
+const keyboard = (buttons: Button[][]): InlineKeyboardMarkup => ({ inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) });
 
 export class TelegramChannel implements Channel {
   readonly platform = 'telegram' as const;
@@ -100,9 +104,7 @@ export class TelegramChannel implements Channel {
     const pieces = splitText(message.text, this.maxTextLength);
     if (!pieces) return { ok: false, error: { kind: 'invalid', reason: 'text has no place to split' }, sentMessageIds: [] };
     const sent: string[] = [];
-    const markup: InlineKeyboardMarkup | undefined = message.buttons?.length
-      ? { inline_keyboard: message.buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) }
-      : undefined;
+    const markup = message.buttons?.length ? keyboard(message.buttons) : undefined;
     try {
       let rest = pieces;
       // An address Telegram fetches itself, or our own bytes (a chart) uploaded as multipart.
@@ -130,6 +132,27 @@ export class TelegramChannel implements Channel {
       return { ok: true, messageIds: sent };
     } catch (error) {
       return { ok: false, error: toSendError(error), sentMessageIds: sent };
+    }
+  }
+
+  /**
+   * Replaces a message's text and inline buttons (editMessageText). A message that would not
+   * change is left as it is; one with an image or over the limit is `invalid` (send it anew).
+   */
+  async edit(target: MessageRef, message: OutboundMessage): Promise<SendResult> {
+    if (message.imageUrl || message.image || message.text.length > this.maxTextLength || message.text.trim() === '') {
+      return { ok: false, error: { kind: 'invalid', reason: 'this message cannot replace another' }, sentMessageIds: [] };
+    }
+    try {
+      await this.bot.telegram.callApi(
+        'editMessageText',
+        { chat_id: target.chatId, message_id: Number(target.messageId), text: message.text, ...(message.buttons?.length ? { reply_markup: keyboard(message.buttons) } : {}) },
+        { signal: this.timeout() },
+      );
+      return { ok: true, messageIds: [target.messageId] };
+    } catch (error) {
+      if (error instanceof TelegramError && /message is not modified/i.test(error.description)) return { ok: true, messageIds: [target.messageId] };
+      return { ok: false, error: toSendError(error), sentMessageIds: [] };
     }
   }
 

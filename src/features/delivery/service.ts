@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import cron from 'node-cron';
-import type { Channel, OutboundMessage, SendResult, SendTarget } from '../../channels/channel.ts';
+import type { Channel, MessageRef, OutboundMessage, SendResult, SendTarget } from '../../channels/channel.ts';
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
@@ -143,20 +143,25 @@ export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'del
     }
   }
   let sends = 0;
+  /** One platform call to `chatId` in its turn, made again after a throttle the platform announced. */
+  async function paced(chatId: string, call: () => Promise<SendResult>): Promise<SendResult> {
+    if (++sends % 1000 === 0) gate.prune(Date.now());
+    for (let attempt = 0; ; attempt++) {
+      await turn(chatId);
+      const result = await call();
+      if (result.ok || result.error.kind !== 'throttled' || attempt >= throttledRetries || result.sentMessageIds.length > 0) return result;
+      gate.block(chatId, Date.now() + result.error.retryAfterMs);
+    }
+  }
+  const edit = channel.edit?.bind(channel);
   return {
     platform: channel.platform,
     maxTextLength: channel.maxTextLength,
     start: (handler) => channel.start(handler),
     stop: () => channel.stop(),
     ...(channel.status && { status: () => channel.status!() }),
-    async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
-      if (++sends % 1000 === 0) gate.prune(Date.now());
-      for (let attempt = 0; ; attempt++) {
-        await turn(target.chatId);
-        const result = await channel.send(target, message);
-        if (result.ok || result.error.kind !== 'throttled' || attempt >= throttledRetries || result.sentMessageIds.length > 0) return result;
-        gate.block(target.chatId, Date.now() + result.error.retryAfterMs);
-      }
-    },
+    send: (target: SendTarget, message: OutboundMessage) => paced(target.chatId, () => channel.send(target, message)),
+    // An edit counts against the platform's limits as a send does.
+    ...(edit ? { edit: (target: MessageRef, message: OutboundMessage) => paced(target.chatId, () => edit(target, message)) } : {}),
   };
 }

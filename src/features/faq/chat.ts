@@ -94,8 +94,10 @@ export function faqButtons(faq: Faq): Middleware {
       const empty = t(section === 'hotlines' ? 'directory.noHotlines' : where.length > 0 ? 'directory.noTrusted' : 'directory.unknownPlace');
       return void (await turn.reply({ text: list ? `${title}\n\n${list}` : empty }));
     }
+    // Moving between topics changes the menu in place; an answer is a message of its own.
+    if (data === faqData.allTopics) return void (await turn.update(topicsMessage(t, k)));
     if (data.startsWith('topic:')) {
-      return void (await turn.reply(topicMessage(t, k, data.slice('topic:'.length)) ?? topicsMessage(t, k, t('faq.gone'))));
+      return void (await turn.update(topicMessage(t, k, data.slice('topic:'.length)) ?? topicsMessage(t, k, t('faq.gone'))));
     }
     if (data.startsWith('faq:')) {
       const entry = entryById(k, data.slice('faq:'.length));

@@ -20,6 +20,8 @@ export const faqData = {
   entry: (id: string) => `faq:${id}`,
   /** "Xem thêm" under an answer that has more (not `faq:`: that prefix answers the entry). */
   more: (id: string) => `faqmore:${id}`,
+  /** Every topic, in place of the message with this button ("Xem tất cả chủ đề", "Các chủ đề khác"). */
+  allTopics: 'topics:all',
   alert: 'safety:alert',
   safetyMore: 'safety:more',
 };
@@ -170,6 +172,9 @@ export function safetyMoreMessage(t: Translate, knowledge: Knowledge, places: Pl
   return places.length > 0 ? { text, buttons: [[{ label: t('safety.alertButton'), data: faqData.alert }]] } : { text };
 }
 
+/** Topics on the short menu under "I don't know": the ones with the most answers. */
+const mainTopicCount = 5;
+
 /** Labels of the topics that have entries, "help" and "general" included (labelled from locales). */
 function topicButtons(t: Translate, knowledge: Knowledge): Button[][] {
   const labelled = topicsWithEntries(knowledge).map((topic) => ({ label: topic.label, data: faqData.topic(topic.id) }));
@@ -195,11 +200,26 @@ export function topicMessage(t: Translate, knowledge: Knowledge, topic: string):
   const label = (extraTopics as readonly string[]).includes(topic) ? t(`faq.topic.${topic}`) : knowledge.topics.find((x) => x.id === topic)?.label ?? topic;
   return {
     text: t('faq.topicPrompt', { topic: label }),
-    buttons: [...entries.map((e) => [{ label: e.questions[0]!, data: faqData.entry(e.id) }]), [{ label: t('faq.allTopics'), data: faqData.topics }]],
+    buttons: [...entries.map((e) => [{ label: e.questions[0]!, data: faqData.entry(e.id) }]), [{ label: t('faq.allTopics'), data: faqData.allTopics }]],
   };
 }
 
-/** The honest "I don't know", with the topic menu. */
+/**
+ * The honest "I don't know" in two lines, with the few topics that have the most answers and
+ * "Xem tất cả chủ đề" for the rest: one phone screen, not three.
+ */
 export function unknownMessage(t: Translate, faq: Faq): OutboundMessage {
-  return topicsMessage(t, faq.knowledge, t('faq.unknown'));
+  const all = topicButtons(t, faq.knowledge);
+  const answers = new Map<string, number>();
+  for (const entry of faq.knowledge.entries) answers.set(faqData.topic(entry.topic), (answers.get(faqData.topic(entry.topic)) ?? 0) + 1);
+  const main = new Set(
+    all
+      .flat()
+      .map((button, order) => ({ button, order, count: answers.get(button.data) ?? 0 }))
+      .sort((a, b) => b.count - a.count || a.order - b.order)
+      .slice(0, mainTopicCount)
+      .map(({ button }) => button.data),
+  );
+  const shown = all.filter(([button]) => main.has(button!.data));
+  return { text: t('faq.unknownShort'), buttons: [...shown, [{ label: t('faq.seeAllTopics'), data: faqData.allTopics }]] };
 }

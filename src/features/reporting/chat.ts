@@ -11,7 +11,7 @@ import type { Middleware, Turn } from '../../bot/turn.ts';
 import { draftsOf, newDraftId } from './drafts.ts';
 import { localDateOf, parseQuarter, quarterOf } from './quarter.ts';
 import { ledGroups, register, rememberPrivateChat } from './registration.ts';
-import { myReports as myReportsMessage, photoReceived, question, quickProblems } from './replies.ts';
+import { myReports as myReportsMessage, photoReceived, question, quickMissing, quickProblems, quickUnderstood } from './replies.ts';
 import { correctReport, recentReports, reportByDraft, reportWithGroup, saveReport } from './store.ts';
 import { addPhoto, answer, draftOf, finish, nextStep, parseButton, readLine, tap, type Move, type ReportRules, type ReportState, type Tapped } from './wizard.ts';
 
@@ -26,11 +26,15 @@ export function reportFlow(deps: ReportDeps): Middleware {
   const today = () => localDateOf(now(), deps.timeZone);
   const drafts = (turn: Turn) => draftsOf(turn.db, { platform: turn.event.platform, chatId: turn.event.chat.id, userId: turn.event.sender.id });
 
-  /** Asks the question of the move's step (or shows the summary) and remembers where we are. */
-  async function ask(turn: Turn, { state, step, prefix }: Move): Promise<void> {
+  /**
+   * Asks the question of the move's step (or shows the summary) and remembers where we are. After
+   * a tap (`inPlace`), the tapped question becomes the next one where the chat can edit it.
+   */
+  async function ask(turn: Turn, { state, step, prefix }: Move, inPlace = false): Promise<void> {
     await drafts(turn).save(state, step, now());
-    const message = question(turn.t, deps, state, step, today());
-    await turn.reply(prefix ? { ...message, text: `${prefix}\n\n${message.text}` } : message);
+    const message = question(turn.t, deps, state, step, today(), turn.canEdit);
+    const withPrefix = prefix ? { ...message, text: `${prefix}\n\n${message.text}` } : message;
+    await (inPlace ? turn.update(withPrefix) : turn.reply(withPrefix));
   }
 
   /** Starts a report for the sender's group; with `quick`, fills what one line says first. */
@@ -45,13 +49,16 @@ export function reportFlow(deps: ReportDeps): Middleware {
     if (quick === '') return ask(turn, { state, step: 'heldOn', prefix: t('report.start', { group: group.name }) });
     const { read, draft } = readLine(deps, quick, today());
     state.draft = draft;
-    const problems = quickProblems(t, read, today());
+    const problems = quickProblems(t, deps, read, today());
     const missing = nextStep(state.draft, 0);
-    if (event.chat.kind === 'group' && missing !== 'confirm') {
-      return void (await turn.reply({ text: [t('report.quickIncompleteInGroup'), ...problems].join('\n') }));
+    if (missing === 'confirm') return ask(turn, { state, step: missing, ...(problems.length > 0 ? { prefix: [t('report.quickProblems'), ...problems].join('\n') } : {}) });
+    const understood = quickUnderstood(t, deps, draft);
+    if (event.chat.kind === 'group') {
+      const lines = [t('report.quickNotSaved'), ...problems, ...quickMissing(t, read), ...(understood.length ? ['', ...understood] : []), '', t('report.quickResendInGroup')];
+      return void (await turn.reply({ text: lines.join('\n') }));
     }
-    const prefix = problems.length > 0 ? [t('report.quickProblems'), ...problems].join('\n') : undefined;
-    return ask(turn, { state, step: missing, prefix });
+    const told = [...(problems.length > 0 ? [t('report.quickProblems'), ...problems] : []), ...(understood.length ? ['', ...understood] : [])];
+    return ask(turn, { state, step: missing, ...(told.length > 0 ? { prefix: told.join('\n').trim() } : {}) });
   }
 
   async function confirm(turn: Turn, state: ReportState): Promise<void> {
@@ -91,10 +98,10 @@ export function reportFlow(deps: ReportDeps): Middleware {
     const move = tap(t, deps, state, step, tapped, today());
     if (move === 'cancel') {
       await drafts(turn).clear();
-      return void (await turn.reply({ text: t('report.cancelled') }));
+      return void (await turn.update({ text: t('report.cancelled') }));
     }
     if (move === 'confirm') return confirm(turn, state);
-    return ask(turn, move);
+    return ask(turn, move, true);
   }
 
   async function startCorrection(turn: Turn, reportId: number): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { plainText } from '../../core/text/fold.ts';
 import { numberFromWords } from '../../core/text/numbers.ts';
-import { alternatives, perWords, type ReportWords } from './words.ts';
+import { alternatives, perWords, type CountField, type ReportWords } from './words.ts';
 
 export type CountProblem = 'notNumber' | 'negative' | 'tooLarge';
 
@@ -16,13 +16,26 @@ export const maxParticipants = 10_000;
 /** Words after a number that say it counts people: "45 người" (content's total `after` words). */
 const peopleSuffix = perWords((words) => new RegExp(String.raw`(?<!\p{L})(?:${alternatives(words.people)})\.?$`, 'u'));
 
+/** The words naming one count, before its number ("nữ: 30") or after it ("30 nữ"), as patterns. */
+const fieldWords = perWords((words) => {
+  const of = (field: CountField, where: 'before' | 'after') => alternatives(words.counts.filter((c) => c.field === field && c[where]).map((c) => c.words));
+  const patterns = (field: CountField) => ({
+    before: new RegExp(String.raw`^(?:${of(field, 'before')})\s*:?\s*(?=[\d\p{L}-])`, 'u'),
+    after: new RegExp(String.raw`\s*(?<!\p{L})(?:${of(field, 'after')})\.?$`, 'u'),
+  });
+  return { participantsTotal: patterns('participantsTotal'), participantsWomen: patterns('participantsWomen'), participantsEthnicMinority: patterns('participantsEthnicMinority') };
+});
+
 /**
  * A head count as typed: "45", " 45 người ", "45 nguoi", "1.200" or "1,200", or in words
- * ("bốn mươi lăm", "bon muoi lam", "hai mốt", "một trăm linh năm", "mười nghìn").
+ * ("bốn mươi lăm", "bon muoi lam", "hai mốt", "một trăm linh năm", "mười nghìn"). With `field`,
+ * the words naming that count may stand around the number too ("30 nữ", "DTTS: 40").
  * Problems: `notNumber`, `negative` ("-3"), `tooLarge` (more than {@link maxParticipants}).
  */
-export function parseCount(text: string, words: ReportWords): { ok: true; value: number } | { ok: false; problem: CountProblem } {
-  const plain = plainText(text).trim().replace(/[.!?]+$/, '').replace(peopleSuffix(words), '').trim();
+export function parseCount(text: string, words: ReportWords, field?: CountField): { ok: true; value: number } | { ok: false; problem: CountProblem } {
+  let plain = plainText(text).trim().replace(/[.!?]+$/, '').replace(/\s+/g, ' ');
+  if (field) plain = plain.replace(fieldWords(words)[field].before, '').replace(fieldWords(words)[field].after, '').trim();
+  plain = plain.replace(peopleSuffix(words), '').trim();
   const m = /^([-\u2212])?\s*(.*)$/su.exec(plain)!;
   const body = m[2]!;
   let value: number | null = null;

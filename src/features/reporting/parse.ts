@@ -10,7 +10,7 @@ import { ContentError, readYamlFile } from '../../content/yaml.ts';
 import { defaultContentDir } from '../../core/paths.ts';
 import { foldText, plainText } from '../../core/text/fold.ts';
 import { alternatives, compileReportWords, numberWordsSchema, reportWordsSchema, type ReportWords } from './words.ts';
-import { addDays, compareDates, daysBetween, isValidDate, previousQuarter, quarterEnd, quarterOf, quarterStart, type LocalDate } from './quarter.ts';
+import { addDays, compareDates, daysBetween, isValidDate, previousQuarter, quarterEnd, quarterOf, quarterStart, type LocalDate, type Quarter } from './quarter.ts';
 
 /** Whether folded `text` holds folded `phrase` as whole words. */
 function containsWords(text: string, phrase: string): boolean {
@@ -74,6 +74,18 @@ export function parseReportDate(
 export function reportDateDaysBack(daysBack: number, today: LocalDate, graceDays: number): { ok: true; date: LocalDate } | { ok: false; problem: DateProblem } {
   const date = addDays(today, -daysBack);
   return reportable(date, today, graceDays) ? { ok: true, date } : { ok: false, problem: 'tooOld' };
+}
+
+/**
+ * The quarters a session can be reported for today: the current one, and before it the previous
+ * one while its grace days last (`until`: the last day it is still taken).
+ */
+export function openQuarters(today: LocalDate, graceDays: number): Array<{ quarter: Quarter; from: LocalDate; until?: LocalDate }> {
+  const current = quarterOf(today);
+  const previous = previousQuarter(current);
+  const until = addDays(quarterEnd(previous), graceDays);
+  const open = [{ quarter: current, from: quarterStart(current) }];
+  return compareDates(today, until) <= 0 ? [{ quarter: previous, from: quarterStart(previous), until }, ...open] : open;
 }
 
 /** In the current quarter, or in the previous one during the first `graceDays` days of this one (`date` not after today). */

@@ -46,6 +46,7 @@ export interface ReportDraft {
 /**
  * One thing to ask again. `detail`, when there is one, is text from the message as typed, fit
  * to quote back to the person:
+ * - heldOn: the date as typed ("31/02"), or `ambiguous` with the different dates given;
  * - format `ambiguous`: the formats named ("lễ hội, sân khấu hóa");
  * - topics `unknown`: the part not recognised (one problem per part);
  * - counts `ambiguous`: a number without a word ("40"), or two values for one count ("45 người,
@@ -54,7 +55,7 @@ export interface ReportDraft {
  * Counts `missing` comes once, without detail, when any count is missing: the draft says which.
  */
 export type QuickProblem =
-  | { field: 'heldOn'; problem: DateProblem }
+  | { field: 'heldOn'; problem: DateProblem | 'ambiguous'; detail?: string }
   | {
       field: 'format' | 'topics' | 'counts' | 'place';
       problem: 'missing' | 'ambiguous' | 'unknown' | CountProblem | CountsProblem;
@@ -239,15 +240,17 @@ export function parseQuickReport(text: string, ctx: QuickContext): { draft: Repo
 
   // Dates
   const dates: LocalDate[] = [];
-  let dateProblem: DateProblem | undefined;
+  let dateProblem: { problem: DateProblem; detail: string } | undefined;
+  const datesTyped: string[] = [];
   const readDate = memo((typed) => parseReportDate(typed, ctx.today, ctx.graceDays, words));
   scan.take(pattern.date, (m) => {
     const result = readDate(m[0]);
-    if (!result.ok) dateProblem ??= result.problem;
-    else if (!dates.some((d) => compareDates(d, result.date) === 0)) dates.push(result.date);
+    const typed = scan.typed(m.index, m.index + m[0].length);
+    if (!result.ok) dateProblem ??= { problem: result.problem, detail: typed };
+    else if (!dates.some((d) => compareDates(d, result.date) === 0)) (dates.push(result.date), datesTyped.push(typed));
   });
-  if (dateProblem) problems.push({ field: 'heldOn', problem: dateProblem });
-  else if (dates.length > 1) problems.push({ field: 'heldOn', problem: 'format' });
+  if (dateProblem) problems.push({ field: 'heldOn', ...dateProblem });
+  else if (dates.length > 1) problems.push({ field: 'heldOn', problem: 'ambiguous', detail: datesTyped.join(', ') });
   else if (dates.length === 1) draft.heldOn = dates[0];
 
   // Counts with a word

@@ -7,10 +7,14 @@ import type { Button, OutboundMessage } from '../../channels/channel.ts';
 import type { Translate } from '../../core/i18n.ts';
 import { formatDate, fromUtcDate, parseQuarter, type LocalDate } from './quarter.ts';
 import type { QuickProblem, ReportDraft } from './quick.ts';
-import { buttonData as data, clip, correctableByChat, maxPhotos, type Draft, type ReportRules, type ReportState, type Step } from './wizard.ts';
+import { buttonData as data, clip, correctableByChat, dateProblem, maxPhotos, type Draft, type ReportRules, type ReportState, type Step } from './wizard.ts';
 
-/** The question of `step` with its buttons, or the summary to confirm. */
-export function question(t: Translate, rules: ReportRules, state: ReportState, step: Step, today: LocalDate): OutboundMessage {
+/**
+ * The question of `step` with its buttons, or the summary to confirm. The topics are buttons that
+ * tick in place where the chat can edit (`canEdit`); elsewhere (Zalo) one numbered list, answered
+ * with the numbers.
+ */
+export function question(t: Translate, rules: ReportRules, state: ReportState, step: Step, today: LocalDate, canEdit = true): OutboundMessage {
   const id = state.draftId;
   const cancel: Button = { label: t('report.cancel'), data: data('cancel', id) };
   switch (step) {
@@ -23,9 +27,14 @@ export function question(t: Translate, rules: ReportRules, state: ReportState, s
       return { text: t('report.ask.format'), buttons: [...rules.formats.map((f) => [{ label: f.label, data: data('format', id, f.id) }]), [cancel]] };
     case 'topics': {
       const chosen = new Set(state.draft.topics ?? []);
-      const list = rules.topics.map((topic, i) => `${i + 1}. ${chosen.has(topic.id) ? '✓ ' : ''}${topic.label}`).join('\n');
+      if (!canEdit) {
+        // Typed answers only: a numbered "Xong" or "Hủy" would turn the answer "3" into a tap.
+        const list = rules.topics.map((topic, i) => `${i + 1}. ${topic.label}`).join('\n');
+        return { text: t('report.ask.topicsNumbered', { list }) };
+      }
+      const names = rules.topics.filter((topic) => chosen.has(topic.id)).map((topic) => topic.label);
       return {
-        text: t('report.ask.topics', { list }),
+        text: [t('report.ask.topicsButtons'), ...(names.length > 0 ? [t('report.topicsChosen', { topics: names.join(', ') })] : [])].join('\n'),
         buttons: [
           ...rules.topics.map((topic) => [{ label: `${chosen.has(topic.id) ? '✓ ' : ''}${topic.label}`, data: data('topic', id, topic.id) }]),
           [{ label: t('report.done'), data: data('topicsDone', id) }, cancel],
@@ -56,15 +65,23 @@ export function question(t: Translate, rules: ReportRules, state: ReportState, s
   }
 }
 
-function summaryLines(t: Translate, rules: ReportRules, d: Draft): string[] {
+/** The summary's lines; with `onlyGiven`, only those of the answers the draft has. */
+function summaryLines(t: Translate, rules: ReportRules, d: Draft, onlyGiven = false): string[] {
   const format = rules.formats.find((f) => f.id === d.format)?.label ?? d.format ?? '';
   const topics = (d.topics ?? []).map((id) => rules.topics.find((x) => x.id === id)?.label ?? id).join(', ');
+  const of = [
+    d.participantsWomen !== undefined || !onlyGiven ? `${t('report.field.women')}: ${d.participantsWomen ?? ''}` : '',
+    d.participantsEthnicMinority !== undefined || !onlyGiven ? `${t('report.field.minority')}: ${d.participantsEthnicMinority ?? ''}` : '',
+  ].filter(Boolean);
+  const lines: Array<[boolean, string]> = [
+    [Boolean(d.heldOn), `${t('report.field.heldOn')}: ${d.heldOn ? formatDate(d.heldOn) : ''}`],
+    [Boolean(d.format), `${t('report.field.format')}: ${format}`],
+    [Boolean(d.topics?.length), `${t('report.field.topics')}: ${topics}`],
+    [d.participantsTotal !== undefined, `${t('report.field.total')}: ${d.participantsTotal ?? ''}${of.length ? ` (${of.join(', ')})` : ''}`],
+    [Boolean(d.place), `${t('report.field.place')}: ${d.place ?? ''}`],
+  ];
   return [
-    `${t('report.field.heldOn')}: ${d.heldOn ? formatDate(d.heldOn) : ''}`,
-    `${t('report.field.format')}: ${format}`,
-    `${t('report.field.topics')}: ${topics}`,
-    `${t('report.field.total')}: ${d.participantsTotal ?? ''} (${t('report.field.women')}: ${d.participantsWomen ?? ''}, ${t('report.field.minority')}: ${d.participantsEthnicMinority ?? ''})`,
-    `${t('report.field.place')}: ${d.place ?? ''}`,
+    ...lines.filter(([given]) => given || !onlyGiven).map(([, line]) => line),
     ...(d.notes ? [`${t('report.field.notes')}: ${d.notes}`] : []),
     ...(d.photos?.length ? [`${t('report.field.photos')}: ${d.photos.length}`] : []),
   ];
@@ -83,14 +100,33 @@ function summary(t: Translate, rules: ReportRules, state: ReportState): Outbound
 }
 
 /** What was wrong in a one-line report, one "• …" line each. */
-export function quickProblems(t: Translate, read: { draft: ReportDraft; problems: QuickProblem[] }, today: LocalDate): string[] {
-  return read.problems.map((p) => `• ${quickProblem(t, p, read.draft, today)}`);
+export function quickProblems(t: Translate, rules: ReportRules, read: { draft: ReportDraft; problems: QuickProblem[] }, today: LocalDate): string[] {
+  return read.problems.map((p) => `• ${quickProblem(t, rules, p, read.draft, today)}`);
 }
 
-function quickProblem(t: Translate, p: QuickProblem, draft: ReportDraft, today: LocalDate): string {
-  if (p.field === 'heldOn') return t(`report.bad.date.${p.problem}`, { text: '', today: formatDate(today) });
+/** "Hình thức: …" lines of what a one-line report gave, under a heading; empty when it gave nothing. */
+export function quickUnderstood(t: Translate, rules: ReportRules, draft: ReportDraft): string[] {
+  const lines = summaryLines(t, rules, { ...draft, notes: draft.notes ?? '' }, true);
+  return lines.length > 0 ? [t('report.quickUnderstood'), ...lines.map((line) => `• ${line}`)] : [];
+}
+
+/** The answers a report still lacks that no problem names ("• Ngày: chưa có"): a group chat cannot ask for them. */
+export function quickMissing(t: Translate, read: { draft: ReportDraft; problems: QuickProblem[] }): string[] {
+  const named = new Set(read.problems.map((p) => p.field));
+  const missing = (['heldOn', 'place'] as const).filter((field) => !named.has(field) && !read.draft[field]);
+  return missing.map((field) => `• ${t('report.quickProblem', { field: t(`report.field.${field}`), problem: t('report.quickKind.missing'), detail: '' })}`);
+}
+
+const countNames = { participantsTotal: 'total', participantsWomen: 'women', participantsEthnicMinority: 'minority' } as const;
+
+function quickProblem(t: Translate, rules: ReportRules, p: QuickProblem, draft: ReportDraft, today: LocalDate): string {
+  if (p.field === 'heldOn' && p.problem !== 'ambiguous') return dateProblem(t, rules, p.problem, p.detail ?? '', today);
   if (p.problem === 'womenAboveTotal' || p.problem === 'minorityAboveTotal') return t(`report.bad.counts.${p.problem}`, { total: draft.participantsTotal });
   if (p.problem === 'notNumber' || p.problem === 'negative' || p.problem === 'tooLarge') return t(`report.bad.count.${p.problem}`, { text: clip(p.detail ?? '') });
+  if (p.field === 'counts' && p.problem === 'missing') {
+    const which = (Object.keys(countNames) as Array<keyof typeof countNames>).filter((field) => draft[field] === undefined);
+    return t('report.quickCountsMissing', { which: which.map((field) => t(`report.countName.${countNames[field]}`)).join(', ') });
+  }
   const field = t(`report.field.${p.field === 'counts' ? 'total' : p.field}`);
   return t('report.quickProblem', { field, problem: t(`report.quickKind.${p.problem}`), detail: p.detail ? ` «${clip(p.detail)}»` : '' });
 }

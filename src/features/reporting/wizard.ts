@@ -6,8 +6,8 @@
  * the state in drafts.ts.
  */
 import type { Translate } from '../../core/i18n.ts';
-import { checkCounts, matchFormat, matchTopics, maxParticipants, parseCount, parseReportDate, reportDateDaysBack, type Format, type ReportWords, type TopicChoice } from './parse.ts';
-import { formatDate, fromUtcDate, type LocalDate } from './quarter.ts';
+import { checkCounts, matchFormat, matchTopics, maxParticipants, openQuarters, parseCount, parseReportDate, reportDateDaysBack, type DateProblem, type Format, type ReportWords, type TopicChoice } from './parse.ts';
+import { addDays, formatDate, fromUtcDate, type LocalDate } from './quarter.ts';
 import { parseQuickReport, type ReportDraft } from './quick.ts';
 import type { ConfirmedReport } from './store.ts';
 
@@ -94,6 +94,20 @@ export function after(state: ReportState, from: Step): Move {
 
 // ——— answers ———
 
+/**
+ * Why the date `typed` cannot be taken, quoting it: a day outside the open quarters names them
+ * ("Quý 4/2026, từ 01/10/2026").
+ */
+export function dateProblem(t: Translate, rules: ReportRules, problem: DateProblem, typed: string, today: LocalDate): string {
+  if (problem !== 'tooOld') return t(`report.bad.date.${problem}`, { text: clip(typed), today: formatDate(today) });
+  const open = openQuarters(today, rules.graceDays).map(({ quarter, from, until }) =>
+    until
+      ? t('report.openQuarterUntil', { quarter: t('report.quarterName', { ...quarter }), until: formatDate(until) })
+      : t('report.openQuarter', { quarter: t('report.quarterName', { ...quarter }), from: formatDate(from) }),
+  );
+  return t('report.bad.date.outside', { text: clip(typed), open: open.join(t('report.and')) });
+}
+
 type Answer = { ok: true; draft: Draft } | { ok: false; reply: string };
 
 function readAnswer(t: Translate, rules: ReportRules, step: Step, text: string, draft: Draft, today: LocalDate): Answer {
@@ -101,7 +115,7 @@ function readAnswer(t: Translate, rules: ReportRules, step: Step, text: string, 
   switch (step) {
     case 'heldOn': {
       const parsed = parseReportDate(text, today, rules.graceDays, rules.words);
-      return parsed.ok ? ok({ heldOn: parsed.date }) : { ok: false, reply: t(`report.bad.date.${parsed.problem}`, { text: clip(text), today: formatDate(today) }) };
+      return parsed.ok ? ok({ heldOn: parsed.date }) : { ok: false, reply: dateProblem(t, rules, parsed.problem, text, today) };
     }
     case 'format': {
       const format = matchFormat(text, rules.formats);
@@ -115,9 +129,9 @@ function readAnswer(t: Translate, rules: ReportRules, step: Step, text: string, 
     case 'total':
     case 'women':
     case 'minority': {
-      const count = parseCount(text, rules.words);
-      if (!count.ok) return { ok: false, reply: t(`report.bad.count.${count.problem}`, { text: clip(text) }) };
       const field = step === 'total' ? 'participantsTotal' : step === 'women' ? 'participantsWomen' : 'participantsEthnicMinority';
+      const count = parseCount(text, rules.words, field);
+      if (!count.ok) return { ok: false, reply: t(`report.bad.count.${count.problem}`, { text: clip(text) }) };
       const next = { ...draft, [field]: count.value };
       if (next.participantsTotal !== undefined) {
         const problem = checkCounts(next.participantsTotal, next.participantsWomen ?? 0, next.participantsEthnicMinority ?? 0);
@@ -160,8 +174,9 @@ export function tap(t: Translate, rules: ReportRules, state: ReportState, step: 
     case 'cancel':
       return 'cancel';
     case 'date': {
-      const parsed = reportDateDaysBack(tapped.value === 'yesterday' ? 1 : 0, today, rules.graceDays);
-      if (!parsed.ok) return ask('heldOn', t(`report.bad.date.${parsed.problem}`, { text: '', today: formatDate(today) }));
+      const daysBack = tapped.value === 'yesterday' ? 1 : 0;
+      const parsed = reportDateDaysBack(daysBack, today, rules.graceDays);
+      if (!parsed.ok) return ask('heldOn', dateProblem(t, rules, parsed.problem, formatDate(addDays(today, -daysBack)), today));
       return after({ ...state, draft: { ...d, heldOn: parsed.date } }, 'heldOn');
     }
     case 'format':

@@ -56,24 +56,30 @@ async function joinWithCode(turn: Turn, code: string): Promise<void> {
   }
 }
 
-async function join(turn: Turn, groupId: number): Promise<void> {
+/** Joins the group; from the picker (`inPlace`), the picker becomes the answer where the chat can edit. */
+async function join(turn: Turn, groupId: number, inPlace = false): Promise<void> {
   const { t } = turn;
+  const say = inPlace ? turn.update : turn.reply;
   const result = await joinGroup(turn.db, who(turn), groupId);
-  if (result.kind === 'already') return void (await turn.reply({ text: t('subscription.already', { group: result.group.name }) }));
+  if (result.kind === 'already') return void (await say({ text: t('subscription.already', { group: result.group.name }) }));
   const moved = result.left ? `${t('subscription.moved', { from: result.left.name })}\n` : '';
-  await turn.reply({ text: `${moved}${t('subscription.joined', { group: result.group.name })}` });
+  await say({ text: `${moved}${t('subscription.joined', { group: result.group.name })}` });
 }
 
-/** One page of the village picker: the areas under `parentId` (the top when null), or the groups of an area without sub-areas. */
-async function picker(turn: Turn, parentId: number | null, page: number): Promise<void> {
+/**
+ * One page of the village picker: the areas under `parentId` (the top when null), or the groups of
+ * an area without sub-areas. Moving through it (`inPlace`) changes the picker where the chat can edit.
+ */
+async function picker(turn: Turn, parentId: number | null, page: number, inPlace = false): Promise<void> {
   const { t } = turn;
+  const say = inPlace ? turn.update : turn.reply;
   const { areas, parent, groups } = await villageChoices(turn.db, parentId);
-  if (areas.length === 0 && groups.length === 1) return join(turn, groups[0]!.id);
+  if (areas.length === 0 && groups.length === 1) return join(turn, groups[0]!.id, inPlace);
   const items: Button[] = [
     ...groups.map((g) => ({ label: g.name, data: `join:g:${g.id}` })),
     ...areas.map((a) => ({ label: a.name, data: `join:a:${a.id}:0` })),
   ];
-  if (items.length === 0) return void (await turn.reply({ text: t('subscription.noVillages') }));
+  if (items.length === 0) return void (await say({ text: t('subscription.noVillages') }));
   const pages = Math.ceil(items.length / pageSize);
   const current = Math.min(Math.max(page, 0), pages - 1);
   const shown = items.slice(current * pageSize, (current + 1) * pageSize).map((b) => [b]);
@@ -84,7 +90,7 @@ async function picker(turn: Turn, parentId: number | null, page: number): Promis
   if (parent) nav.push({ label: t('subscription.back'), data: parent.parentId === null ? 'join:top:0' : `join:a:${parent.parentId}:0` });
   const prompt = parent ? t('subscription.pickIn', { area: parent.name }) : t('subscription.pickProvince');
   const pageNote = pages > 1 ? ` ${t('subscription.page', { page: current + 1, pages })}` : '';
-  await turn.reply({ text: `${prompt}${pageNote}`, buttons: [...shown, ...(nav.length > 0 ? [nav] : [])] });
+  await say({ text: `${prompt}${pageNote}`, buttons: [...shown, ...(nav.length > 0 ? [nav] : [])] });
 }
 
 async function stop(turn: Turn): Promise<void> {
@@ -104,7 +110,8 @@ function languageName(turn: Turn, code: string): string {
   return name === key ? code : name;
 }
 
-async function language(turn: Turn, deps: SubscriptionDeps, wanted: string): Promise<void> {
+/** /ngonngu [language]; a language tapped in the picker (`inPlace`) becomes the picker's answer where the chat can edit. */
+async function language(turn: Turn, deps: SubscriptionDeps, wanted: string, inPlace = false): Promise<void> {
   const { t } = turn;
   if (wanted === '') {
     const buttons = deps.languages.map((code) => [{ label: `${languageName(turn, code)}${code === turn.language ? ' ✓' : ''}`, data: `lang:${code}` }]);
@@ -117,7 +124,7 @@ async function language(turn: Turn, deps: SubscriptionDeps, wanted: string): Pro
     return void (await turn.reply({ text: t('subscription.language.noContent', { language: wanted.trim(), list }) }));
   }
   await setLanguage(turn.db, who(turn), match);
-  await turn.reply({ text: t('subscription.language.set', { language: languageName(turn, match) }) });
+  await (inPlace ? turn.update : turn.reply)({ text: t('subscription.language.set', { language: languageName(turn, match) }) });
 }
 
 async function showData(turn: Turn): Promise<void> {
@@ -188,18 +195,19 @@ export function subscriptions(deps: SubscriptionDeps): Middleware {
     const data = event.type === 'button' ? (event.buttonData ?? '') : '';
     if (data === 'menu:join') return isPrivate(turn) ? picker(turn, null, 0) : privately(turn);
     let match: RegExpExecArray | null;
-    if ((match = /^join:top:(\d+)$/.exec(data))) return picker(turn, null, Number(match[1]));
-    if ((match = /^join:a:(\d+):(\d+)$/.exec(data))) return picker(turn, Number(match[1]), Number(match[2]));
+    if ((match = /^join:top:(\d+)$/.exec(data))) return picker(turn, null, Number(match[1]), true);
+    if ((match = /^join:a:(\d+):(\d+)$/.exec(data))) return picker(turn, Number(match[1]), Number(match[2]), true);
     if ((match = /^join:g:(\d+)$/.exec(data))) {
       const groupId = Number(match[1]);
-      return (await groupExists(turn.db, groupId)) ? join(turn, groupId) : picker(turn, null, 0);
+      return (await groupExists(turn.db, groupId)) ? join(turn, groupId, true) : picker(turn, null, 0, true);
     }
-    if ((match = /^lang:([a-z]{2,3})$/.exec(data))) return language(turn, deps, match[1]!);
+    if ((match = /^lang:([a-z]{2,3})$/.exec(data))) return language(turn, deps, match[1]!, true);
+    // The yes/no question becomes its answer: its buttons cannot be tapped again.
     if (data === 'mydata:delete') {
       const deleted = await deletePersonData(turn.db, who(turn));
-      return void (await turn.reply({ text: turn.t(deleted ? 'subscription.delete.done' : 'subscription.data.nothing') }));
+      return void (await turn.update({ text: turn.t(deleted ? 'subscription.delete.done' : 'subscription.data.nothing') }));
     }
-    if (data === 'mydata:keep') return void (await turn.reply({ text: turn.t('subscription.delete.kept') }));
+    if (data === 'mydata:keep') return void (await turn.update({ text: turn.t('subscription.delete.kept') }));
 
     if (event.type === 'message' && !command && isPrivate(turn)) {
       if (isStopWords(turn)) return stop(turn);
