@@ -44,10 +44,10 @@ export function scheduleHousekeeping(db: Db, timeZone: string, log: Logger): () 
 }
 
 /** Writes a backup of the embedded database into `dir` and removes those older than `keepDays`; returns the file. */
-export async function nightlyBackup(store: Store, dir: string, keepDays: number, now = new Date()): Promise<{ file: string; removed: string[] }> {
+export async function nightlyBackup(store: Store, dir: string, keepDays: number, timeZone: string, now = new Date()): Promise<{ file: string; removed: string[] }> {
   const bytes = await takeBackup(store, now);
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, backupName(now));
+  const file = path.join(dir, backupName(now, timeZone));
   writeFileSync(file, bytes, { mode: 0o600 });
   return { file, removed: pruneBackups(dir, keepDays, now) };
 }
@@ -58,7 +58,7 @@ export function scheduleBackups(store: Store, dataDir: string, keepDays: number,
   const job = cron.schedule(
     '30 2 * * *',
     async () => {
-      const done = await nightlyBackup(store, path.join(dataDir, 'backups'), keepDays).catch((err: unknown) => void log.error({ err }, 'nightly backup failed'));
+      const done = await nightlyBackup(store, path.join(dataDir, 'backups'), keepDays, timeZone).catch((err: unknown) => void log.error({ err }, 'nightly backup failed'));
       if (done) log.info(done, 'nightly backup written');
     },
     { timezone: timeZone },

@@ -50,7 +50,8 @@ export function when(test: (turn: Turn) => boolean, handler: Middleware): Middle
 
 /**
  * An update function on `channel` for one event: edits the tapped message where the channel can,
- * and sends anew when it cannot or the edit is refused as `invalid`.
+ * and sends anew when it cannot, the edit is refused as `invalid`, or the platform could not be
+ * reached for it (`transient`): a second copy of a picker is better than a tap left unanswered.
  */
 export function updater(channel: Channel, log: Logger, event: InboundEvent) {
   const send = sender(channel, log);
@@ -58,7 +59,7 @@ export function updater(channel: Channel, log: Logger, event: InboundEvent) {
     const messageId = event.type === 'button' ? event.buttonMessageId : undefined;
     if (!channel.edit || !messageId) return send(event.chat.id, message);
     const result = await channel.edit({ chatId: event.chat.id, messageId }, message);
-    if (result.ok || result.error.kind !== 'invalid') {
+    if (result.ok || (result.error.kind !== 'invalid' && result.error.kind !== 'transient')) {
       if (!result.ok) log.warn({ platform: channel.platform, error: result.error }, 'message not edited');
       return result;
     }

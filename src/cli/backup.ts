@@ -19,7 +19,7 @@ export function backupCommands(program: Command): void {
       action(async (options: { out?: string }) => {
         const { config, log, t } = environment();
         if (config.databaseUrl) throw new OperatorError(t('ops:backup.postgres'));
-        const file = options.out ?? path.join(config.dataDir, 'backups', backupName(new Date()));
+        const file = options.out ?? path.join(config.dataDir, 'backups', backupName(new Date(), config.timeZone));
         const bytes = await withStore(config, log, (store) => takeBackup(store));
         mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
         writeFileSync(file, bytes, { mode: 0o600 });

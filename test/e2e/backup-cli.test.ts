@@ -95,10 +95,12 @@ describe('loaban backup and restore', () => {
     const dir = path.join(dataDir, 'backups');
     const store = await openStore({ databaseUrl: null, dataDir, language: 'vi' });
     try {
-      const old = await nightlyBackup(store, dir, 7, new Date('2026-11-20T19:30:00Z'));
+      const old = await nightlyBackup(store, dir, 7, 'Asia/Ho_Chi_Minh', new Date('2026-11-20T19:30:00Z'));
       // The file's age is what counts: make the first one ten days old.
       utimesSync(old.file, new Date('2026-11-20T19:30:00Z'), new Date('2026-11-20T19:30:00Z'));
-      const recent = await nightlyBackup(store, dir, 7, new Date());
+      const recent = await nightlyBackup(store, dir, 7, 'Asia/Ho_Chi_Minh', new Date());
+      // Named by the local date and time: 02:30 in Vietnam on the 21st, not 19:30 UTC the day before.
+      expect(path.basename(old.file)).toBe('loaban-2026-11-21-0230.backup');
       expect(recent.removed).toEqual([path.basename(old.file)]);
       expect(readdirSync(dir)).toEqual([path.basename(recent.file)]);
       expect(existsSync(recent.file)).toBe(true);

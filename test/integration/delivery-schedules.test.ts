@@ -216,7 +216,7 @@ describe.each(backends)('schedules (%s)', (backend) => {
 
     it('an area or groups that do not exist', async () => {
       const area = await refusal({ what: { text: 'Họp tổ' }, when: future, audience: { areaId: 9999 } });
-      expect(area).toMatchObject({ key: 'unknownArea', line: 'Không có địa bàn số 9999. Xem: loaban groups' });
+      expect(area).toMatchObject({ key: 'unknownArea', line: 'Không có địa bàn số 9999. Xem: loaban groups --by-area' });
       const known = await store.prisma.communicationGroup.findFirstOrThrow({ orderBy: { id: 'asc' } });
       const groups = await refusal({ what: { text: 'Họp tổ' }, when: future, audience: { groupIds: [known.id, 9998, 9999] } });
       expect(groups).toMatchObject({ key: 'unknownGroups', line: 'Không có tổ số 9998, 9999. Xem: loaban groups' });

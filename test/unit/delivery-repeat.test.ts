@@ -40,6 +40,8 @@ describe('weekly and monthly schedules as cron expressions', () => {
     ['0 8 31 * *', 'a day some months lack'],
     ['0 8 1 * 1', 'a day of the month and a weekday'],
     ['0 8 * *', 'four parts'],
+    ['0 8 * * 1#2', 'the second Monday of each month'],
+    ['0 8 * * 1L', 'the last Monday of each month'],
     ['thứ hai', 'not cron at all'],
   ])('"%s" (%s) fits no simple choice', (cron) => {
     expect(repeatOf(cron)).toBeNull();

@@ -5,6 +5,7 @@
  * why not. `/health` stays as the liveness answer it always was.
  */
 import type { FastifyInstance } from 'fastify';
+import { redactText } from '../redact.ts';
 
 export interface CheckResult {
   ok: boolean;
@@ -36,15 +37,22 @@ async function run(check: () => Promise<CheckResult> | CheckResult): Promise<Che
   }
 }
 
+/** How long one answer of /health/ready serves: a monitor polling it, or someone hammering it, costs a few queries every so often. */
+const readyForMs = 2000;
+
 export function registerHealth(http: FastifyInstance, checks: ReadinessChecks): void {
-  http.get('/health/live', async () => ({ ok: true }));
-  http.get('/health/ready', async (_request, reply) => {
+  let last: { at: number; answer: Promise<{ ready: boolean; checks: Record<string, CheckResult> }> } | null = null;
+  const assess = async () => {
     const names = Object.keys(checks);
     const results = await Promise.all(names.map((name) => run(checks[name]!)));
-    const ready = results.every((r) => r.ok);
-    return reply
-      .code(ready ? 200 : 503)
-      .header('cache-control', 'no-store')
-      .send({ ready, checks: Object.fromEntries(names.map((name, i) => [name, results[i]])) });
+    // A problem may quote a request address holding a bot token: the answer is public.
+    for (const r of results) if (r.problem !== undefined) r.problem = redactText(r.problem);
+    return { ready: results.every((r) => r.ok), checks: Object.fromEntries(names.map((name, i) => [name, results[i]!])) };
+  };
+  http.get('/health/live', async () => ({ ok: true }));
+  http.get('/health/ready', async (_request, reply) => {
+    if (!last || Date.now() - last.at > readyForMs) last = { at: Date.now(), answer: assess() };
+    const answer = await last.answer;
+    return reply.code(answer.ready ? 200 : 503).header('cache-control', 'no-store').send(answer);
   });
 }

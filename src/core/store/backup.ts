@@ -9,10 +9,11 @@
  * it into an empty DATA_DIR; the next `loaban start` migrates it if it is older than the code.
  */
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StoreError } from './errors.ts';
-import { markData, openEmbedded, type Store } from './store.ts';
+import { markData, openEmbedded, unmarkData, type Store } from './store.ts';
 
 const magic = 'LOABAN-BACKUP 1\n';
 
@@ -68,9 +69,9 @@ export function readBackup(file: Buffer, say: (key: BackupRefused['key']) => str
   return { meta, image };
 }
 
-/** A short file name for a backup taken at `now`: loaban-2026-12-03-0230.backup. */
-export function backupName(now: Date): string {
-  return `loaban-${now.toISOString().slice(0, 16).replace('T', '-').replace(':', '')}.backup`;
+/** A short file name for a backup taken at `now`, in the area's local time: loaban-2026-12-03-0230.backup. */
+export function backupName(now: Date, timeZone: string): string {
+  return `loaban-${DateTime.fromJSDate(now, { zone: timeZone }).toFormat('yyyy-MM-dd-HHmm')}.backup`;
 }
 
 /**
@@ -103,8 +104,9 @@ export async function restoreInto(dataDir: string, image: Buffer, say: (key: Bac
     // Opened as `loaban start` opens it, to be sure it reads back.
     await (await openEmbedded(dbDir)).close();
   } catch (error) {
-    // Nothing half-written is left behind: the folder was empty before.
-    for (const name of readdirSync(dataDir)) rmSync(path.join(dataDir, name), { recursive: true, force: true });
+    // Nothing half-written is left behind; what was there before (hidden files) stays.
+    rmSync(path.join(dataDir, 'db'), { recursive: true, force: true });
+    unmarkData(dataDir);
     throw error;
   }
   return migrations;

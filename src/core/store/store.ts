@@ -82,6 +82,11 @@ export function markData(dataDir: string): void {
   writeFileSync(path.join(dataDir, markerFile), markerText());
 }
 
+/** Takes the mark away again (a restore that failed half-way). */
+export function unmarkData(dataDir: string): void {
+  rmSync(path.join(dataDir, markerFile), { force: true });
+}
+
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.language) : openPglite(options);
 }

@@ -55,6 +55,8 @@ export function repeatOf(cron: string): Repeat | null {
   if (minute.values.length !== 1 || hour.values.length !== 1 || !month.isWildcard) return null;
   const time = `${pad(Number(hour.values[0]))}:${pad(Number(minute.values[0]))}`;
   if (dayOfMonth.isWildcard) {
+    // "1#2" (the second Monday) and "1L" (the last Monday) are not every week.
+    if ((dayOfWeek as { nthDay?: number }).nthDay || /[#L]/i.test(cron.trim().split(/\s+/)[4]!)) return null;
     const days = dayOfWeek.values.map((d) => (typeof d === 'number' ? d % 7 : NaN));
     if (days.some((d) => Number.isNaN(d))) return null;
     return { every: 'week', weekdays: sortWeekdays(days as Weekday[]), time };

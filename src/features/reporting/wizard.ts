@@ -5,6 +5,7 @@
  * state, after which message. What a question shows is in replies.ts; chat.ts asks it and keeps
  * the state in drafts.ts.
  */
+import { quarterName } from '../../core/glossary.ts';
 import type { Translate } from '../../core/i18n.ts';
 import { checkCounts, matchFormat, matchTopics, maxParticipants, openQuarters, parseCount, parseReportDate, reportDateDaysBack, type DateProblem, type Format, type ReportWords, type TopicChoice } from './parse.ts';
 import { addDays, formatDate, fromUtcDate, type LocalDate } from './quarter.ts';
@@ -102,8 +103,8 @@ export function dateProblem(t: Translate, rules: ReportRules, problem: DateProbl
   if (problem !== 'tooOld') return t(`report.bad.date.${problem}`, { text: clip(typed), today: formatDate(today) });
   const open = openQuarters(today, rules.graceDays).map(({ quarter, from, until }) =>
     until
-      ? t('report.openQuarterUntil', { quarter: t('report.quarterName', { ...quarter }), until: formatDate(until) })
-      : t('report.openQuarter', { quarter: t('report.quarterName', { ...quarter }), from: formatDate(from) }),
+      ? t('report.openQuarterUntil', { quarter: quarterName(t, quarter), until: formatDate(until) })
+      : t('report.openQuarter', { quarter: quarterName(t, quarter), from: formatDate(from) }),
   );
   return t('report.bad.date.outside', { text: clip(typed), open: open.join(t('report.and')) });
 }

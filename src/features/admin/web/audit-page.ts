@@ -59,7 +59,7 @@ export function registerAuditPage(admin: FastifyInstance, kit: AdminKit): void {
 
     const row = (r: (typeof rows)[number]) => {
       const e = wordEntry(t, r, facts, campaigns, timeZone);
-      return html`<tr data-audit="${r.id}"><td class="s">${localTime(r.at, timeZone)}</td><td>${e.who}${e.role === '' ? '' : html`<br><span class="muted">${e.role}</span>`}</td><td>${e.sentence}</td><td>${e.link ? html`<a href="${e.link.href}">${e.link.label}</a>` : '—'}</td><td>${r.areaId === null ? '—' : (areaName.get(r.areaId) ?? '—')}</td><td class="json"><details><summary>${t('admin:audit.details')}</summary>${e.raw.split('\n').map((line) => html`<code>${line}</code><br>`)}</details></td></tr>`;
+      return html`<tr data-audit="${r.id}"><td class="s">${localTime(r.at, timeZone)}</td><td>${e.who}${e.role === '' ? '' : html`<br><span class="muted">${e.role}</span>`}</td><td class="what">${e.sentence}</td><td>${e.link ? html`<a href="${e.link.href}">${e.link.label}</a>` : '—'}</td><td>${r.areaId === null ? '—' : (areaName.get(r.areaId) ?? '—')}</td><td class="json"><details><summary>${t('admin:audit.details')}</summary>${e.raw.split('\n').map((line) => html`<code>${line}</code><br>`)}</details></td></tr>`;
     };
     const table = html`<p class="scroll-hint">${t('admin:table.scrollHint')}</p><div class="scroll"><table id="audit">
 <thead><tr><th>${t('admin:audit.when')}</th><th>${t('admin:audit.who')}</th><th>${t('admin:audit.action')}</th><th>${t('admin:audit.entity')}</th><th>${t('admin:audit.area')}</th><th>${t('admin:audit.change')}</th></tr></thead>

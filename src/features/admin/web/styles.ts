@@ -50,6 +50,7 @@ nav.pager{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.
 .code{font:700 2.2rem/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.12em;margin:.5rem 0}
 .code-line,.join-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700}
 td.json{min-width:18rem}
+td.what{min-width:14rem}
 td.json code{font-size:.8rem;word-break:break-all}
 ins{text-decoration:none;background:#e6f4ea}
 del{color:#5f5f66}
