@@ -97,8 +97,14 @@ describe('Telegram by long polling', () => {
     await vi.waitFor(() => expect(bot.fake.calls.some((c) => c.method === 'answerCallbackQuery' && c.status === 200)).toBe(true));
   });
 
-  it('sets its command list at start', () => {
+  it('sets its command lists at start: a leader\'s commands are offered in group chats, not in every villager\'s private menu', () => {
     expect(bot.fake.calls.find((c) => c.method === 'setMyCommands')?.status).toBe(200);
+    const names = (key: string) => ((bot.fake.commands.get(key) ?? []) as Array<{ command: string }>).map((c) => c.command);
+    expect(names('default:')).toContain('thamgia');
+    expect(names('default:')).not.toContain('baocao');
+    expect(names('default:')).not.toContain('dangky');
+    expect(names('default:')).not.toContain('mathamgia');
+    expect(names('all_group_chats:')).toEqual(expect.arrayContaining(['baocao', 'dangky', 'mathamgia', 'trogiup']));
   });
 
   it('in a group: links the chat when added, ignores chatter, answers its commands, mentions and replies to it', async () => {

@@ -36,8 +36,13 @@ const allowedUpdates = ['message', 'callback_query', 'my_chat_member'] as const;
 const captionLimit = 1024;
 export const telegramWebhookPath = '/webhooks/telegram';
 
-/** The commands Telegram shows in its menu, described from locales. */
-const menuCommands = ['start', 'menu', 'hoi', 'thamgia', 'dunglai', 'tieptuc', 'ngonngu', 'dulieucuatoi', 'baocao', 'dangky', 'mathamgia', 'trogiup'] as const;
+/**
+ * The commands Telegram shows in its "/" menu, described from locales: a private chat's for
+ * everyone (villagers first: a leader finds reporting in the bot's own menu, which follows roles);
+ * a group chat's for the group's leaders, who link it, report in it and show its join code there.
+ */
+const privateCommands = ['start', 'menu', 'hoi', 'thamgia', 'dunglai', 'tieptuc', 'ngonngu', 'dulieucuatoi', 'trogiup'] as const;
+const groupCommands = ['dangky', 'baocao', 'mathamgia', 'hoi', 'trogiup'] as const;
 
 /** Buttons as Telegram's inline keyboard. */
 const keyboard = (buttons: Button[][]): InlineKeyboardMarkup => ({ inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) });
@@ -200,7 +205,9 @@ export class TelegramChannel implements Channel {
   private async announceCommands(): Promise<void> {
     const t = translator();
     try {
-      await this.bot.telegram.setMyCommands(menuCommands.map((command) => ({ command, description: t(`commands.${command}`) })));
+      const describe = (commands: readonly string[]) => commands.map((command) => ({ command, description: t(`commands.${command}`) }));
+      await this.bot.telegram.setMyCommands(describe(privateCommands));
+      await this.bot.telegram.setMyCommands(describe(groupCommands), { scope: { type: 'all_group_chats' } });
     } catch (error) {
       this.log.warn({ err: error }, 'could not set the command list; going on');
     }
