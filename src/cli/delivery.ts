@@ -141,9 +141,15 @@ export function deliveryCommands(program: Command): void {
   async function broadcastLine(store: Store, t: ReturnType<typeof translator>, p: Progress, config: Pick<Config, 'timeZone' | 'quietHours'>): Promise<string> {
     const { timeZone } = config;
     const at = formatLocalDateTime(p.scheduledFor, timeZone);
-    // Held by the quiet hours: until when, rather than only "queued".
+    // Where it stands (the same as on the dashboard): done, sending, held by the quiet hours until when, not due yet …
     const standing = standingOf(p, new Date(), timeZone, config.quietHours);
-    const state = standing.state === 'quiet' ? t('ops:broadcast.state.quiet', { time: formatLocalTime(standing.until, timeZone) }) : t(`ops:broadcast.state.${p.status}`);
+    const quietEnd = (until: Date) => t('ops:broadcast.state.quiet', { time: formatLocalTime(until, timeZone) });
+    const state =
+      standing.state === 'quiet'
+        ? quietEnd(standing.until)
+        : standing.state === 'later' && standing.until.getTime() !== p.scheduledFor.getTime()
+          ? t('ops:broadcast.state.laterQuiet', { time: formatLocalDateTime(standing.until, timeZone) })
+          : t(`ops:broadcast.state.${standing.state}`);
     const line = t('ops:broadcast.status', { ...p, at, state });
     if (p.kind === 'campaign') return line;
     const what = t(`ops:broadcast.kind.${p.kind}`, { groups: (await listedGroups(store.prisma, p.broadcastId)).join(', '), defaultValue: p.kind });

@@ -143,11 +143,11 @@ describe('loaban schedule and broadcast', () => {
     const status = await loaban('broadcast', 'status', '1');
     expect(status.code, status.stderr).toBe(0);
     expect(lines(status.stdout)).toEqual([
-      'Đợt gửi 1 (2099-12-01 08:00, đã xếp hàng): 4 cuộc trò chuyện — đã gửi 2, đang chờ 1, đang gửi 0, lỗi 1, bỏ qua 0.',
+      'Đợt gửi 1 (2099-12-01 08:00, chưa đến giờ gửi): 4 cuộc trò chuyện — đã gửi 2, đang chờ 1, đang gửi 0, lỗi 1, bỏ qua 0.',
       // Stored before reasons had kinds: still read as a chat that stopped receiving.
       '  1 × đã chặn hoặc xoá Loa Bản — stopped: 403 Forbidden: bot was blocked by the user',
     ]);
-    expect(lines((await loaban('broadcast', 'list')).stdout)).toEqual(['Đợt gửi 1 (2099-12-01 08:00, đã xếp hàng): 4 cuộc trò chuyện — đã gửi 2, đang chờ 1, đang gửi 0, lỗi 1, bỏ qua 0.']);
+    expect(lines((await loaban('broadcast', 'list')).stdout)).toEqual(['Đợt gửi 1 (2099-12-01 08:00, chưa đến giờ gửi): 4 cuộc trò chuyện — đã gửi 2, đang chờ 1, đang gửi 0, lỗi 1, bỏ qua 0.']);
   }, 300_000);
 
   it('broadcast list: the report reminders queued in the outbox are listed, each with its group', async () => {
@@ -163,8 +163,8 @@ describe('loaban schedule and broadcast', () => {
     const list = await loaban('broadcast', 'list', '--limit', '2');
     expect(list.code, list.stderr).toBe(0);
     expect(lines(list.stdout)).toEqual([
-      `Đợt gửi ${queued[11]} (2026-12-20 09:00, đã xếp hàng): 1 cuộc trò chuyện — đã gửi 0, đang chờ 1, đang gửi 0, lỗi 0, bỏ qua 0. — nhắc tổ trưởng báo cáo: Tổ truyền thông thôn Tống Sinh`,
-      `Đợt gửi ${queued[10]} (2026-12-20 09:00, đã xếp hàng): 1 cuộc trò chuyện — đã gửi 0, đang chờ 1, đang gửi 0, lỗi 0, bỏ qua 0. — nhắc tổ trưởng báo cáo: Tổ truyền thông bản Nậm Ty`,
+      `Đợt gửi ${queued[11]} (2026-12-20 09:00, chưa đến giờ gửi): 1 cuộc trò chuyện — đã gửi 0, đang chờ 1, đang gửi 0, lỗi 0, bỏ qua 0. — nhắc tổ trưởng báo cáo: Tổ truyền thông thôn Tống Sinh`,
+      `Đợt gửi ${queued[10]} (2026-12-20 09:00, chưa đến giờ gửi): 1 cuộc trò chuyện — đã gửi 0, đang chờ 1, đang gửi 0, lỗi 0, bỏ qua 0. — nhắc tổ trưởng báo cáo: Tổ truyền thông bản Nậm Ty`,
     ]);
   }, 300_000);
 

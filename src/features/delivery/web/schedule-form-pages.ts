@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { html, type Html, layout, localTime, type PageContext } from '../../admin/web/index.ts';
-import { weekdaysInOrder } from '../repeat.ts';
+import { lastDaySafe, weekdaysInOrder } from '../repeat.ts';
 import type { Preview } from '../schedule-admin.ts';
 import type { FieldErrors, FieldName, ScheduleFields, ScheduleRequest } from '../schedule-form.ts';
 import { channelName, csrfField, languageName, repeatText, weekdayName, type Library, type Quiet } from './schedule-view.ts';
@@ -23,8 +23,11 @@ export interface FormView {
   languages: string[];
 }
 
-/** The days a monthly schedule offers: 1–31 (29–31 are refused with what would happen in shorter months), then the last day. */
-const monthDays = [...Array.from({ length: 31 }, (_, i) => String(i + 1)), 'last'];
+/**
+ * The days a monthly schedule offers: 1–28, which every month has, then the last day. 29–31 are not
+ * offered (a form sent with one anyway is refused, saying which months would get nothing).
+ */
+const monthDays = [...Array.from({ length: lastDaySafe }, (_, i) => String(i + 1)), 'last'];
 
 /** A weekday name with a capital first letter, as a choice on its own line. */
 const capitalized = (text: string) => text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
