@@ -16,7 +16,7 @@ import { correctReport, saveReport } from '../../src/features/reporting/store.ts
 import { createInvite } from '../../src/features/subscriptions/invites.ts';
 import { rotateJoinCode } from '../../src/features/subscriptions/join-codes.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';
-import { communeAdmin, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser } from '../support/admin.ts';
+import { communeAdmin, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser, pageText } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';
 
 let store: Store;
@@ -24,17 +24,7 @@ let db: Db;
 let http: FastifyInstance;
 let province: Browser;
 
-/** The text a person reads: tags dropped, entities decoded, spaces collapsed. */
-const text = (body: string) =>
-  body
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+const text = (body: string) => pageText(body);
 /** One entry's row: its html, what shows before the "chi tiết" fold is opened, and the fold. */
 async function entry(id: number) {
   const res = await province.get('/admin/audit');

@@ -11,7 +11,7 @@ import { defaultContentDir } from '../../src/core/paths.ts';
 import { addDays, formatQuarter, localDateOf, previousQuarter, quarterOf, quarterStart, type LocalDate } from '../../src/features/reporting/quarter.ts';
 import { correctReport, saveReport, type ConfirmedReport } from '../../src/features/reporting/store.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';
-import { communeAdmin, csrfOf, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser } from '../support/admin.ts';
+import { communeAdmin, csrfOf, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser, pageText } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';
 
 const districtAdmin = 'demo-admin-district';
@@ -26,16 +26,7 @@ let province: Browser;
 const current = quarterOf(localDateOf(new Date(), timeZone));
 const areaId = async (code: string) => (await db.area.findUniqueOrThrow({ where: { code } })).id;
 const group = async (name: string) => db.communicationGroup.findFirstOrThrow({ where: { name: { contains: name } } });
-/** The text a person reads: tags dropped, entities decoded, spaces collapsed. */
-const text = (body: string) =>
-  body
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+const text = (body: string) => pageText(body);
 const auditRows = (body: string) => [...body.matchAll(/<tr data-audit="\d+">[\s\S]*?<\/tr>/g)].map((m) => m[0]);
 const reportRows = (body: string) => [...body.matchAll(/<tr data-report="(\d+)">([\s\S]*?)<\/tr>/g)].map((m) => ({ id: Number(m[1]), text: text(m[2]!) }));
 

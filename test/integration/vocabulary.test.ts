@@ -12,22 +12,12 @@ import { defaultContentDir } from '../../src/core/paths.ts';
 import { formatQuarter, localDateOf, quarterOf, quarterStart, type Quarter } from '../../src/features/reporting/quarter.ts';
 import { saveReport } from '../../src/features/reporting/store.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';
-import { communeAdmin, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser } from '../support/admin.ts';
+import { communeAdmin, dashboard, personOf, provinceAdmin, signedIn, timeZone, type Browser, pageText } from '../support/admin.ts';
 import { freshStore } from '../support/stores.ts';
 import { leader, leaderChat, sandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
 /** What a person reads on a page: the "chi tiết" folds (raw records) and tags dropped, entities decoded. */
-const readable = (body: string) =>
-  body
-    .replace(/<details[\s\S]*?<\/details>/g, ' ')
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+const readable = (body: string) => pageText(body, { hideFolds: true });
 
 /** The old spellings the glossary replaced. */
 const oldSpellings: Array<[string, RegExp]> = [

@@ -72,6 +72,20 @@ export function browser(http: FastifyInstance) {
 }
 export type Browser = ReturnType<typeof browser>;
 
+/** The text a person reads in `html`: tags dropped (with `hideFolds`, closed <details> and scripts too), entities decoded, spaces collapsed. */
+export function pageText(html: string, { hideFolds = false } = {}): string {
+  const shown = hideFolds ? html.replace(/<details[\s\S]*?<\/details>/g, ' ').replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ') : html;
+  return shown
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 export const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
 
 export async function personOf(db: Db, key: string) {
