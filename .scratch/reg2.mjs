@@ -1,2 +1,0 @@
-import { register } from 'node:module';
-register('./hooks2.mjs', import.meta.url);
