@@ -12,6 +12,7 @@ import { registerQuestionPages } from './features/faq/web/index.ts';
 import { registerExportPages, registerReportPages } from './features/reporting/web/index.ts';
 import { registerInvitePages } from './features/subscriptions/web/index.ts';
 import type { Channel } from './channels/channel.ts';
+import { counted } from './channels/counted.ts';
 import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox.ts';
 import { TelegramChannel } from './channels/telegram/telegram.ts';
@@ -22,7 +23,7 @@ import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
 import { choiceMemory } from './channels/zalo/choices.ts';
 import { contentLanguages, createInboundHandler } from './bot/inbound.ts';
-import { databaseClock, memoryClock, outboxHealth, pacedChannel, stallAfterMs, startDelivery, type DeliveryService } from './features/delivery/index.ts';
+import { databaseClock, memoryClock, outboxFigures, outboxHealth, pacedChannel, stallAfterMs, startDelivery, type DeliveryService } from './features/delivery/index.ts';
 import { loadFaq } from './features/faq/index.ts';
 import { readReportContent, reminderStillWanted, reportReminderJob, scheduleReportJobs, type Send } from './features/reporting/index.ts';
 import { hasAreas, readDemoData, seedDemo } from './features/groups/index.ts';
@@ -32,6 +33,7 @@ import { translator } from './core/i18n.ts';
 import type { Logger } from './core/log.ts';
 import { createHttpServer, listen } from './core/http/server.ts';
 import { registerHealth, type ReadinessChecks } from './core/http/health.ts';
+import { registerMetrics } from './core/metrics.ts';
 import { migrationsUpToDate, openMigratedStore } from './core/store/migrations.ts';
 import { serveControl, type ControlServer } from './core/store/control.ts';
 import { ping, type Db, type Store } from './core/store/store.ts';
@@ -95,7 +97,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const sandbox = config.sandbox ? new SandboxChannel() : null;
     if (sandbox) {
       registerSandboxRoutes(http, { db: store.prisma, channel: sandbox, publicUrl: config.publicUrl });
-      channels.push(sandbox);
+      channels.push(counted(sandbox));
     }
     // What the admin chat commands and the dashboard both need. Delivery starts after the channels:
     // a confirmed "send now" runs the schedules at once when it is there, else at the next tick.
@@ -112,8 +114,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       { ...adminSettings, db: store.prisma, log, sandbox: config.sandbox, publicUrl: config.publicUrl, report: { formats: report.formats, topics: report.topics }, directory: faq.knowledge.directory },
       dashboardPages,
     );
-    channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true }));
+    channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true }).map(counted));
     registerHealth(http, readinessChecks(config, store, channels));
+    if (config.metrics) registerMetrics(http, { token: config.metrics.token, outbox: () => outboxFigures(store.prisma, new Date()) });
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
     const synced = await syncCampaigns(store.prisma, campaigns);
     if (synced.created + synced.updated > 0) log.info(synced, 'campaign messages stored');
@@ -202,7 +205,7 @@ export async function startDispatch(config: Config, log: Logger): Promise<Dispat
   try {
     const http = createHttpServer(log);
     // Sending only: no webhooks (the `start` process receives the updates).
-    const channels = platformChannels(config, http, store.prisma, log, { webhooks: false });
+    const channels = platformChannels(config, http, store.prisma, log, { webhooks: false }).map(counted);
     if (channels.length === 0) throw new ConfigError(translator(config.operatorLanguage)('ops:dispatch.noChannel'));
     await syncCampaigns(store.prisma, campaigns);
     const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock: store.kind === 'pglite' ? memoryClock() : undefined, log, stillWanted: reminderStillWanted(store.prisma) });

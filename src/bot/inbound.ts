@@ -18,6 +18,7 @@ import type { ReportDeps } from '../features/reporting/index.ts';
 import type { PersonBudget } from './budget.ts';
 import { createRouter } from './router.ts';
 import { sender, updater, type Turn } from './turn.ts';
+import { inboundUpdates, replySeconds } from '../core/metrics.ts';
 
 export interface InboundDeps {
   db: Db;
@@ -78,6 +79,8 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
   const send = sender(channel, log);
   return async (raw) => {
     const event = cleaned(raw);
+    const started = performance.now();
+    const counted = (outcome: 'handled' | 'duplicate' | 'dropped' | 'failed') => inboundUpdates.inc({ platform: event.platform, outcome });
     // Before any database work: a flood from one person is dropped here, except a sign of danger.
     if (personBudget && personal.has(event.type)) {
       const verdict = personBudget.take(`${event.platform}:${event.sender.id}`, now());
@@ -86,12 +89,12 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
           log.warn({ platform: event.platform, chatKind: event.chat.kind }, 'one person over the message budget: the rest of the burst is dropped');
           await send(event.chat.id, { text: translator(await languageOf(db, event.platform, event.sender.id).catch(() => defaultLanguage))('budget.slowDown') });
         }
-        return;
+        return counted('dropped');
       }
     }
     if (!(await claimUpdate(db, updateKey(event)))) {
       log.debug({ platform: event.platform, updateId: event.updateId }, 'duplicate update ignored');
-      return;
+      return counted('duplicate');
     }
     let language = defaultLanguage;
     try {
@@ -110,7 +113,10 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
         canEdit: Boolean(channel.edit),
       };
       await router(turn, async () => {});
+      counted('handled');
+      replySeconds.observe({ platform: event.platform }, (performance.now() - started) / 1000);
     } catch (error) {
+      counted('failed');
       const failures = await recordUpdateFailure(db, updateKey(event), maxUpdateFailures).catch(() => 0);
       const where = { platform: event.platform, updateId: event.updateId, chatKind: event.chat.kind, failures };
       if (failures <= 1) {

@@ -46,6 +46,8 @@ export interface Config {
   inviteTtlDays: number;
   /** Days the nightly backups of the embedded database are kept (DATA_DIR/backups); 0: no nightly backup. */
   backupKeepDays: number;
+  /** /metrics: null when off; else the token a scrape must bear (null: only direct requests from this machine). */
+  metrics: { token: string | null } | null;
   /** Days after a quarter ends during which a session of that quarter can still be reported. */
   reportGraceDays: number;
   /** Messages a minute one person gets answers to; the rest of a burst is dropped (danger never). */
@@ -114,6 +116,8 @@ const variables = {
     .default('21:00-06:00'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   BACKUP_KEEP_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  METRICS: z.enum(['on', 'off']).default('off'),
+  METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/).optional(),
   REPORT_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(15),
   PERSON_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   TELEGRAM_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
@@ -196,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     quietHours: parseQuietHours(v.QUIET_HOURS),
     inviteTtlDays: v.INVITE_TTL_DAYS,
     backupKeepDays: v.BACKUP_KEEP_DAYS,
+    metrics: v.METRICS === 'on' ? { token: v.METRICS_TOKEN ?? null } : null,
     reportGraceDays: v.REPORT_GRACE_DAYS,
     personMessagesPerMinute: v.PERSON_MESSAGES_PER_MINUTE,
     delivery: {
@@ -230,6 +235,7 @@ export function keepSecrets(config: Config): void {
     keepSecret(platform?.webhookSecret);
   }
   if (config.databaseUrl) keepSecret(decodeURIComponent(new URL(config.databaseUrl).password));
+  keepSecret(config.metrics?.token);
 }
 
 /** The platforms this configuration sends on. */

@@ -11,4 +11,4 @@ export { reasons, stored } from './reasons.ts';
 export { ScheduleError, addSchedule, listSchedules, setScheduleStatus, type What, type When } from './schedules.ts';
 export { standingOf, stillGoing, type Standing } from './standing.ts';
 export { pacedChannel, startDelivery, type DeliveryService } from './service.ts';
-export { outboxHealth, stallAfterMs, type OutboxHealth } from './stall.ts';
+export { outboxFigures, outboxHealth, stallAfterMs, type OutboxHealth } from './stall.ts';

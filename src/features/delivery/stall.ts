@@ -28,3 +28,14 @@ export async function outboxHealth(db: Db, now: Date, timeZone: string, quiet: Q
   const waitingLong = oldestDueSeconds !== null && oldestDueSeconds * 1000 > stallAfterMs;
   return { ok: !waitingLong || recent > 0 || inQuietHours(now, timeZone, quiet), due, oldestDueSeconds };
 }
+
+/** The outbox for /metrics: deliveries not finished by status, how many are due, the oldest's age. */
+export async function outboxFigures(db: Db, now: Date): Promise<{ byStatus: Record<string, number>; due: number; oldestDueSeconds: number | null }> {
+  const [groups, health] = await Promise.all([
+    db.delivery.groupBy({ by: ['status'], where: { status: { in: ['queued', 'leased', 'sending'] } }, _count: { _all: true } }),
+    outboxHealth(db, now, 'UTC', null),
+  ]);
+  const byStatus: Record<string, number> = { queued: 0, leased: 0, sending: 0 };
+  for (const g of groups) byStatus[g.status] = g._count._all;
+  return { byStatus, due: health.due, oldestDueSeconds: health.oldestDueSeconds };
+}

@@ -11,6 +11,7 @@ import { answerMessage, answerMoreMessage, directoryText, faqData, safetyMessage
 import { placesOfChat, type Place } from '../groups/index.ts';
 import type { Middleware, Turn } from '../../bot/turn.ts';
 import { areaAdminChats, flowAwaitsAnswer, keepUnansweredQuestion, recentSafetyAlert, recordSafetyAlert } from './store.ts';
+import { faqQuestions } from '../../core/metrics.ts';
 
 /** One alert to the Women's Union per chat in this time: pressing again says it was sent. */
 const alertRepeatMs = 12 * 60 * 60 * 1000;
@@ -44,6 +45,7 @@ export function safetyFirst(faq: Faq): Middleware {
     const { category, atRisk } = reading.signal;
     // Counts only: never the message, nor who wrote it.
     turn.log.info({ platform: turn.event.platform, chatKind: kind, category, atRisk }, 'safety reply given');
+    faqQuestions.inc({ outcome: 'safety' });
     await turn.reply(safetyMessage(turn.t, faq.knowledge, kind, await places(turn), reading.signal, turn.language));
     // Nothing typed is lost: a flow waiting for this person's answer (a report) still gets it.
     const e = turn.event;
@@ -60,6 +62,7 @@ export function answerQuestion(faq: Faq): Middleware {
     const reading = readMessage(faq, question);
     const where = await places(turn);
     // A sign of danger in the whole message was answered by safetyFirst; this one is in the question alone.
+    faqQuestions.inc({ outcome: reading.kind === 'safety' ? 'safety' : reading.kind === 'answer' ? 'answered' : 'unanswered' });
     if (reading.kind === 'safety') return void (await turn.reply(safetyMessage(turn.t, faq.knowledge, turn.event.chat.kind, where, reading.signal, turn.language)));
     if (reading.kind === 'answer') {
       await turn.reply(answerMessage(turn.t, faq.knowledge, reading.match.entry, turn.language, where, turn.event.chat.kind, Boolean(reading.signal)));

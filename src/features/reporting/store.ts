@@ -6,6 +6,7 @@
 import type { Db } from '../../core/store/store.ts';
 import { areasWhere, type AdminScope } from '../groups/index.ts';
 import { formatQuarter, fromUtcDate, quarterOf, quartersBack, toUtcDate, type LocalDate } from './quarter.ts';
+import { reportsReceived } from '../../core/metrics.ts';
 
 /** A report as confirmed by its leader. */
 export interface ConfirmedReport {
@@ -51,6 +52,9 @@ export async function saveReport(db: Db, draftId: string, report: ConfirmedRepor
       data: { actorId: by.personId, actor: by.actor, action: 'report.create', entity: 'SessionReport', entityId: String(saved.id), areaId: saved.group.areaId, after: columnsJson(report) },
     });
     return true;
+  }).then((stored) => {
+    if (stored) reportsReceived.inc({ source: by.source });
+    return stored;
   });
 }
 
