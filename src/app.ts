@@ -116,7 +116,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     );
     channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true }).map(counted));
     registerHealth(http, readinessChecks(config, store, channels));
-    if (config.metrics) registerMetrics(http, { token: config.metrics.token, outbox: () => outboxFigures(store.prisma, new Date()) });
+    if (config.metrics) await registerMetrics(http, { token: config.metrics.token, outbox: () => outboxFigures(store.prisma, new Date()) });
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
     const synced = await syncCampaigns(store.prisma, campaigns);
     if (synced.created + synced.updated > 0) log.info(synced, 'campaign messages stored');

@@ -1,30 +1,35 @@
 /**
  * Metrics for monitoring, in Prometheus' text format (prom-client), served at /metrics when
- * METRICS=on. Counts only — never a message's text, a name or a chat id. One registry per process:
- * the parts that count import the counters from here, and `registerMetrics` serves them.
+ * METRICS=on. Counts only — never a message's text, a name or a chat id. The parts that count call
+ * the counters below; they count nothing, and prom-client is not even loaded (every `loaban`
+ * command would pay its start-up), until `registerMetrics` turns them on for this process.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 
-export const registry = new Registry();
+type Labels = Record<string, string>;
+interface Live {
+  inboundUpdates: Counter;
+  replySeconds: Histogram;
+  sends: Counter;
+  faqQuestions: Counter;
+  reportsReceived: Counter;
+}
+let live: Live | null = null;
+
+const counter = (pick: (l: Live) => Counter) => ({ inc: (labels: Labels) => void (live && pick(live).inc(labels)) });
 
 /** Each inbound update by platform and what became of it: handled, duplicate (sent again), dropped (a flood), failed. */
-export const inboundUpdates = new Counter({ name: 'loaban_inbound_updates_total', help: 'Inbound updates by platform and outcome', labelNames: ['platform', 'outcome'] as const, registers: [registry] });
+export const inboundUpdates = counter((l) => l.inboundUpdates);
 /** How long handling one update took, replies included. */
-export const replySeconds = new Histogram({
-  name: 'loaban_reply_seconds',
-  help: 'Seconds from an update received to its handling done (replies sent)',
-  labelNames: ['platform'] as const,
-  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
-  registers: [registry],
-});
+export const replySeconds = { observe: (labels: Labels, seconds: number) => void live?.replySeconds.observe(labels, seconds) };
 /** Every send to a platform (replies and broadcasts) by its result: sent, throttled (a 429), transient, stopped, invalid. */
-export const sends = new Counter({ name: 'loaban_sends_total', help: 'Messages sent to a platform, by result', labelNames: ['platform', 'result'] as const, registers: [registry] });
+export const sends = counter((l) => l.sends);
 /** FAQ questions by outcome: answered, unanswered, safety (a safety reply given). */
-export const faqQuestions = new Counter({ name: 'loaban_faq_questions_total', help: 'FAQ questions by outcome', labelNames: ['outcome'] as const, registers: [registry] });
+export const faqQuestions = counter((l) => l.faqQuestions);
 /** Session reports stored, by how they came (wizard, quick form …). */
-export const reportsReceived = new Counter({ name: 'loaban_reports_received_total', help: 'Session reports received', labelNames: ['source'] as const, registers: [registry] });
+export const reportsReceived = counter((l) => l.reportsReceived);
 
 export interface OutboxFigures {
   /** Deliveries by status among those not finished (queued, leased, sending). */
@@ -33,16 +38,31 @@ export interface OutboxFigures {
   oldestDueSeconds: number | null;
 }
 
-const outboxDeliveries = new Gauge({ name: 'loaban_outbox_deliveries', help: 'Deliveries not yet finished, by status', labelNames: ['status'] as const, registers: [registry] });
-const outboxDue = new Gauge({ name: 'loaban_outbox_due', help: 'Deliveries due now and waiting', registers: [registry] });
-const oldestDue = new Gauge({ name: 'loaban_outbox_oldest_due_seconds', help: 'Age of the oldest delivery due and waiting (0: none)', registers: [registry] });
-/** Memory, event-loop lag, garbage collection: once per process, however many servers it starts. */
-let processMetrics = false;
-
-/** Serves GET /metrics. With a token, only a request bearing it; without, only a direct request from this machine (not through a proxy). */
-export function registerMetrics(http: FastifyInstance, { token, outbox }: { token: string | null; outbox: () => Promise<OutboxFigures> }): void {
-  if (!processMetrics) collectDefaultMetrics({ register: registry, prefix: 'loaban_' });
-  processMetrics = true;
+/**
+ * Turns the counting on and serves GET /metrics. With a token, only a request bearing it; without,
+ * only a direct request from this machine (not through a proxy).
+ */
+export async function registerMetrics(http: FastifyInstance, { token, outbox }: { token: string | null; outbox: () => Promise<OutboxFigures> }): Promise<void> {
+  const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = await import('prom-client');
+  const registers = [new Registry()];
+  const registry = registers[0]!;
+  collectDefaultMetrics({ register: registry, prefix: 'loaban_' });
+  live = {
+    inboundUpdates: new Counter({ name: 'loaban_inbound_updates_total', help: 'Inbound updates by platform and outcome', labelNames: ['platform', 'outcome'], registers }),
+    replySeconds: new Histogram({
+      name: 'loaban_reply_seconds',
+      help: 'Seconds from an update received to its handling done (replies sent)',
+      labelNames: ['platform'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers,
+    }),
+    sends: new Counter({ name: 'loaban_sends_total', help: 'Messages sent to a platform, by result', labelNames: ['platform', 'result'], registers }),
+    faqQuestions: new Counter({ name: 'loaban_faq_questions_total', help: 'FAQ questions by outcome', labelNames: ['outcome'], registers }),
+    reportsReceived: new Counter({ name: 'loaban_reports_received_total', help: 'Session reports received', labelNames: ['source'], registers }),
+  };
+  const outboxDeliveries = new Gauge({ name: 'loaban_outbox_deliveries', help: 'Deliveries not yet finished, by status', labelNames: ['status'], registers });
+  const outboxDue = new Gauge({ name: 'loaban_outbox_due', help: 'Deliveries due now and waiting', registers });
+  const oldestDue = new Gauge({ name: 'loaban_outbox_oldest_due_seconds', help: 'Age of the oldest delivery due and waiting (0: none)', registers });
   http.get('/metrics', async (request, reply) => {
     if (!allowed(request, token)) return reply.code(token ? 401 : 403).send(token ? 'token required\n' : 'only from this machine, or with METRICS_TOKEN\n');
     const figures = await outbox().catch(() => null);

@@ -81,9 +81,10 @@ export function backupName(now: Date, timeZone: string): string {
 export async function restoreInto(dataDir: string, image: Buffer, say: (key: BackupRefused['key']) => string, notEmpty: () => string): Promise<string[]> {
   if (existsSync(dataDir) && (!statSync(dataDir).isDirectory() || readdirSync(dataDir).some((name) => !name.startsWith('.')))) throw new StoreError(notEmpty());
   const { PGlite } = await import('@electric-sql/pglite');
+  const imageBlob = () => new Blob([new Uint8Array(image)]);
   let migrations: string[];
   try {
-    const check = await PGlite.create({ loadDataDir: new Blob([new Uint8Array(image)]) });
+    const check = await PGlite.create({ loadDataDir: imageBlob() });
     try {
       const rows = await check.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name');
       migrations = rows.rows.map((r) => r.migration_name);
@@ -97,8 +98,7 @@ export async function restoreInto(dataDir: string, image: Buffer, say: (key: Bac
   try {
     markData(dataDir);
     const dbDir = path.join(dataDir, 'db');
-    const { PGlite: Embedded } = await import('@electric-sql/pglite');
-    const written = await Embedded.create(dbDir, { loadDataDir: new Blob([new Uint8Array(image)]) });
+    const written = await PGlite.create(dbDir, { loadDataDir: imageBlob() });
     await written.query('SELECT 1');
     await written.close();
     // Opened as `loaban start` opens it, to be sure it reads back.

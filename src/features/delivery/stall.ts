@@ -18,24 +18,32 @@ export interface OutboxHealth {
 /** Due longer than this, with no progress for as long, is stalled. */
 export const stallAfterMs = 10 * 60_000;
 
+/** Deliveries due now and waiting, and how long the oldest of them has waited (seconds; null: none). */
+async function dueNow(db: Db, now: Date): Promise<{ due: number; oldestDueSeconds: number | null }> {
+  const waiting = { status: 'queued', nextAttemptAt: { lte: now } };
+  const [due, oldest] = await Promise.all([
+    db.delivery.count({ where: waiting }),
+    db.delivery.findFirst({ where: waiting, orderBy: { nextAttemptAt: 'asc' }, select: { nextAttemptAt: true } }),
+  ]);
+  return { due, oldestDueSeconds: oldest ? Math.round((now.getTime() - oldest.nextAttemptAt.getTime()) / 1000) : null };
+}
+
 export async function outboxHealth(db: Db, now: Date, timeZone: string, quiet: QuietHours): Promise<OutboxHealth> {
-  const [due, oldest, recent] = await Promise.all([
-    db.delivery.count({ where: { status: 'queued', nextAttemptAt: { lte: now } } }),
-    db.delivery.findFirst({ where: { status: 'queued', nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: 'asc' }, select: { nextAttemptAt: true } }),
+  const [{ due, oldestDueSeconds }, recent] = await Promise.all([
+    dueNow(db, now),
     db.delivery.count({ where: { status: { in: ['sent', 'failed', 'skipped'] }, updatedAt: { gt: new Date(now.getTime() - stallAfterMs) } } }),
   ]);
-  const oldestDueSeconds = oldest ? Math.round((now.getTime() - oldest.nextAttemptAt.getTime()) / 1000) : null;
   const waitingLong = oldestDueSeconds !== null && oldestDueSeconds * 1000 > stallAfterMs;
   return { ok: !waitingLong || recent > 0 || inQuietHours(now, timeZone, quiet), due, oldestDueSeconds };
 }
 
 /** The outbox for /metrics: deliveries not finished by status, how many are due, the oldest's age. */
 export async function outboxFigures(db: Db, now: Date): Promise<{ byStatus: Record<string, number>; due: number; oldestDueSeconds: number | null }> {
-  const [groups, health] = await Promise.all([
+  const [groups, waiting] = await Promise.all([
     db.delivery.groupBy({ by: ['status'], where: { status: { in: ['queued', 'leased', 'sending'] } }, _count: { _all: true } }),
-    outboxHealth(db, now, 'UTC', null),
+    dueNow(db, now),
   ]);
   const byStatus: Record<string, number> = { queued: 0, leased: 0, sending: 0 };
   for (const g of groups) byStatus[g.status] = g._count._all;
-  return { byStatus, due: health.due, oldestDueSeconds: health.oldestDueSeconds };
+  return { byStatus, ...waiting };
 }
