@@ -21,7 +21,8 @@ export type Repeat =
   /** `day` 1–28, or the month's last day. */
   | { every: 'month'; day: number | 'last'; time: string };
 
-const timePattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** "HH:MM", 00:00 to 23:59. */
+export const timePattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** The cron expression a repeat is stored as, e.g. "30 7 * * 1,4" or "0 19 L * *". `time` is "HH:MM". */
 export function cronOf(repeat: Repeat): string {

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { Audience } from './audience.ts';
 import { audienceSchema } from './audience.ts';
-import { cronOf, lastDaySafe, repeatOf, type Weekday } from './repeat.ts';
+import { cronOf, lastDaySafe, repeatOf, timePattern, type Weekday } from './repeat.ts';
 import type { What, When } from './schedules.ts';
 import { formatLocalDateTime, parseLocalDateTime } from '../../core/time.ts';
 
@@ -154,7 +154,6 @@ export function simplified(fields: ScheduleFields): ScheduleFields {
 }
 
 const idPattern = /^\d{1,9}$/;
-const timePattern = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** The audience the fields name, or the field that is wrong. */
 export function parseAudience(f: ScheduleFields, platforms: readonly string[]): { audience: Audience } | { errors: FieldErrors } {
