@@ -64,7 +64,7 @@ describe('migrations', () => {
     }
   }, 120_000);
 
-  it('migrates in a worker thread while this process lends it the embedded database, then uses it again', async () => {
+  it('migrates in a child process while this process lends it the embedded database, then uses it again', async () => {
     const store = await openStore({ databaseUrl: null, dataDir: mkdtempSync(path.join(tmpdir(), 'loaban-lend-')) });
     try {
       const applied = await store.lendTo!(migrateApart);
