@@ -37,6 +37,8 @@ import { registerMetrics } from './core/metrics.ts';
 import { migrationsUpToDate, openMigratedStore } from './core/store/migrations.ts';
 import { serveControl, type ControlServer } from './core/store/control.ts';
 import { ping, type Db, type Store } from './core/store/store.ts';
+import { aliveWorkers, openPresence, type Presence } from './core/store/presence.ts';
+import { pollingInTurn } from './channels/polling-turn.ts';
 import { checkContentDir } from './content/folder.ts';
 
 export interface App {
@@ -90,7 +92,10 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const channels: Channel[] = [];
   let delivery: DeliveryService | undefined;
   let control: ControlServer | null = null;
+  let presence: Presence | null = null;
   try {
+    // On PostgreSQL other processes may share the database: this one shows itself to them (presence.ts).
+    if (store.kind === 'postgres') presence = await openPresence(config.databaseUrl!, log);
     // The embedded database is this process's: `loaban` commands reach it through DATA_DIR/loaban.sock.
     if (store.kind === 'pglite') control = await serveControl(config.dataDir, store.adapterFactory, log, { backupImage: store.backupImage });
     await seedWhenNew(config, store, log);
@@ -114,7 +119,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       { ...adminSettings, db: store.prisma, log, sandbox: config.sandbox, publicUrl: config.publicUrl, report: { formats: report.formats, topics: report.topics }, directory: faq.knowledge.directory },
       dashboardPages,
     );
-    channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true }).map(counted));
+    channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true, presence }).map(counted));
     registerHealth(http, readinessChecks(config, store, channels));
     if (config.metrics) await registerMetrics(http, { token: config.metrics.token, outbox: () => outboxFigures(store.prisma, new Date()) });
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
@@ -142,7 +147,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const stopJobs = () => (stopReportJobs(), stopHousekeeping(), stopBackups());
     // Report reminders go through the outbox: queued on the delivery tick, sent by the dispatchers.
     const reminders = reportReminderJob(store.prisma, { timeZone: config.timeZone, platforms: [...byPlatform.keys()] }, log);
-    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock, log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma) });
+    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock, log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma), ...alive(store) });
     let stopping: Promise<void> | undefined;
     return {
       store,
@@ -159,6 +164,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
           await Promise.allSettled(channels.map((c) => c.stop()));
           await http.close();
           await control?.close();
+          await presence?.close();
           await store.close();
         })()),
     };
@@ -167,6 +173,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     await Promise.allSettled(channels.map((c) => c.stop()));
     await http.close().catch(() => {});
     await control?.close().catch(() => {});
+    await presence?.close();
     await store.close();
     throw error;
   }
@@ -179,36 +186,48 @@ export interface Dispatch {
 }
 
 /**
- * Only the schedules and the outbox, no inbound chats and no web pages: `loaban dispatch`, for
- * extra sending processes beside `loaban start` on PostgreSQL (the embedded database allows
- * one process, which `start` already is). Telegram and Zalo only: the sandbox lives inside start.
+ * The Telegram and Zalo channels the configuration asks for, built once for `start` and for
+ * `dispatch`. With `presence` (PostgreSQL, where other processes may run), a channel that polls
+ * polls in one process at a time (polling-turn.ts).
  */
-/** The Telegram and Zalo channels the configuration asks for, built once for `start` and for `dispatch`. */
-function platformChannels(config: Config, http: FastifyInstance, db: Db, log: Logger, { webhooks }: { webhooks: boolean }): Channel[] {
+function platformChannels(config: Config, http: FastifyInstance, db: Db, log: Logger, { webhooks, presence = null }: { webhooks: boolean; presence?: Presence | null }): Channel[] {
   const hook = (url: string | undefined | null, secret: string | undefined | null) => (webhooks && url && secret ? { url, secret } : null);
+  const inTurn = (make: () => Channel, polls: boolean) => (polls && presence ? pollingInTurn(make(), make, (name) => presence.lead(name), log) : make());
   const channels: Channel[] = [];
   if (config.telegram) {
     const { token, apiRoot, webhookUrl, webhookSecret } = config.telegram;
-    channels.push(new TelegramChannel({ token, apiRoot, webhook: hook(webhookUrl, webhookSecret), http, log }));
+    const webhook = hook(webhookUrl, webhookSecret);
+    channels.push(inTurn(() => new TelegramChannel({ token, apiRoot, webhook, http, log }), !webhook));
   }
   if (config.zalo) {
     const { token, apiRoot, webhookUrl, webhookSecret } = config.zalo;
-    channels.push(new ZaloChannel({ token, apiRoot, webhook: hook(webhookUrl, webhookSecret), http, choices: choiceMemory(db, 'zalo'), log }));
+    const webhook = hook(webhookUrl, webhookSecret);
+    channels.push(inTurn(() => new ZaloChannel({ token, apiRoot, webhook, http, choices: choiceMemory(db, 'zalo'), log }), !webhook));
   }
   return channels;
 }
 
+/** On PostgreSQL, how the dispatchers tell which processes are alive (their deliveries are taken back at once when one dies). */
+const alive = (store: Store) => (store.kind === 'postgres' ? { aliveWorkers: () => aliveWorkers(store.prisma) } : {});
+
+/**
+ * Only the schedules and the outbox, no inbound chats and no web pages: `loaban dispatch`, for
+ * extra sending processes beside `loaban start` on PostgreSQL (the embedded database allows
+ * one process, which `start` already is). Telegram and Zalo only: the sandbox lives inside start.
+ */
 export async function startDispatch(config: Config, log: Logger): Promise<Dispatch> {
   checkContentDir(config);
   const campaigns = loadCampaigns(config.contentDir);
   const { store } = await openMigratedStore(config, log);
+  let presence: Presence | null = null;
   try {
+    if (store.kind === 'postgres') presence = await openPresence(config.databaseUrl!, log);
     const http = createHttpServer(log);
     // Sending only: no webhooks (the `start` process receives the updates).
     const channels = platformChannels(config, http, store.prisma, log, { webhooks: false }).map(counted);
     if (channels.length === 0) throw new ConfigError(translator(config.operatorLanguage)('ops:dispatch.noChannel'));
     await syncCampaigns(store.prisma, campaigns);
-    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock: store.kind === 'pglite' ? memoryClock() : undefined, log, stillWanted: reminderStillWanted(store.prisma) });
+    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock: store.kind === 'pglite' ? memoryClock() : undefined, log, stillWanted: reminderStillWanted(store.prisma), ...alive(store) });
     let stopping: Promise<void> | undefined;
     return {
       store,
@@ -216,10 +235,12 @@ export async function startDispatch(config: Config, log: Logger): Promise<Dispat
       stop: () =>
         (stopping ??= (async () => {
           await delivery.stop();
+          await presence?.close();
           await store.close();
         })()),
     };
   } catch (error) {
+    await presence?.close();
     await store.close();
     throw error;
   }

@@ -104,7 +104,8 @@ export type InboundHandler = (event: InboundEvent) => Promise<void>;
 /** How a channel is receiving, for the readiness check: `problem` in English for operators, when not ok. */
 export interface ChannelStatus {
   ok: boolean;
-  receiving: 'webhook' | 'polling' | 'local' | 'starting' | 'stopped';
+  /** `standby`: another process on the same database polls; this one takes over if it stops (polling-turn.ts). */
+  receiving: 'webhook' | 'polling' | 'standby' | 'local' | 'starting' | 'stopped';
   problem?: string;
 }
 

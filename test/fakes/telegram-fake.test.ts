@@ -514,6 +514,21 @@ describe('faults', () => {
     expect(fake.sent).toHaveLength(2);
   });
 
+  it('hold: a held call is carried out at once (the message is delivered) and answered on release', async () => {
+    const fake = await start({ limits: false });
+    fake.hold('sendMessage');
+    let answered = false;
+    const pending = call(fake, 'sendMessage', { chat_id: 42, text: 'giữ lại' }).then((reply) => ((answered = true), reply));
+    await vi.waitFor(() => expect(fake.heldAnswers('sendMessage')).toBe(1));
+    expect(fake.sentTo(42).map((s) => s.text)).toEqual(['giữ lại']);
+    expect((await call(fake, 'getMe')).status).toBe(200);
+    expect(answered).toBe(false);
+    fake.release('sendMessage');
+    expect((await pending).status).toBe(200);
+    expect((await call(fake, 'sendMessage', { chat_id: 42, text: 'ngay' })).status).toBe(200);
+    expect(fake.heldAnswers('sendMessage')).toBe(0);
+  });
+
   it('applies a fault to the next `count` calls only, and chat faults until cleared', async () => {
     const fake = await start({ limits: false });
     fake.failNext('getMe', { kind: 'serverError' }, 2);

@@ -392,6 +392,7 @@ export class FakeTelegram {
   private fileCounter = 0;
 
   private nextFaults: Array<{ method: string; fault: TelegramFault; remaining: number }> = [];
+  private readonly holds = new Map<string, { answers: number; open: Promise<void>; release: () => void }>();
   private readonly chatFaults = new Map<string, TelegramFault>();
   private closing = false;
 
@@ -497,6 +498,29 @@ export class FakeTelegram {
   /** Every call naming `chatId` answers with `fault` until `clearFaults()`. */
   failChat(chatId: number | string, fault: TelegramFault): void {
     this.chatFaults.set(normalizeChatId(chatId) ?? String(chatId), fault);
+  }
+
+  /**
+   * Carries out every later call to `method` at once (a message is delivered) but holds its answer
+   * until `release(method)`: what a bot sees when Telegram took a message and the answer is on its
+   * way — a bot that dies now has still sent it.
+   */
+  hold(method: string): void {
+    if (this.holds.has(method.toLowerCase())) return;
+    let release = () => {};
+    const open = new Promise<void>((resolve) => (release = resolve));
+    this.holds.set(method.toLowerCase(), { answers: 0, open, release });
+  }
+
+  /** Answers held since `hold(method)`, now waiting. */
+  heldAnswers(method: string): number {
+    return this.holds.get(method.toLowerCase())?.answers ?? 0;
+  }
+
+  /** Lets the held answers of `method` go, and later calls answer at once again. */
+  release(method: string): void {
+    this.holds.get(method.toLowerCase())?.release();
+    this.holds.delete(method.toLowerCase());
   }
 
   /** Removes every injected fault (including those the membership helpers set). */
@@ -658,6 +682,7 @@ export class FakeTelegram {
   /** Stops the server: pending long polls are answered, connections closed, deliveries stopped. */
   async close(): Promise<void> {
     this.closing = true;
+    for (const method of [...this.holds.keys()]) this.release(method);
     this.poll?.wake();
     this.webhookQueue.stop();
     this.sleeper.wakeAll();
@@ -717,6 +742,11 @@ export class FakeTelegram {
       }
     }
     this.record(method ?? name, params, at, answer, viaWebhookReply);
+    const hold = this.holds.get(name.toLowerCase());
+    if (hold) {
+      hold.answers++;
+      await hold.open;
+    }
     return answer;
   }
 

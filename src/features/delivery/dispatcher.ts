@@ -50,6 +50,8 @@ export interface DispatcherOptions {
   soleProcess: boolean;
   /** The platform's send clock (outbox.ts); absent: the database's, shared by every process. */
   clock?: RateClock;
+  /** The workers alive on the database now (presence.ts): the rows of others are taken back without waiting for their leases. */
+  aliveWorkers?: () => Promise<string[]>;
   log: Logger;
   now?: () => number;
   random?: () => number;
@@ -96,11 +98,21 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const recovered = await recoverLeases(this.options.db, this.platform, new Date(this.now()), this.options.soleProcess);
+    const recovered = await recoverLeases(this.options.db, this.platform, new Date(this.now()), this.options.soleProcess, await this.alive());
     this.lastRecovery = this.now();
     if (recovered.requeued + recovered.inDoubt > 0) this.options.log.warn({ platform: this.platform, ...recovered }, 'outbox: took back deliveries of a stopped process');
     this.running = true;
     this.lanes = Array.from({ length: this.options.concurrency }, (_, lane) => this.lane(lane));
+  }
+
+  /** The workers alive now, when this process can tell (else undefined: only expired leases are taken back). */
+  private async alive(): Promise<string[] | undefined> {
+    try {
+      return await this.options.aliveWorkers?.();
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'could not tell which processes are alive; taking back expired leases only');
+      return undefined;
+    }
   }
 
   /** Finishes the sends in flight, releases claims not yet tried, and returns. */
@@ -184,8 +196,8 @@ export class Dispatcher {
         if (lane === 0 && now - this.lastRecovery > recoverEveryMs) {
           this.lastRecovery = now;
           this.gate.prune(now);
-          const recovered = await recoverLeases(db, this.platform, new Date(now));
-          if (recovered.requeued + recovered.inDoubt > 0) log.warn({ platform: this.platform, ...recovered }, 'outbox: took back expired leases');
+          const recovered = await recoverLeases(db, this.platform, new Date(now), false, await this.alive());
+          if (recovered.requeued + recovered.inDoubt > 0) log.warn({ platform: this.platform, ...recovered }, 'outbox: took back the deliveries of a process that stopped');
         }
         const next = await this.nextClaim(now);
         if (!next) {

@@ -134,13 +134,15 @@ export async function markSkipped(db: Db, id: number, reason: Reason): Promise<v
 }
 
 /**
- * Takes back the rows of dead dispatchers of `platform`: every row whose lease ran out (or, with
- * `all`, every held row — right for the one process an embedded database allows, at its start;
- * only its own platform's, since the other platforms' dispatchers may already be sending).
+ * Takes back the rows of dead dispatchers of `platform`: every row whose lease ran out, every row
+ * of a worker not in `alive` (the processes seen connected now: presence.ts), or, with `all`, every
+ * held row — right for the one process an embedded database allows, at its start; only its own
+ * platform's, since the other platforms' dispatchers may already be sending).
  * Returns how many were requeued and how many marked failed as in doubt.
  */
-export async function recoverLeases(db: Db, platform: string, now: Date, all = false): Promise<{ requeued: number; inDoubt: number }> {
-  const expired = { platform, ...(all ? {} : { leaseUntil: { lt: now } }) };
+export async function recoverLeases(db: Db, platform: string, now: Date, all = false, alive?: readonly string[]): Promise<{ requeued: number; inDoubt: number }> {
+  const dead = alive ? [{ leaseUntil: { lt: now } }, { leasedBy: { notIn: [...alive] } }] : [{ leaseUntil: { lt: now } }];
+  const expired = { platform, ...(all ? {} : { OR: dead }) };
   const requeued = await db.delivery.updateMany({
     where: { status: 'leased', ...expired },
     data: { status: 'queued', leaseUntil: null, leasedBy: null },

@@ -5,12 +5,12 @@
  * clock, so they share one budget with broadcasts and never wait behind them: a reply takes the
  * next slot, at most a few lanes' worth (a fraction of a second) after the ones already reserved.
  */
-import { hostname } from 'node:os';
 import cron from 'node-cron';
 import type { Channel, MessageRef, OutboundMessage, SendResult, SendTarget } from '../../channels/channel.ts';
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
-import type { Db } from '../../core/store/store.ts';
+import { workerName } from '../../core/store/presence.ts';
+import { withLock, type Db } from '../../core/store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
 import { Dispatcher, type StillWanted } from './dispatcher.ts';
@@ -42,11 +42,12 @@ export interface DeliveryOptions {
   stillWanted?: StillWanted;
   /** The platforms' send clock, shared with the paced replies (outbox.ts); absent: the database's. */
   clock?: RateClock;
+  /** The workers alive on the database now (core/store/presence.ts), on PostgreSQL. */
+  aliveWorkers?: () => Promise<string[]>;
 }
 
-export function workerName(): string {
-  return `${hostname()}:${process.pid}`;
-}
+/** Longest a tick may hold the database's tick lock (a large audience expanding); it is then rolled back and runs again next minute. */
+const tickTimeoutMs = 10 * 60_000;
 
 function ratesFor(config: Pick<Config, 'delivery'>, platform: string) {
   return config.delivery.rates[platform as keyof Config['delivery']['rates']];
@@ -63,7 +64,8 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
         db,
         channel,
         limits: ratesFor(config, channel.platform),
-        worker: workerName(),
+        worker: workerName,
+        aliveWorkers: options.aliveWorkers,
         messageFor,
         stillWanted: options.stillWanted,
         timeZone: config.timeZone,
@@ -77,28 +79,34 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       }),
   );
   let ticking: Promise<void> | null = null;
+  // Several processes on one database tick one after another (a database lock per tick): each
+  // finds what the one before did, and no run, reminder or expansion is worked on twice at once.
+  const inTurn = (work: () => Promise<void>) => (options.soleProcess ? work() : withLock(db, 'delivery-tick', work, { timeoutMs: tickTimeoutMs }));
   const tick = () =>
     (ticking ??= (async () => {
       try {
-        const at = now();
-        const runs = await runDueSchedules({ db, library: options.library, timeZone: config.timeZone }, at, config.delivery.graceMinutes);
-        if (runs.broadcasts.length > 0 || runs.skipped > 0) log.info(runs, 'schedules ran');
-        let queued = 0;
-        for (const job of options.jobs ?? []) {
-          queued += await job(at).catch((error: unknown) => {
-            log.error({ err: error }, 'delivery job failed; it runs again next minute');
-            return 0;
-          });
-        }
-        const expanded = await expandDue(db, platforms, at);
-        for (const e of expanded) log.info(e, 'broadcast queued');
-        if (expanded.length > 0 || queued > 0) for (const d of dispatchers) d.wake();
+        await inTurn(() => tickOnce(now()));
       } catch (error) {
         log.error({ err: error }, 'schedule tick failed; it runs again next minute');
       } finally {
         ticking = null;
       }
     })());
+  /** One tick: due schedules and jobs become broadcasts, due broadcasts expand into the outbox. */
+  async function tickOnce(at: Date): Promise<void> {
+    const runs = await runDueSchedules({ db, library: options.library, timeZone: config.timeZone }, at, config.delivery.graceMinutes);
+    if (runs.broadcasts.length > 0 || runs.skipped > 0) log.info(runs, 'schedules ran');
+    let queued = 0;
+    for (const job of options.jobs ?? []) {
+      queued += await job(at).catch((error: unknown) => {
+        log.error({ err: error }, 'delivery job failed; it runs again next minute');
+        return 0;
+      });
+    }
+    const expanded = await expandDue(db, platforms, at);
+    for (const e of expanded) log.info(e, 'broadcast queued');
+    if (expanded.length > 0 || queued > 0) for (const d of dispatchers) d.wake();
+  }
   for (const d of dispatchers) await d.start();
   await tick();
   const job = cron.schedule('* * * * *', () => void tick(), { name: 'delivery-tick' });

@@ -6,13 +6,14 @@
  * Cookies: the session id (HttpOnly, SameSite=Lax so a link tapped in a chat app still finds the
  * session, Secure when PUBLIC_URL is https, path /admin). CSRF: @fastify/csrf-protection, its
  * secret in a second HttpOnly cookie and each form's token bound to the session (its `userInfo`
- * is the session cookie), checked on every POST. The token's HMAC key is made at start, so a form
- * left open across a restart is refused with a page saying to reload.
+ * is the session cookie), checked on every POST. The token's HMAC key is kept in the database
+ * (core/store/secrets.ts): the same in every process on it, behind a load balancer, and after a
+ * restart. A token that does not verify is refused with a page saying to reload.
  */
-import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
+import { sharedSecret } from '../../../core/store/secrets.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultLanguage, translator } from '../../../core/i18n.ts';
 import { actorName, actorOf, auditAdmin, createSession, displayNameOf, endSession, inspectLoginLink, loginLinkTtlMs, redeemLoginLink, resolveSession, sandboxActor, sandboxAdmins, sessionMaxMs, type Actor } from '../auth.ts';
@@ -56,7 +57,8 @@ async function adminPlugin(admin: FastifyInstance, deps: AdminRouteDeps, pages: 
     cookieOpts: cookieOptions,
     getUserInfo: userInfo,
     getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf,
-    csrfOpts: { hmacKey: randomBytes(32).toString('base64'), userInfo: true },
+    // The same key in every process on the database: a form served by one is posted to another.
+    csrfOpts: { hmacKey: await sharedSecret(db, 'dashboard-form-tokens'), userInfo: true },
   });
   // Every POST carries the form's token; fastify parses the body before preHandler.
   admin.addHook('preHandler', (req, reply, done) => (req.method === 'POST' ? admin.csrfProtection(req, reply, done) : done()));
