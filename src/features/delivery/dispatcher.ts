@@ -107,8 +107,10 @@ export class Dispatcher {
 
   /** The workers alive now, when this process can tell (else undefined: only expired leases are taken back). */
   private async alive(): Promise<string[] | undefined> {
+    if (!this.options.aliveWorkers) return undefined;
     try {
-      return await this.options.aliveWorkers?.();
+      // This process is alive whatever its presence connection says (it may be opening it again).
+      return [...(await this.options.aliveWorkers()), this.options.worker];
     } catch (error) {
       this.options.log.warn({ err: error }, 'could not tell which processes are alive; taking back expired leases only');
       return undefined;
