@@ -1,11 +1,16 @@
 /**
  * `loaban` admin add, admin list: the Women's Union admins of the dashboard.
  */
-import { addAdmin, listAdmins } from '../features/admin/index.ts';
-import { adminLevels, type AdminLevel, AreaNotFound, findArea } from '../features/groups/index.ts';
-import { platforms, type Platform } from '../channels/channel.ts';
+import type { AdminLevel } from '../features/groups/index.ts';
+import type { Platform } from '../channels/channel.ts';
 import { OperatorError, environment, withStore, action, notFound } from './common.ts';
 import type { Command } from 'commander';
+
+/** What the commands below need, loaded when one runs (not for `--help`). */
+const load = async () => {
+  const loaded = await Promise.all([import('../features/admin/index.ts'), import('../features/groups/index.ts'), import('../channels/channel.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../features/admin/index.ts') & typeof import('../features/groups/index.ts') & typeof import('../channels/channel.ts');
+};
 
 /** Adds the commands to `program`. */
 export function adminsCommands(program: Command): void {
@@ -20,7 +25,8 @@ export function adminsCommands(program: Command): void {
     .requiredOption('--level <level>')
     .action(
       action(async (options: { platform: string; user: string; name: string; area: string; level: string }) => {
-        const { config, log, t } = environment();
+        const { addAdmin, adminLevels, AreaNotFound, findArea, platforms } = await load();
+        const { config, log, t } = await environment();
         if (!(platforms as readonly string[]).includes(options.platform)) throw new OperatorError(t('ops:admin.badPlatform', { value: options.platform }));
         if (!adminLevels.includes(options.level as AdminLevel)) throw new OperatorError(t('ops:admin.badLevel', { value: options.level }));
         const user = options.user.trim();
@@ -43,7 +49,8 @@ export function adminsCommands(program: Command): void {
     .option('--json')
     .action(
       action(async (options: { json?: boolean }) => {
-        const { config, log, t } = environment();
+        const { listAdmins } = await load();
+        const { config, log, t } = await environment();
         await withStore(config, log, async (store) => {
           const rows = await listAdmins(store.prisma);
           if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -6,9 +6,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { backupName, readBackup, restoreInto, takeBackup } from '../core/store/backup.ts';
-import { formatLocalDateTime } from '../core/time.ts';
 import { OperatorError, action, environment, shownPath, withStore } from './common.ts';
+
+/** What the commands below need, loaded when one runs (not for `--help`). */
+const load = async () => {
+  const loaded = await Promise.all([import('../core/store/backup.ts'), import('../core/time.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../core/store/backup.ts') & typeof import('../core/time.ts');
+};
 
 /** Adds the commands to `program`. */
 export function backupCommands(program: Command): void {
@@ -17,7 +21,8 @@ export function backupCommands(program: Command): void {
     .option('--out <file>')
     .action(
       action(async (options: { out?: string }) => {
-        const { config, log, t } = environment();
+        const { backupName, takeBackup } = await load();
+        const { config, log, t } = await environment();
         if (config.databaseUrl) throw new OperatorError(t('ops:backup.postgres'));
         const file = options.out ?? path.join(config.dataDir, 'backups', backupName(new Date(), config.timeZone));
         const bytes = await withStore(config, log, (store) => takeBackup(store));
@@ -31,7 +36,8 @@ export function backupCommands(program: Command): void {
     .command('restore <file>')
     .action(
       action(async (file: string) => {
-        const { config, t } = environment();
+        const { readBackup, restoreInto, formatLocalDateTime } = await load();
+        const { config, t } = await environment();
         if (config.databaseUrl) throw new OperatorError(t('ops:backup.postgres'));
         let bytes: Buffer;
         try {

@@ -2,12 +2,16 @@
  * `loaban` content validate, faq, directory list and confirm: the content files.
  */
 import path from 'node:path';
-import { checkContentDir } from '../content/folder.ts';
-import { validateContent } from './validate-content.ts';
-import { answerStream, confirmDirectoryEntry, findDirectoryEntries, listDirectory, type DirectoryLine, loadFaq } from '../features/faq/index.ts';
+import type { DirectoryLine } from '../features/faq/index.ts';
 import { translator } from '../core/i18n.ts';
 import { OperatorError, environment, action, shownPath } from './common.ts';
 import type { Command } from 'commander';
+
+/** What the commands below need, loaded when one runs (not for `--help`). */
+const load = async () => {
+  const loaded = await Promise.all([import('../content/folder.ts'), import('./validate-content.ts'), import('../features/faq/index.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('./validate-content.ts') & typeof import('../features/faq/index.ts');
+};
 
 /** Adds the commands to `program`. */
 export function contentCommands(program: Command): void {
@@ -16,7 +20,8 @@ export function contentCommands(program: Command): void {
     .command('validate')
     .action(
       action(async () => {
-        const { config, t } = environment();
+        const { checkContentDir, validateContent } = await load();
+        const { config, t } = await environment();
         checkContentDir(config);
         const { problems, summary } = validateContent(config.contentDir);
         if (problems.length === 0) {
@@ -39,7 +44,8 @@ export function contentCommands(program: Command): void {
     .option('--jsonl')
     .action(
       action(async (options: { jsonl?: boolean }) => {
-        const { config } = environment();
+        const { checkContentDir, answerStream, loadFaq } = await load();
+        const { config } = await environment();
         checkContentDir(config);
         const bad = await answerStream(loadFaq(config.contentDir), process.stdin, process.stdout, process.stderr, Boolean(options.jsonl));
         if (bad > 0) process.exitCode = 1;
@@ -57,7 +63,8 @@ export function contentCommands(program: Command): void {
     .option('--unconfirmed')
     .action(
       action(async (options: { unconfirmed?: boolean }) => {
-        const { config, t } = environment();
+        const { checkContentDir, listDirectory } = await load();
+        const { config, t } = await environment();
         checkContentDir(config);
         const lines = listDirectory(config.contentDir).filter((l) => !options.unconfirmed || !l.confirmed);
         if (lines.length === 0 && !options.unconfirmed) throw new OperatorError(t('ops:directory.empty', { dir: shownPath(path.join(config.contentDir, 'directory')) }));
@@ -69,7 +76,8 @@ export function contentCommands(program: Command): void {
     .command('confirm <number-or-name...>')
     .action(
       action(async (words: string[]) => {
-        const { config, t } = environment();
+        const { checkContentDir, confirmDirectoryEntry, findDirectoryEntries, listDirectory } = await load();
+        const { config, t } = await environment();
         checkContentDir(config);
         const query = words.join(' ');
         const found = findDirectoryEntries(listDirectory(config.contentDir), query);

@@ -1,18 +1,19 @@
 /**
  * `loaban` schedule add/list/pause/resume/remove, broadcast status/list: scheduled messages and their runs.
  */
-import { checkContentDir } from '../content/folder.ts';
-import { platformsOf, type Config } from '../core/config.ts';
-import { campaignTextLimit, loadCampaigns } from '../content/campaigns.ts';
-import { syncCampaigns } from '../content/sync.ts';
-import { broadcastProgress, latestBroadcastIds, listedGroups, type Progress, addSchedule, listSchedules, ScheduleError, setScheduleStatus, standingOf, type What, type When } from '../features/delivery/index.ts';
-import { formatLocalDateTime, formatLocalTime, parseLocalDateTime } from '../core/time.ts';
-import { AreaNotFound, findArea, findGroup, GroupNotFound } from '../features/groups/index.ts';
+import type { Config } from '../core/config.ts';
+import type { Progress, What, When } from '../features/delivery/index.ts';
 import { translator } from '../core/i18n.ts';
 import { type Store } from '../core/store/store.ts';
-import { platforms, type Platform } from '../channels/channel.ts';
+import type { Platform } from '../channels/channel.ts';
 import { OperatorError, environment, withStore, action, notFound } from './common.ts';
 import type { Command } from 'commander';
+
+/** What the commands below need, loaded when one runs (not for `--help`). */
+const load = async () => {
+  const loaded = await Promise.all([import('../content/folder.ts'), import('../core/config.ts'), import('../content/campaigns.ts'), import('../content/sync.ts'), import('../features/delivery/index.ts'), import('../core/time.ts'), import('../features/groups/index.ts'), import('../channels/channel.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('../core/config.ts') & typeof import('../content/campaigns.ts') & typeof import('../content/sync.ts') & typeof import('../features/delivery/index.ts') & typeof import('../core/time.ts') & typeof import('../features/groups/index.ts') & typeof import('../channels/channel.ts');
+};
 
 /** Adds the commands to `program`. */
 export function deliveryCommands(program: Command): void {
@@ -47,7 +48,8 @@ export function deliveryCommands(program: Command): void {
     .option('--urgent')
     .action(
       action(async (options: ScheduleAddOptions) => {
-        const { config, log, t } = environment();
+        const { checkContentDir, platformsOf, campaignTextLimit, loadCampaigns, syncCampaigns, addSchedule, ScheduleError, formatLocalDateTime, parseLocalDateTime, AreaNotFound, findArea, findGroup, GroupNotFound, platforms } = await load();
+        const { config, log, t } = await environment();
         const whats = [options.content, options.text, options.calendar].filter((v) => v !== undefined).length;
         if (whats !== 1) throw new OperatorError(t('ops:schedule.needWhat'));
         const what: What = options.content !== undefined ? { contentId: options.content } : options.text !== undefined ? { text: options.text } : { calendar: options.calendar! };
@@ -98,7 +100,8 @@ export function deliveryCommands(program: Command): void {
     .option('--json')
     .action(
       action(async (options: { json?: boolean }) => {
-        const { config, log, t } = environment();
+        const { listSchedules, formatLocalDateTime } = await load();
+        const { config, log, t } = await environment();
         await withStore(config, log, async (store) => {
           const rows = await listSchedules(store.prisma);
           if (options.json) {
@@ -121,7 +124,8 @@ export function deliveryCommands(program: Command): void {
       .command(`${verb} <id>`)
       .action(
         action(async (id: string) => {
-          const { config, log, t } = environment();
+          const { checkContentDir, loadCampaigns, setScheduleStatus, formatLocalDateTime } = await load();
+          const { config, log, t } = await environment();
           if (!/^\d+$/.test(id)) throw new OperatorError(t('ops:schedule.badId', { value: id }));
           checkContentDir(config);
           const library = loadCampaigns(config.contentDir);
@@ -139,6 +143,7 @@ export function deliveryCommands(program: Command): void {
 
   /** A broadcast's line: where it stands, and what it is when it is not a campaign's (a report reminder and its group). */
   async function broadcastLine(store: Store, t: ReturnType<typeof translator>, p: Progress, config: Pick<Config, 'timeZone' | 'quietHours'>): Promise<string> {
+    const { formatLocalDateTime, formatLocalTime, listedGroups, standingOf } = await load();
     const { timeZone } = config;
     const at = formatLocalDateTime(p.scheduledFor, timeZone);
     // Where it stands (the same as on the dashboard): done, sending, held by the quiet hours until when, not due yet …
@@ -161,7 +166,8 @@ export function deliveryCommands(program: Command): void {
     .option('--json')
     .action(
       action(async (id: string, options: { json?: boolean }) => {
-        const { config, log, t } = environment();
+        const { broadcastProgress } = await load();
+        const { config, log, t } = await environment();
         if (!/^\d+$/.test(id)) throw new OperatorError(t('ops:broadcast.badId', { value: id }));
         await withStore(config, log, async (store) => {
           const progress = await broadcastProgress(store.prisma, Number(id));
@@ -182,7 +188,8 @@ export function deliveryCommands(program: Command): void {
     .option('--limit <n>', '', '20')
     .action(
       action(async (options: { limit: string }) => {
-        const { config, log, t } = environment();
+        const { broadcastProgress, latestBroadcastIds } = await load();
+        const { config, log, t } = await environment();
         await withStore(config, log, async (store) => {
           const ids = await latestBroadcastIds(store.prisma, Math.max(1, Number(options.limit) || 20));
           if (ids.length === 0) process.stdout.write(`${t('ops:broadcast.none')}\n`);

@@ -2,17 +2,20 @@
  * `loaban` export reports, export summary: the figures the Women's Union reports upward.
  */
 import { writeFileSync } from 'node:fs';
-import { checkContentDir } from '../content/folder.ts';
-import { loadFaq } from '../features/faq/index.ts';
-import { exportRows, toCsv, toXlsx, readFormats, formatQuarter, localDateOf, parseQuarter, buildSummary, parsePeriod, summaryCsv, summaryXlsx, type Period } from '../features/reporting/index.ts';
-import { AreaNotFound, findArea } from '../features/groups/index.ts';
+import type { Period } from '../features/reporting/index.ts';
 import type { Db } from '../core/store/store.ts';
 import { OperatorError, environment, withStore, action, notFound } from './common.ts';
-import { periodName } from '../core/glossary.ts';
 import type { Command } from 'commander';
 
+/** What the commands below need, loaded when one runs (not for `--help`). */
+const load = async () => {
+  const loaded = await Promise.all([import('../content/folder.ts'), import('../features/faq/index.ts'), import('../features/reporting/index.ts'), import('../features/groups/index.ts'), import('../core/glossary.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('../features/faq/index.ts') & typeof import('../features/reporting/index.ts') & typeof import('../features/groups/index.ts') & typeof import('../core/glossary.ts');
+};
+
 /** The area an operator named by number or by name, matched as the chat commands match names. */
-function namedArea(db: Db, t: Parameters<typeof notFound>[0], idOrName: string) {
+async function namedArea(db: Db, t: Parameters<typeof notFound>[0], idOrName: string) {
+  const { findArea, AreaNotFound } = await load();
   return findArea(db, idOrName).catch((e: unknown) => Promise.reject(e instanceof AreaNotFound ? notFound(t, 'area', e) : e));
 }
 
@@ -28,7 +31,8 @@ export function exportsCommands(program: Command): void {
     .option('--out <file>')
     .action(
       action(async (options: { quarter: string; area?: string; format: string; out?: string }) => {
-        const { config, log, t } = environment();
+        const { checkContentDir, loadFaq, exportRows, toCsv, toXlsx, readFormats, formatQuarter, parseQuarter } = await load();
+        const { config, log, t } = await environment();
         const quarter = parseQuarter(options.quarter);
         if (!quarter) throw new OperatorError(t('ops:export.badQuarter', { value: options.quarter }));
         if (options.format !== 'csv' && options.format !== 'xlsx') throw new OperatorError(t('ops:export.badFormat', { value: options.format }));
@@ -59,7 +63,8 @@ export function exportsCommands(program: Command): void {
     .option('--out <file>')
     .action(
       action(async (options: { quarter?: string; year?: string; area: string; format: string; out?: string }) => {
-        const { config, log, t } = environment();
+        const { localDateOf, parseQuarter, buildSummary, parsePeriod, summaryCsv, summaryXlsx, periodName } = await load();
+        const { config, log, t } = await environment();
         if ((options.quarter === undefined) === (options.year === undefined)) throw new OperatorError(t('ops:export.quarterOrYear'));
         const quarter = options.quarter === undefined ? null : parseQuarter(options.quarter);
         if (options.quarter !== undefined && !quarter) throw new OperatorError(t('ops:export.badQuarter', { value: options.quarter }));

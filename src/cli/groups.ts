@@ -1,10 +1,14 @@
 /**
  * `loaban` invite, groups, joincode: the communication groups, their leaders and followers.
  */
-import { listAreaSubscribers, listGroups, createInvite, joinCodeOf, rotateJoinCode } from '../features/subscriptions/index.ts';
-import { findGroup, GroupNotFound } from '../features/groups/index.ts';
 import { OperatorError, environment, withStore, action, notFound } from './common.ts';
 import type { Command } from 'commander';
+
+/** What the commands below need, loaded when one runs (not for `--help`). */
+const load = async () => {
+  const loaded = await Promise.all([import('../features/subscriptions/index.ts'), import('../features/groups/index.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../features/subscriptions/index.ts') & typeof import('../features/groups/index.ts');
+};
 
 /** Adds the commands to `program`. */
 export function groupsCommands(program: Command): void {
@@ -14,7 +18,8 @@ export function groupsCommands(program: Command): void {
     .option('--deputy')
     .action(
       action(async (options: { group: string; deputy?: boolean }) => {
-        const { config, log, t } = environment();
+        const { createInvite, findGroup, GroupNotFound } = await load();
+        const { config, log, t } = await environment();
         await withStore(config, log, async (store) => {
           const group = await findGroup(store.prisma, options.group).catch((error: unknown) => {
             if (!(error instanceof GroupNotFound)) throw error;
@@ -35,7 +40,8 @@ export function groupsCommands(program: Command): void {
     .option('--by-area')
     .action(
       action(async (options: { json?: boolean; byArea?: boolean }) => {
-        const { config, log, t } = environment();
+        const { listAreaSubscribers, listGroups } = await load();
+        const { config, log, t } = await environment();
         await withStore(config, log, async (store) => {
           if (options.byArea) {
             const areas = await listAreaSubscribers(store.prisma);
@@ -66,7 +72,8 @@ export function groupsCommands(program: Command): void {
     .option('--rotate')
     .action(
       action(async (options: { group: string; rotate?: boolean }) => {
-        const { config, log, t } = environment();
+        const { joinCodeOf, rotateJoinCode, findGroup, GroupNotFound } = await load();
+        const { config, log, t } = await environment();
         await withStore(config, log, async (store) => {
           const group = await findGroup(store.prisma, options.group).catch((e: unknown) => Promise.reject(e instanceof GroupNotFound ? notFound(t, 'group', e) : e));
           const code = options.rotate ? await rotateJoinCode(store.prisma, group.id, 'cli') : await joinCodeOf(store.prisma, group.id);

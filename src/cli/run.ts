@@ -2,14 +2,15 @@
  * `loaban` start, migrate, migrate new, demo seed, dispatch: running Loa Bản and its database.
  */
 import path from 'node:path';
-import { checkContentDir } from '../content/folder.ts';
-import { openMigratedStore } from '../core/store/migrations.ts';
-import { ConfigError, operatorSettings } from '../core/config.ts';
-import { readDemoData, seedDemo } from '../features/groups/index.ts';
 import { translator } from '../core/i18n.ts';
-import { writeNewMigration } from '../core/store/migrations.ts';
 import { environment, withStore, action } from './common.ts';
 import type { Command } from 'commander';
+
+/** What the commands below need, loaded when one runs (not for `--help`). */
+const load = async () => {
+  const loaded = await Promise.all([import('../content/folder.ts'), import('../core/store/migrations.ts'), import('../core/config.ts'), import('../features/groups/index.ts'), import('../core/store/migrations.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('../core/store/migrations.ts') & typeof import('../core/config.ts') & typeof import('../features/groups/index.ts') & typeof import('../core/store/migrations.ts');
+};
 
 /** Adds the commands to `program`. */
 export function runCommands(program: Command): void {
@@ -17,7 +18,7 @@ export function runCommands(program: Command): void {
     .command('start')
     .action(
       action(async () => {
-        const { config, log, t } = environment();
+        const { config, log, t } = await environment();
         // The server's modules (web, channels, delivery) load for `start` only, not for every command.
         const { startApp } = await import('../app.ts');
         const app = await startApp(config, log);
@@ -43,7 +44,8 @@ export function runCommands(program: Command): void {
     .command('migrate')
     .action(
       action(async () => {
-        const { config, log, t } = environment();
+        const { openMigratedStore } = await load();
+        const { config, log, t } = await environment();
         const { store, applied } = await openMigratedStore(config, log.child({}, { level: 'warn' }));
         await store.close();
         const line = applied.length > 0 ? t('ops:store.migrationsApplied', { count: applied.length, names: applied.join(', ') }) : t('ops:store.migrationsUpToDate');
@@ -55,6 +57,7 @@ export function runCommands(program: Command): void {
     .command('new <name>')
     .action(
       action(async (name: string) => {
+        const { ConfigError, operatorSettings, writeNewMigration } = await load();
         const t = translator(operatorSettings().language);
         if (!/^[a-z0-9_]+$/.test(name)) throw new ConfigError(t('ops:store.migrationBadName'));
         const folder = await writeNewMigration(name);
@@ -67,7 +70,8 @@ export function runCommands(program: Command): void {
     .command('seed')
     .action(
       action(async () => {
-        const { config, log, t } = environment();
+        const { checkContentDir, readDemoData, seedDemo } = await load();
+        const { config, log, t } = await environment();
         checkContentDir(config);
         await withStore(config, log, async (store) => {
           const created = await seedDemo(store.prisma, readDemoData(config.contentDir));
@@ -81,7 +85,7 @@ export function runCommands(program: Command): void {
     .command('dispatch')
     .action(
       action(async () => {
-        const { config, log, t } = environment();
+        const { config, log, t } = await environment();
         const { startDispatch } = await import('../app.ts');
         const running = await startDispatch(config, log);
         log.info({ database: running.store.kind, platforms: running.delivery.dispatchers.length }, t('ops:dispatch.started'));
