@@ -147,7 +147,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const stopJobs = () => (stopReportJobs(), stopHousekeeping(), stopBackups());
     // Report reminders go through the outbox: queued on the delivery tick, sent by the dispatchers.
     const reminders = reportReminderJob(store.prisma, { timeZone: config.timeZone, platforms: [...byPlatform.keys()] }, log);
-    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock, log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma), ...alive(store) });
+    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock, log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma), platforms: platformsOf(config), ...together(store, presence) });
     let stopping: Promise<void> | undefined;
     return {
       store,
@@ -207,8 +207,12 @@ function platformChannels(config: Config, http: FastifyInstance, db: Db, log: Lo
   return channels;
 }
 
-/** On PostgreSQL, how the dispatchers tell which processes are alive (their deliveries are taken back at once when one dies). */
-const alive = (store: Store) => (store.kind === 'postgres' ? { aliveWorkers: () => aliveWorkers(store.prisma) } : {});
+/**
+ * On PostgreSQL, where other processes may share the database: how the dispatchers tell which
+ * processes are alive (a dead one's deliveries are taken back at once), and the tick's lock.
+ */
+const together = (store: Store, presence: Presence | null) =>
+  presence ? { aliveWorkers: () => aliveWorkers(store.prisma), tickLock: () => presence.tryLock('delivery-tick') } : {};
 
 /**
  * Only the schedules and the outbox, no inbound chats and no web pages: `loaban dispatch`, for
@@ -227,7 +231,7 @@ export async function startDispatch(config: Config, log: Logger): Promise<Dispat
     const channels = platformChannels(config, http, store.prisma, log, { webhooks: false }).map(counted);
     if (channels.length === 0) throw new ConfigError(translator(config.operatorLanguage)('ops:dispatch.noChannel'));
     await syncCampaigns(store.prisma, campaigns);
-    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock: store.kind === 'pglite' ? memoryClock() : undefined, log, stillWanted: reminderStillWanted(store.prisma), ...alive(store) });
+    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock: store.kind === 'pglite' ? memoryClock() : undefined, log, stillWanted: reminderStillWanted(store.prisma), platforms: platformsOf(config), ...together(store, presence) });
     let stopping: Promise<void> | undefined;
     return {
       store,

@@ -8,8 +8,8 @@ import type { Command } from 'commander';
 
 /** What the commands below need, loaded when one runs (not for `--help`). */
 const load = async () => {
-  const loaded = await Promise.all([import('../content/folder.ts'), import('../core/store/migrations.ts'), import('../core/config.ts'), import('../features/groups/index.ts'), import('../core/store/migrations.ts')]);
-  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('../core/store/migrations.ts') & typeof import('../core/config.ts') & typeof import('../features/groups/index.ts') & typeof import('../core/store/migrations.ts');
+  const loaded = await Promise.all([import('../content/folder.ts'), import('../core/store/migrations.ts'), import('../core/config.ts'), import('../features/groups/index.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('../core/store/migrations.ts') & typeof import('../core/config.ts') & typeof import('../features/groups/index.ts');
 };
 
 /** Adds the commands to `program`. */

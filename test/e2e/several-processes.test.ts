@@ -95,7 +95,7 @@ interface Chats {
   groupIds: number[];
 }
 
-/** The demo province plus 240 villagers following privately, a leader per group, on a new PostgreSQL database. */
+/** The demo province plus 600 villagers following privately, a leader per group, on a new PostgreSQL database. */
 async function province(url: string): Promise<Chats> {
   const store = await openStore({ databaseUrl: url, dataDir: '' });
   closers.push(() => store.close());
@@ -106,26 +106,17 @@ async function province(url: string): Promise<Chats> {
   const broadcastChats: string[] = [];
   const leaderChats: string[] = [];
   const minuteChats: string[] = [];
-  const follow = async (chatId: string, groupId: number, role: string) => {
-    const person = await db.person.create({ data: { platform: 'telegram', platformUserId: chatId, displayName: `Người ${chatId}` } });
-    await db.membership.create({ data: { personId: person.id, groupId, role } });
-    await db.chatLink.create({ data: { platform: 'telegram', chatId, kind: 'private', personId: person.id, groupId } });
+  const follow = async (chatIds: string[], groupOf: (i: number) => number, role: string) => {
+    const people = await db.person.createManyAndReturn({ data: chatIds.map((chatId) => ({ platform: 'telegram', platformUserId: chatId, displayName: `Người ${chatId}` })), select: { id: true, platformUserId: true } });
+    await db.membership.createMany({ data: people.map((p, i) => ({ personId: p.id, groupId: groupOf(i), role })) });
+    await db.chatLink.createMany({ data: people.map((p, i) => ({ platform: 'telegram', chatId: p.platformUserId, kind: 'private', personId: p.id, groupId: groupOf(i) })) });
   };
-  for (let i = 0; i < 240; i++) {
-    const chatId = String(700_000 + i);
-    await follow(chatId, groups[i % 3]!, 'member');
-    broadcastChats.push(chatId);
-  }
-  for (let g = 0; g < 3; g++) {
-    const chatId = String(800_000 + g);
-    await follow(chatId, groups[g]!, 'leader');
-    leaderChats.push(chatId);
-  }
-  for (let i = 0; i < 3; i++) {
-    const chatId = String(900_000 + i);
-    await follow(chatId, groups[3]!, 'member');
-    minuteChats.push(chatId);
-  }
+  broadcastChats.push(...Array.from({ length: 600 }, (_, i) => String(700_000 + i)));
+  await follow(broadcastChats, (i) => groups[i % 3]!, 'member');
+  leaderChats.push('800000', '800001', '800002');
+  await follow(leaderChats, (i) => groups[i]!, 'leader');
+  minuteChats.push('900000', '900001', '900002');
+  await follow(minuteChats, () => groups[3]!, 'member');
   return { store, broadcastChats, leaderChats, minuteChats, groupIds: groups };
 }
 
@@ -166,7 +157,7 @@ describe.runIf(backends.includes('postgres'))('several processes on one PostgreS
     // (The demo's own leaders have no private chat to be reminded in; the three made here have.)
     expect(queued.flatMap((q) => q.broadcastIds).length).toBe(chats.leaderChats.length);
 
-    // A message due at once to 240 villagers, and one every minute to a small group.
+    // A message due at once to 600 villagers, and one every minute to a small group.
     const deps = { db, library: loadCampaigns(defaultContentDir), timeZone, platforms: ['telegram'], textLimit: 4096 };
     await addSchedule(deps, { what: { text: 'Tin lớn: họp tổ truyền thông tối thứ Sáu.' }, when: { at: new Date(now.getTime() + 1500) }, audience: { groupIds: chats.groupIds.slice(0, 3) } }, now);
     await addSchedule(deps, { what: { text: 'Tin mỗi phút cho tổ nhỏ.' }, when: { cron: '* * * * *' }, audience: { groupIds: [chats.groupIds[3]!] } }, now);
@@ -175,15 +166,18 @@ describe.runIf(backends.includes('postgres'))('several processes on one PostgreS
     const starts: Running[] = [];
     const lb = await loadBalancer(() => starts.filter((s) => s.child.exitCode === null && s.child.signalCode === null).map((s) => s.url));
     closers.push(() => lb.close());
-    const env = environment(database.url, telegram, { TELEGRAM_RATE_PER_SECOND: '25', TELEGRAM_WEBHOOK_URL: `https://${new URL(lb.url).host}/webhooks/telegram`, TELEGRAM_WEBHOOK_SECRET: secret });
+    const env = environment(database.url, telegram, { TELEGRAM_RATE_PER_SECOND: '20', TELEGRAM_WEBHOOK_URL: `https://${new URL(lb.url).host}/webhooks/telegram`, TELEGRAM_WEBHOOK_SECRET: secret });
     const started = await Promise.all([startCli(env, 90_000), startCli(env, 90_000), startCli(env, 90_000), startDispatch(env), startDispatch(env)]);
     starts.push(...(started.slice(0, 3) as Running[]));
     const dispatches = started.slice(3) as Array<{ child: ChildProcess; output: () => string }>;
     children.push(...starts.map((s) => s.child), ...dispatches.map((d) => d.child));
 
-    // Mid-way: hold Telegram's answers until every lane of every process waits on one, then kill.
+    // Mid-way, all five running: hold Telegram's answers until every lane of every process waits on one, then kill.
     const big = /^Tin lớn/;
-    await until('a third of the broadcast', () => chats.broadcastChats.filter((c) => received(telegram, c, big) > 0).length, (n) => n >= 80);
+    const reached = () => chats.broadcastChats.filter((c) => received(telegram, c, big) > 0).length;
+    const whenAllUp = reached();
+    expect(whenAllUp, 'the broadcast is not half sent when all five processes are up').toBeLessThan(300);
+    await until('more of the broadcast', reached, (n) => n >= whenAllUp + 40);
     telegram.hold('sendMessage');
     let last = -1;
     await until('every lane waiting', () => telegram.heldAnswers('sendMessage'), (n) => {
@@ -191,6 +185,9 @@ describe.runIf(backends.includes('postgres'))('several processes on one PostgreS
       last = n;
       return settled;
     });
+    // Each of the two about to be killed is sending (its deliveries in flight, held by the fake Telegram).
+    const killed = [starts[2]!.child.pid!, dispatches[0]!.child.pid!];
+    for (const pid of killed) expect(await db.delivery.count({ where: { status: { in: ['leased', 'sending'] }, leasedBy: { contains: `:${pid}:` } } }), `process ${pid}`).toBeGreaterThan(0);
     starts[2]!.child.kill('SIGKILL');
     dispatches[0]!.child.kill('SIGKILL');
     await sleep(300);

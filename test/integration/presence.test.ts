@@ -29,25 +29,37 @@ async function database() {
     cleanups.push(() => p.close());
     return p;
   };
-  /** Ends the worker's presence connection from the server's side, as a server restart or a network cut does. */
-  const cut = async (worker: string) => {
-    const admin = new pg.Client({ connectionString: made.url });
-    await admin.connect();
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`loaban ${worker}`]);
-    await admin.end();
+  /** One statement on the server's maintenance database (not this one, which may refuse connections). */
+  const name = new URL(made.url).pathname.slice(1);
+  const admin = async (sql: string, params: unknown[] = []) => {
+    const url = new URL(made.url);
+    url.pathname = '/postgres';
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as Array<{ n?: number }>;
+    } finally {
+      await client.end();
+    }
   };
-  return { db: store.prisma, presence, cut };
+  /** Ends the worker's presence connection from the server's side, as a server restart or a network cut does. */
+  const cut = (worker: string) => admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`loaban ${worker}`]);
+  return { db: store.prisma, presence, cut, admin, name };
 }
 
-/** A channel that only records when it was started and stopped. */
-function recordingChannel(log: string[], name: string): Channel {
+async function connectionsOf(admin: (sql: string, params?: unknown[]) => Promise<Array<{ n?: number }>>, worker: string): Promise<number> {
+  return (await admin(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [`loaban ${worker}`]))[0]!.n!;
+}
+
+/** A channel that only records when it was started and stopped (and, with `failing`, says it cannot poll). */
+function recordingChannel(log: string[], name: string, failing = false): Channel {
   return {
     platform: 'telegram',
     maxTextLength: 4096,
     start: async () => void log.push(`${name} start`),
     stop: async () => void log.push(`${name} stop`),
     send: async () => ({ ok: true, messageIds: ['1'] }),
-    status: () => ({ ok: true, receiving: 'polling' }),
+    status: () => (failing ? { ok: false, receiving: 'starting', problem: 'telegram is not reachable' } : { ok: true, receiving: 'polling' }),
   };
 }
 
@@ -107,5 +119,36 @@ describe.runIf(backends.includes('postgres'))('presence on PostgreSQL', () => {
     await vi.waitFor(() => expect(events).toEqual(['first start', 'first stop', 'again1 start']), { timeout: 5000 });
     await channel.stop();
     expect(events.at(-1)).toBe('again1 stop');
+  });
+
+  it('a poller that cannot poll gives the lock up for another process to try', async () => {
+    const { presence } = await database();
+    const mine = await presence('host-a:1');
+    const events: string[] = [];
+    const channel = pollingInTurn(recordingChannel(events, 'broken', true), () => recordingChannel(events, 'again', true), (name) => mine.lead(name, 100), log, { giveUpMs: 400, checkMs: 50 });
+    await channel.start((async () => {}) as InboundHandler);
+    await vi.waitFor(() => expect(events).toEqual(['broken start']));
+    const other = await presence('host-b:2');
+    expect(await other.tryLock('telegram:polling')).toBeNull();
+    await vi.waitFor(() => expect(events).toEqual(['broken start', 'broken stop']), { timeout: 3000 });
+    expect(await other.tryLock('telegram:polling')).not.toBeNull();
+    await channel.stop();
+  });
+
+  it('a database away for many times the retry: one connection when it is back, not a flood', async () => {
+    const { presence, cut, admin, name } = await database();
+    const a = await presence('host-a:1');
+    // The database refuses new connections for 1.5 s (15 retries' worth), after cutting this one.
+    await admin(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+    await cut('host-a:1');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await connectionsOf(admin, 'host-a:1')).toBe(0);
+    await admin(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+    await vi.waitFor(async () => expect(await connectionsOf(admin, 'host-a:1')).toBe(1), { timeout: 3000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await connectionsOf(admin, 'host-a:1')).toBe(1);
+    expect(await a.tryLock('x')).not.toBeNull();
+    await a.close();
+    await vi.waitFor(async () => expect(await connectionsOf(admin, 'host-a:1')).toBe(0));
   });
 });

@@ -270,17 +270,13 @@ export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 /**
  * Runs `work` in a transaction that holds a lock on `key` (a PostgreSQL advisory lock, released at
  * the end): two calls with the same key run one after the other, in every process on the database.
- * For a limit that must hold under concurrency (count, then insert), or work done by one process
- * at a time (`timeoutMs`: how long the transaction may last, the wait for the lock included).
+ * For a limit that must hold under concurrency (count, then insert).
  */
-export function withLock<T>(db: Db, key: string, work: (tx: Tx) => Promise<T>, { timeoutMs = 5000 } = {}): Promise<T> {
-  return db.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT pg_advisory_xact_lock(hashtext(${key}))) AS locked`;
-      return work(tx);
-    },
-    { timeout: timeoutMs },
-  );
+export function withLock<T>(db: Db, key: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT pg_advisory_xact_lock(hashtext(${key}))) AS locked`;
+    return work(tx);
+  });
 }
 
 /** Whether the database answers a trivial query (for the readiness check); throws with the driver's reason when not. */

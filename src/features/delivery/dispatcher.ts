@@ -83,6 +83,7 @@ export class Dispatcher {
   private wakers = new Set<() => void>();
   private recentThrottles: { chatId: string; at: number }[] = [];
   private lastRecovery = 0;
+  private warnedBlind = false;
   /** Chats a lane is writing to now: one send at a time per chat, so the chat gate sees each send before the next. */
   private readonly busyChats = new Set<number>();
   /** Deliveries claimed in one batch and not yet taken by a lane, with their chats. */
@@ -105,12 +106,19 @@ export class Dispatcher {
     this.lanes = Array.from({ length: this.options.concurrency }, (_, lane) => this.lane(lane));
   }
 
-  /** The workers alive now, when this process can tell (else undefined: only expired leases are taken back). */
+  /**
+   * The workers alive now, when this process can tell; else undefined, and only expired leases are
+   * taken back. It cannot tell when it does not see itself among them: its own connection is being
+   * opened again, or something between it and the server hides the names (a pooler).
+   */
   private async alive(): Promise<string[] | undefined> {
     if (!this.options.aliveWorkers) return undefined;
     try {
-      // This process is alive whatever its presence connection says (it may be opening it again).
-      return [...(await this.options.aliveWorkers()), this.options.worker];
+      const alive = await this.options.aliveWorkers();
+      if (alive.includes(this.options.worker)) return alive;
+      if (!this.warnedBlind) this.options.log.warn({ worker: this.options.worker }, 'this process does not see itself among the processes on the database; taking back expired leases only');
+      this.warnedBlind = true;
+      return undefined;
     } catch (error) {
       this.options.log.warn({ err: error }, 'could not tell which processes are alive; taking back expired leases only');
       return undefined;

@@ -10,7 +10,8 @@ import type { Channel, MessageRef, OutboundMessage, SendResult, SendTarget } fro
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import { workerName } from '../../core/store/presence.ts';
-import { withLock, type Db } from '../../core/store/store.ts';
+import type { Lead } from '../../core/store/presence.ts';
+import type { Db } from '../../core/store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
 import { Dispatcher, type StillWanted } from './dispatcher.ts';
@@ -44,10 +45,19 @@ export interface DeliveryOptions {
   clock?: RateClock;
   /** The workers alive on the database now (core/store/presence.ts), on PostgreSQL. */
   aliveWorkers?: () => Promise<string[]>;
+  /**
+   * Where several processes share the database: the tick's lock, null while another process holds
+   * it (core/store/presence.ts). A tick waits a little for its turn (a "send now" longer), then
+   * leaves the work to that process and the next minute.
+   */
+  tickLock?: () => Promise<Lead | null>;
+  /** Every platform this deployment sends on (a broadcast is expanded for all, whichever process expands it); absent: the channels'. */
+  platforms?: string[];
 }
 
-/** Longest a tick may hold the database's tick lock (a large audience expanding); it is then rolled back and runs again next minute. */
-const tickTimeoutMs = 10 * 60_000;
+/** How long a tick waits while another process ticks: the minute's, and one asked for now (a "send now"). */
+const minuteWaitMs = 5_000;
+const kickWaitMs = 30_000;
 
 function ratesFor(config: Pick<Config, 'delivery'>, platform: string) {
   return config.delivery.rates[platform as keyof Config['delivery']['rates']];
@@ -56,7 +66,7 @@ function ratesFor(config: Pick<Config, 'delivery'>, platform: string) {
 export async function startDelivery(options: DeliveryOptions): Promise<DeliveryService> {
   const { db, channels, config, log } = options;
   const now = options.now ?? (() => new Date());
-  const platforms = channels.map((c) => c.platform);
+  const platforms = options.platforms ?? channels.map((c) => c.platform);
   const messageFor = messageSource(db);
   const dispatchers = channels.map(
     (channel) =>
@@ -79,19 +89,37 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       }),
   );
   let ticking: Promise<void> | null = null;
-  // Several processes on one database tick one after another (a database lock per tick): each
-  // finds what the one before did, and no run, reminder or expansion is worked on twice at once.
-  const inTurn = (work: () => Promise<void>) => (options.soleProcess ? work() : withLock(db, 'delivery-tick', work, { timeoutMs: tickTimeoutMs }));
-  const tick = () =>
+  let stopped = false;
+  /**
+   * Several processes on one database tick one at a time (a lock per tick): each finds what the one
+   * before did. Returns the lock's release, or null when this tick is left to the process holding it.
+   */
+  async function takeTurn(waitMs: number): Promise<(() => Promise<void>) | null> {
+    if (!options.tickLock) return async () => {};
+    for (const until = Date.now() + waitMs; ; ) {
+      const lead = await options.tickLock();
+      if (lead) return () => lead.release();
+      if (Date.now() > until || stopped) return null;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  const tickNow = (waitMs: number) =>
     (ticking ??= (async () => {
       try {
-        await inTurn(() => tickOnce(now()));
+        const release = await takeTurn(waitMs);
+        if (!release) return;
+        try {
+          await tickOnce(now());
+        } finally {
+          await release();
+        }
       } catch (error) {
         log.error({ err: error }, 'schedule tick failed; it runs again next minute');
       } finally {
         ticking = null;
       }
     })());
+  const tick = () => tickNow(kickWaitMs);
   /** One tick: due schedules and jobs become broadcasts, due broadcasts expand into the outbox. */
   async function tickOnce(at: Date): Promise<void> {
     const runs = await runDueSchedules({ db, library: options.library, timeZone: config.timeZone }, at, config.delivery.graceMinutes);
@@ -109,11 +137,12 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
   }
   for (const d of dispatchers) await d.start();
   await tick();
-  const job = cron.schedule('* * * * *', () => void tick(), { name: 'delivery-tick' });
+  const job = cron.schedule('* * * * *', () => void tickNow(minuteWaitMs), { name: 'delivery-tick' });
   return {
     dispatchers,
     tick,
     async stop() {
+      stopped = true;
       await job.destroy();
       await ticking;
       await Promise.all(dispatchers.map((d) => d.stop()));
