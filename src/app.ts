@@ -37,7 +37,7 @@ import { registerMetrics } from './core/metrics.ts';
 import { migrationsUpToDate, openMigratedStore } from './core/store/migrations.ts';
 import { serveControl, type ControlServer } from './core/store/control.ts';
 import { ping, type Db, type Store } from './core/store/store.ts';
-import { aliveWorkers, openPresence, type Presence } from './core/store/presence.ts';
+import { aliveWorkersSeenBy, openPresence, type Presence } from './core/store/presence.ts';
 import { pollingInTurn } from './channels/polling-turn.ts';
 import { checkContentDir } from './content/folder.ts';
 
@@ -147,7 +147,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const stopJobs = () => (stopReportJobs(), stopHousekeeping(), stopBackups());
     // Report reminders go through the outbox: queued on the delivery tick, sent by the dispatchers.
     const reminders = reportReminderJob(store.prisma, { timeZone: config.timeZone, platforms: [...byPlatform.keys()] }, log);
-    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock, log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma), platforms: platformsOf(config), ...together(store, presence) });
+    delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock, log, jobs: [reminders], stillWanted: reminderStillWanted(store.prisma), platforms: platformsOf(config), ...together(store, presence, log) });
     let stopping: Promise<void> | undefined;
     return {
       store,
@@ -211,8 +211,8 @@ function platformChannels(config: Config, http: FastifyInstance, db: Db, log: Lo
  * On PostgreSQL, where other processes may share the database: how the dispatchers tell which
  * processes are alive (a dead one's deliveries are taken back at once), and the tick's lock.
  */
-const together = (store: Store, presence: Presence | null) =>
-  presence ? { aliveWorkers: () => aliveWorkers(store.prisma), tickLock: () => presence.tryLock('delivery-tick') } : {};
+const together = (store: Store, presence: Presence | null, log: Logger) =>
+  presence ? { aliveWorkers: () => aliveWorkersSeenBy(store.prisma, presence.worker, log), tickLock: () => presence.tryLock('delivery-tick') } : {};
 
 /**
  * Only the schedules and the outbox, no inbound chats and no web pages: `loaban dispatch`, for
@@ -231,7 +231,7 @@ export async function startDispatch(config: Config, log: Logger): Promise<Dispat
     const channels = platformChannels(config, http, store.prisma, log, { webhooks: false }).map(counted);
     if (channels.length === 0) throw new ConfigError(translator(config.operatorLanguage)('ops:dispatch.noChannel'));
     await syncCampaigns(store.prisma, campaigns);
-    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock: store.kind === 'pglite' ? memoryClock() : undefined, log, stillWanted: reminderStillWanted(store.prisma), platforms: platformsOf(config), ...together(store, presence) });
+    const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock: store.kind === 'pglite' ? memoryClock() : undefined, log, stillWanted: reminderStillWanted(store.prisma), platforms: platformsOf(config), ...together(store, presence, log) });
     let stopping: Promise<void> | undefined;
     return {
       store,

@@ -40,6 +40,18 @@ export async function aliveWorkers(db: Db): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/**
+ * The workers alive now as `worker` sees them, or null when it cannot tell: it does not see itself
+ * among them (its own connection is being opened again, or something between it and the server
+ * hides the names, such as a pooler) — then none of the others' leases may be judged by it.
+ */
+export async function aliveWorkersSeenBy(db: Db, worker: string, log: Logger): Promise<string[] | null> {
+  const alive = await aliveWorkers(db);
+  if (alive.includes(worker)) return alive;
+  log.warn({ worker }, 'this process does not see itself among the processes on the database; only expired leases are taken back');
+  return null;
+}
+
 /** A session lock held on the presence connection. */
 export interface Lead {
   /** Resolves when the connection, and so the lock, is lost. */

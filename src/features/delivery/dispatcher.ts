@@ -50,8 +50,8 @@ export interface DispatcherOptions {
   soleProcess: boolean;
   /** The platform's send clock (outbox.ts); absent: the database's, shared by every process. */
   clock?: RateClock;
-  /** The workers alive on the database now (presence.ts): the rows of others are taken back without waiting for their leases. */
-  aliveWorkers?: () => Promise<string[]>;
+  /** The workers alive on the database now (presence.ts), null when it cannot tell: the rows of others are taken back without waiting for their leases. */
+  aliveWorkers?: () => Promise<string[] | null>;
   log: Logger;
   now?: () => number;
   random?: () => number;
@@ -83,7 +83,6 @@ export class Dispatcher {
   private wakers = new Set<() => void>();
   private recentThrottles: { chatId: string; at: number }[] = [];
   private lastRecovery = 0;
-  private warnedBlind = false;
   /** Chats a lane is writing to now: one send at a time per chat, so the chat gate sees each send before the next. */
   private readonly busyChats = new Set<number>();
   /** Deliveries claimed in one batch and not yet taken by a lane, with their chats. */
@@ -106,19 +105,10 @@ export class Dispatcher {
     this.lanes = Array.from({ length: this.options.concurrency }, (_, lane) => this.lane(lane));
   }
 
-  /**
-   * The workers alive now, when this process can tell; else undefined, and only expired leases are
-   * taken back. It cannot tell when it does not see itself among them: its own connection is being
-   * opened again, or something between it and the server hides the names (a pooler).
-   */
+  /** The workers alive now, when this process can tell (else only expired leases are taken back). */
   private async alive(): Promise<string[] | undefined> {
-    if (!this.options.aliveWorkers) return undefined;
     try {
-      const alive = await this.options.aliveWorkers();
-      if (alive.includes(this.options.worker)) return alive;
-      if (!this.warnedBlind) this.options.log.warn({ worker: this.options.worker }, 'this process does not see itself among the processes on the database; taking back expired leases only');
-      this.warnedBlind = true;
-      return undefined;
+      return (await this.options.aliveWorkers?.()) ?? undefined;
     } catch (error) {
       this.options.log.warn({ err: error }, 'could not tell which processes are alive; taking back expired leases only');
       return undefined;

@@ -43,8 +43,8 @@ export interface DeliveryOptions {
   stillWanted?: StillWanted;
   /** The platforms' send clock, shared with the paced replies (outbox.ts); absent: the database's. */
   clock?: RateClock;
-  /** The workers alive on the database now (core/store/presence.ts), on PostgreSQL. */
-  aliveWorkers?: () => Promise<string[]>;
+  /** The workers alive on the database now (core/store/presence.ts), on PostgreSQL; null when it cannot tell. */
+  aliveWorkers?: () => Promise<string[] | null>;
   /**
    * Where several processes share the database: the tick's lock, null while another process holds
    * it (core/store/presence.ts). A tick waits a little for its turn (a "send now" longer), then
