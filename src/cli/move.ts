@@ -7,13 +7,27 @@
  * that answers. The embedded database is only read: it stays, as a fallback.
  */
 import type { Command } from 'commander';
-import { keepSecret } from '../core/redact.ts';
-import { controlAnswers } from '../core/store/control.ts';
-import { openMigratedStore } from '../core/store/migrations.ts';
-import { MoveFailed, moveInto, type Moved, type MoveProgress } from '../core/store/move.ts';
-import { inspectTarget, readTarget, TargetRefused, type Target } from '../core/store/postgres-target.ts';
-import { hasEmbeddedDatabase, openEmbedded } from '../core/store/store.ts';
+import type { Moved, MoveProgress } from '../core/store/move.ts';
+import type { Target } from '../core/store/postgres-target.ts';
 import { OperatorError, action, environment } from './common.ts';
+
+/** What the command needs, loaded when it runs (not for `--help`). */
+const load = async () => {
+  const loaded = await Promise.all([
+    import('../core/redact.ts'),
+    import('../core/store/control.ts'),
+    import('../core/store/migrations.ts'),
+    import('../core/store/move.ts'),
+    import('../core/store/postgres-target.ts'),
+    import('../core/store/store.ts'),
+  ]);
+  return Object.assign({}, ...loaded) as typeof import('../core/redact.ts') &
+    typeof import('../core/store/control.ts') &
+    typeof import('../core/store/migrations.ts') &
+    typeof import('../core/store/move.ts') &
+    typeof import('../core/store/postgres-target.ts') &
+    typeof import('../core/store/store.ts');
+};
 
 /** Adds the command to `program`. */
 export function moveCommands(program: Command): void {
@@ -22,7 +36,8 @@ export function moveCommands(program: Command): void {
     .requiredOption('--to <url>')
     .action(
       action(async (options: { to: string }) => {
-        const { config, log, t } = environment();
+        const { keepSecret, controlAnswers, openMigratedStore, MoveFailed, moveInto, inspectTarget, readTarget, TargetRefused, hasEmbeddedDatabase, openEmbedded } = await load();
+        const { config, log, t } = await environment();
         const say = (line: string) => process.stdout.write(`${line}\n`);
         let interrupted = false;
         /** A refusal or a failure of the move, worded for the operator. */
