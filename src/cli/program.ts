@@ -10,6 +10,7 @@ import { contentCommands } from './content.ts';
 import { deliveryCommands } from './delivery.ts';
 import { exportsCommands } from './exports.ts';
 import { groupsCommands } from './groups.ts';
+import { moveCommands } from './move.ts';
 import { runCommands } from './run.ts';
 import { describeCommands, localizedProgram } from './help.ts';
 
@@ -22,6 +23,7 @@ export function buildProgram(t: Translate): Command {
   adminsCommands(program);
   deliveryCommands(program);
   backupCommands(program);
+  moveCommands(program);
   describeCommands(program, t);
   return program;
 }

@@ -13,7 +13,7 @@ import { openMemoryStore, openStore, type Store } from '../../src/core/store/sto
 export type Backend = 'pglite' | 'postgres';
 
 const adminUrl = inject('postgresAdminUrl');
-const template = inject('postgresTemplate');
+const postgresTemplateName = inject('postgresTemplate');
 
 /** The backends this run tests: PGlite always, PostgreSQL when a server answered. */
 export const backends: Backend[] = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
@@ -31,14 +31,15 @@ function migratedSnapshot(): Promise<Blob> {
   return snapshot;
 }
 
-/** A new, empty, migrated PostgreSQL database on the local server; its URL. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/** A new database on the local server, cloned from `from` (or from nothing: template0, UTF8); its URL. */
+async function createDatabase(from: string | null, owner?: string): Promise<{ url: string; drop(): Promise<void> }> {
   if (!adminUrl) throw new Error('no PostgreSQL server in this run');
-  const name = `${template.replace(/_tmpl$/, '')}_${randomBytes(4).toString('hex')}`;
+  // Named after the run's template: the run drops it at the end with the rest.
+  const name = `${postgresTemplateName.replace(/_tmpl$/, '')}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    await admin.query(from ? `CREATE DATABASE "${name}" TEMPLATE "${from}"` : `CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0${owner ? ` OWNER "${owner}"` : ''}`);
   } finally {
     await admin.end();
   }
@@ -53,6 +54,20 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
       await client.end();
     },
   };
+}
+
+/** A new, empty, migrated PostgreSQL database on the local server; its URL. */
+export function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createDatabase(postgresTemplateName);
+}
+
+/**
+ * A new PostgreSQL database with nothing in it, not even the migrations (a move to PostgreSQL
+ * starts from one), owned by `owner` when given (a role without superuser rights, as on a hosted
+ * server); its URL, for the admin's role.
+ */
+export function createEmptyPostgresDatabase(owner?: string): Promise<{ url: string; drop(): Promise<void> }> {
+  return createDatabase(null, owner);
 }
 
 async function postgresStore(): Promise<Store> {

@@ -208,6 +208,17 @@ export async function serveControl(
   };
 }
 
+/** Whether a running `loaban start` answers on DATA_DIR's control socket (connected to, then left at once). */
+export async function controlAnswers(dataDir: string): Promise<boolean> {
+  const socketPath = controlSocketPath(dataDir);
+  if (!existsSync(socketPath)) return false;
+  return new Promise<boolean>((resolve) => {
+    const socket = createConnection(socketPath);
+    socket.once('connect', () => (socket.end(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** A connection to a running process's control socket, as Prisma's driver adapter. */
 class RemoteConnection {
   private nextId = 1;

@@ -82,6 +82,11 @@ export function markData(dataDir: string): void {
   writeFileSync(path.join(dataDir, markerFile), markerText());
 }
 
+/** Whether `dataDir` holds an embedded Loa Bản database (looked at only: nothing is opened or written). */
+export function hasEmbeddedDatabase(dataDir: string): boolean {
+  return existsSync(path.join(dataDir, markerFile)) && existsSync(path.join(dataDir, 'db', 'PG_VERSION'));
+}
+
 /** Takes the mark away again (a restore that failed half-way). */
 export function unmarkData(dataDir: string): void {
   rmSync(path.join(dataDir, markerFile), { force: true });
@@ -202,7 +207,7 @@ async function openPglite({ dataDir, language, reachRunning = false, whenNew }: 
     await pglite.query('select 1');
   } catch (error) {
     release();
-    throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: describe(error) }));
+    throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: reasonOf(error) }));
   }
   return fromPglite(pglite, dbDir, async () => release());
 }
@@ -229,7 +234,7 @@ async function openThroughControl(dataDir: string, language?: string): Promise<S
 }
 
 /** host:port/database of a URL, without user or password, for messages. */
-function where(databaseUrl: string): string {
+export function databaseAddress(databaseUrl: string): string {
   try {
     const u = new URL(databaseUrl);
     return `${u.hostname}:${u.port || 5432}${u.pathname}`;
@@ -238,7 +243,8 @@ function where(databaseUrl: string): string {
   }
 }
 
-function describe(error: unknown): string {
+/** The first line of an error's reason (a driver's message, its cause's, or its code), for one-line messages. */
+export function reasonOf(error: unknown): string {
   const e = error as { message?: string; code?: string; cause?: { message?: string } };
   const text = e?.message || e?.cause?.message || e?.code || String(error);
   return text.split('\n')[0]!.slice(0, 300);
@@ -253,7 +259,7 @@ async function openPostgres(databaseUrl: string, language?: string): Promise<Sto
     await prisma.$queryRawUnsafe('select 1');
   } catch (error) {
     await prisma.$disconnect().catch(() => {});
-    throw new StoreError(t('ops:store.unreachable', { where: where(databaseUrl), reason: describe(error) }));
+    throw new StoreError(t('ops:store.unreachable', { where: databaseAddress(databaseUrl), reason: reasonOf(error) }));
   }
   return {
     prisma,
