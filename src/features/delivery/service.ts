@@ -136,7 +136,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     if (expanded.length > 0 || queued > 0) for (const d of dispatchers) d.wake();
   }
   for (const d of dispatchers) await d.start();
-  await tick();
+  await tickNow(minuteWaitMs);
   const job = cron.schedule('* * * * *', () => void tickNow(minuteWaitMs), { name: 'delivery-tick' });
   return {
     dispatchers,
