@@ -15,13 +15,10 @@ import type { Channel } from './channels/channel.ts';
 import { counted } from './channels/counted.ts';
 import { registerSandboxRoutes } from './channels/sandbox/routes.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox.ts';
-import { TelegramChannel } from './channels/telegram/telegram.ts';
-import { ZaloChannel } from './channels/zalo/zalo.ts';
 import { ConfigError, platformsOf, type Config } from './core/config.ts';
 import { loadCampaigns, type CampaignLibrary } from './content/campaigns.ts';
 import { syncCampaigns } from './content/sync.ts';
 import { ContentError } from './content/yaml.ts';
-import { choiceMemory } from './channels/zalo/choices.ts';
 import { contentLanguages, createInboundHandler } from './bot/inbound.ts';
 import { databaseClock, memoryClock, outboxFigures, outboxHealth, pacedChannel, stallAfterMs, startDelivery, type DeliveryService } from './features/delivery/index.ts';
 import { loadFaq } from './features/faq/index.ts';
@@ -119,7 +116,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       { ...adminSettings, db: store.prisma, log, sandbox: config.sandbox, publicUrl: config.publicUrl, report: { formats: report.formats, topics: report.topics }, directory: faq.knowledge.directory },
       dashboardPages,
     );
-    channels.push(...platformChannels(config, http, store.prisma, log, { webhooks: true, presence }).map(counted));
+    channels.push(...(await platformChannels(config, http, store.prisma, log, { webhooks: true, presence })).map(counted));
     registerHealth(http, readinessChecks(config, store, channels));
     if (config.metrics) await registerMetrics(http, { token: config.metrics.token, outbox: () => outboxFigures(store.prisma, new Date()) });
     const url = await listen(http, config.host, config.port, config.operatorLanguage);
@@ -188,20 +185,23 @@ export interface Dispatch {
 /**
  * The Telegram and Zalo channels the configuration asks for, built once for `start` and for
  * `dispatch`. With `presence` (PostgreSQL, where other processes may run), a channel that polls
- * polls in one process at a time (polling-turn.ts).
+ * polls in one process at a time (polling-turn.ts). Each platform's modules (telegraf, axios) are
+ * loaded only when it is configured.
  */
-function platformChannels(config: Config, http: FastifyInstance, db: Db, log: Logger, { webhooks, presence = null }: { webhooks: boolean; presence?: Presence | null }): Channel[] {
+async function platformChannels(config: Config, http: FastifyInstance, db: Db, log: Logger, { webhooks, presence = null }: { webhooks: boolean; presence?: Presence | null }): Promise<Channel[]> {
   const hook = (url: string | undefined | null, secret: string | undefined | null) => (webhooks && url && secret ? { url, secret } : null);
   const inTurn = (make: () => Channel, polls: boolean) => (polls && presence ? pollingInTurn(make(), make, (name) => presence.lead(name), log) : make());
   const channels: Channel[] = [];
   if (config.telegram) {
     const { token, apiRoot, webhookUrl, webhookSecret } = config.telegram;
     const webhook = hook(webhookUrl, webhookSecret);
+    const { TelegramChannel } = await import('./channels/telegram/telegram.ts');
     channels.push(inTurn(() => new TelegramChannel({ token, apiRoot, webhook, http, log }), !webhook));
   }
   if (config.zalo) {
     const { token, apiRoot, webhookUrl, webhookSecret } = config.zalo;
     const webhook = hook(webhookUrl, webhookSecret);
+    const [{ ZaloChannel }, { choiceMemory }] = await Promise.all([import('./channels/zalo/zalo.ts'), import('./channels/zalo/choices.ts')]);
     channels.push(inTurn(() => new ZaloChannel({ token, apiRoot, webhook, http, choices: choiceMemory(db, 'zalo'), log }), !webhook));
   }
   return channels;
@@ -228,7 +228,7 @@ export async function startDispatch(config: Config, log: Logger): Promise<Dispat
     if (store.kind === 'postgres') presence = await openPresence(config.databaseUrl!, log);
     const http = createHttpServer(log);
     // Sending only: no webhooks (the `start` process receives the updates).
-    const channels = platformChannels(config, http, store.prisma, log, { webhooks: false }).map(counted);
+    const channels = (await platformChannels(config, http, store.prisma, log, { webhooks: false })).map(counted);
     if (channels.length === 0) throw new ConfigError(translator(config.operatorLanguage)('ops:dispatch.noChannel'));
     await syncCampaigns(store.prisma, campaigns);
     const delivery = await startDelivery({ db: store.prisma, channels, config, library: campaigns, soleProcess: store.kind === 'pglite', clock: store.kind === 'pglite' ? memoryClock() : undefined, log, stillWanted: reminderStillWanted(store.prisma), platforms: platformsOf(config), ...together(store, presence, log) });
