@@ -13,7 +13,6 @@
  */
 import { DateTime } from 'luxon';
 import { auditAdmin, type Actor } from './auth.ts';
-import { shareChartPng } from './chart-image.ts';
 import { complianceTable, type QuarterShare } from '../reporting/index.ts';
 import { upcomingBroadcasts, type UpcomingBroadcast } from './overview.ts';
 import { areaById, canSee, type AdminScope } from '../groups/index.ts';
@@ -241,6 +240,8 @@ async function stats(turn: Turn, admin: ChatAdmin, deps: AdminCommandDeps): Prom
     '',
     t('admin.stats.details'),
   ];
+  // pngjs is loaded with the first chart asked for, not at start.
+  const { shareChartPng } = await import('./chart-image.ts');
   const png = shareChartPng(
     table.shares.map((s, i) => ({
       share: s.counted === 0 ? null : s.met / s.counted,
