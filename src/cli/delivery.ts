@@ -1,7 +1,7 @@
 /**
  * `loaban` schedule add/list/pause/resume/remove, broadcast status/list: scheduled messages and their runs.
  */
-import type { Config } from '../core/config.ts';
+import { platformsOf, type Config } from '../core/config.ts';
 import type { Progress, What, When } from '../features/delivery/index.ts';
 import { translator } from '../core/i18n.ts';
 import { type Store } from '../core/store/store.ts';
@@ -11,8 +11,8 @@ import type { Command } from 'commander';
 
 /** What the commands below need, loaded when one runs (not for `--help`). */
 const load = async () => {
-  const loaded = await Promise.all([import('../content/folder.ts'), import('../core/config.ts'), import('../content/campaigns.ts'), import('../content/sync.ts'), import('../features/delivery/index.ts'), import('../core/time.ts'), import('../features/groups/index.ts'), import('../channels/channel.ts')]);
-  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('../core/config.ts') & typeof import('../content/campaigns.ts') & typeof import('../content/sync.ts') & typeof import('../features/delivery/index.ts') & typeof import('../core/time.ts') & typeof import('../features/groups/index.ts') & typeof import('../channels/channel.ts');
+  const loaded = await Promise.all([import('../content/folder.ts'), import('../content/campaigns.ts'), import('../content/sync.ts'), import('../features/delivery/index.ts'), import('../core/time.ts'), import('../features/groups/index.ts'), import('../channels/channel.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('../content/campaigns.ts') & typeof import('../content/sync.ts') & typeof import('../features/delivery/index.ts') & typeof import('../core/time.ts') & typeof import('../features/groups/index.ts') & typeof import('../channels/channel.ts');
 };
 
 /** Adds the commands to `program`. */
@@ -48,7 +48,7 @@ export function deliveryCommands(program: Command): void {
     .option('--urgent')
     .action(
       action(async (options: ScheduleAddOptions) => {
-        const { checkContentDir, platformsOf, campaignTextLimit, loadCampaigns, syncCampaigns, addSchedule, ScheduleError, formatLocalDateTime, parseLocalDateTime, AreaNotFound, findArea, findGroup, GroupNotFound, platforms } = await load();
+        const { checkContentDir, campaignTextLimit, loadCampaigns, syncCampaigns, addSchedule, ScheduleError, formatLocalDateTime, parseLocalDateTime, AreaNotFound, findArea, findGroup, GroupNotFound, platforms } = await load();
         const { config, log, t } = await environment();
         const whats = [options.content, options.text, options.calendar].filter((v) => v !== undefined).length;
         if (whats !== 1) throw new OperatorError(t('ops:schedule.needWhat'));

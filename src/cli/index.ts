@@ -2,7 +2,7 @@
  * The `loaban` command's entry point: the program (program.ts) in the operator's language, run on
  * this process's arguments.
  */
-import { loadDotEnv, operatorSettings } from '../core/operator.ts';
+import { loadDotEnv, operatorSettings } from '../core/config.ts';
 import { translator } from '../core/i18n.ts';
 import { buildProgram } from './program.ts';
 

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { translator } from '../core/i18n.ts';
 import { environment, withStore, action } from './common.ts';
 import type { Command } from 'commander';
+import { ConfigError, operatorSettings } from '../core/config.ts';
 
 /** What the commands below need, loaded when one runs (not for `--help`). */
 const load = async () => {
-  const loaded = await Promise.all([import('../content/folder.ts'), import('../core/store/migrations.ts'), import('../core/config.ts'), import('../features/groups/index.ts')]);
-  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('../core/store/migrations.ts') & typeof import('../core/config.ts') & typeof import('../features/groups/index.ts');
+  const loaded = await Promise.all([import('../content/folder.ts'), import('../core/store/migrations.ts'), import('../features/groups/index.ts')]);
+  return Object.assign({}, ...loaded) as typeof import('../content/folder.ts') & typeof import('../core/store/migrations.ts') & typeof import('../features/groups/index.ts');
 };
 
 /** Adds the commands to `program`. */
@@ -57,7 +58,7 @@ export function runCommands(program: Command): void {
     .command('new <name>')
     .action(
       action(async (name: string) => {
-        const { ConfigError, operatorSettings, writeNewMigration } = await load();
+        const { writeNewMigration } = await load();
         const t = translator(operatorSettings().language);
         if (!/^[a-z0-9_]+$/.test(name)) throw new ConfigError(t('ops:store.migrationBadName'));
         const folder = await writeNewMigration(name);

@@ -3,14 +3,13 @@
  * A bad value stops start-up with one line per variable: its name and what is expected, never the
  * value given (it may be a token, a secret or a password).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { translator } from './i18n.ts';
 import { defaultContentDir } from './paths.ts';
 import { keepSecret } from './redact.ts';
-import { operatorSettings } from './operator.ts';
 
-export { loadDotEnv, operatorSettings } from './operator.ts';
 
 export type QuietHours = { startMinute: number; endMinute: number } | null;
 
@@ -136,6 +135,20 @@ const variables = {
 
 export type VariableName = keyof typeof variables;
 export const variableNames = Object.keys(variables) as VariableName[];
+
+/**
+ * What is needed even when the whole configuration cannot be read (to word that very error): the
+ * operator's language, and whether LOG_LEVEL asks for stack traces.
+ */
+export function operatorSettings(env: NodeJS.ProcessEnv = process.env): { language: 'vi' | 'en'; debug: boolean } {
+  return { language: env.OPERATOR_LANG === 'en' ? 'en' : 'vi', debug: env.LOG_LEVEL === 'debug' };
+}
+
+/** Loads `.env` from the working directory into `env` when the file exists (variables already set win). */
+export function loadDotEnv(cwd = process.cwd()): void {
+  const file = path.join(cwd, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}
 
 /**
  * Reads and validates the environment. Empty strings count as unset, so a line `PORT=` in

@@ -37,14 +37,14 @@ async function until<T>(what: string, read: () => T | Promise<T>, done: (value: 
 }
 
 /** A round-robin load balancer in front of the `start` processes; a backend that refuses the connection is passed over. */
-async function loadBalancer(backends: () => string[]): Promise<{ url: string; close(): Promise<void> }> {
+async function loadBalancer(servers: () => string[]): Promise<{ url: string; close(): Promise<void> }> {
   let next = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const live = backends();
+      const live = servers();
       const attempt = (tries: number) => {
         const target = new URL(req.url ?? '/', live[next++ % live.length]);
         const forward = http.request(target, { method: req.method, headers: req.headers }, (answer) => {

@@ -14,11 +14,11 @@ function sources(dir: string): string[] {
 }
 
 describe('the layout of src/', () => {
-  it('only core/config.ts reads the environment (and core/operator.ts, what is read before it: .env, the language)', () => {
+  it('only core/config.ts reads the environment', () => {
     const readers = sources(path.join(projectRoot, 'src'))
       .filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')))
       .map((file) => path.relative(projectRoot, file));
-    expect(readers.sort()).toEqual(['src/core/config.ts', 'src/core/operator.ts']);
+    expect(readers).toEqual(['src/core/config.ts']);
   });
 
   it('the conversation loads no content and keeps no setting of its own: the app gives it both', () => {
