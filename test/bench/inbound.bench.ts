@@ -11,7 +11,7 @@
  * (when the local server answers), unpaced (rate limits raised out of the way, the fake limits
  * off); and paced, as deployed (Telegram's 30 messages a second, the fake enforcing them), with
  * fewer updates. Each run prints a line on stderr; the last line on stdout is one JSON object with
- * updates a second, the ratio to the bare bot, reply p50/p99 (ms), start seconds, RSS after the
+ * updates a second, the ratio to the bare bot, reply p50/p99 (ms), CPU ms per update, start seconds, RSS after the
  * run and its peak (MB), the targets of issue 17 and whether they were met.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -113,6 +113,12 @@ function memory(pid: number): { rss: number; peak: number } {
   return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
 }
 
+/** CPU time (user and system) the process `pid` has used, in ms: less noisy than updates a second on a shared machine. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime and stime, in clock ticks of 1/100 s
+}
+
 /** The bare telegraf webhook bot, in this process: one fixed reply per text message. */
 async function bare(fake: FakeTelegram) {
   const bot = new Telegraf(token, { telegram: { apiRoot: fake.apiRoot, webhookReply: false } });
@@ -157,11 +163,13 @@ async function loaban(fake: FakeTelegram, database: { DATA_DIR?: string; DATABAS
     await new Promise((r) => setTimeout(r, 20));
   }
   const startSeconds = round((performance.now() - started) / 1000, 2);
+  const cpuBefore = cpuMs(child.pid!);
   const result = await load(`http://127.0.0.1:${port}/webhooks/telegram`, n, 1);
+  const cpuMsPerUpdate = round((cpuMs(child.pid!) - cpuBefore) / n, 2);
   const mem = memory(child.pid!);
   child.kill('SIGTERM');
   await exited;
-  return { ...result, startSeconds, rssMb: mem.rss, peakMb: mem.peak, throttled: fake.stats.throttled };
+  return { ...result, cpuMsPerUpdate, startSeconds, rssMb: mem.rss, peakMb: mem.peak, throttled: fake.stats.throttled };
 }
 
 async function withFake<T>(limits: boolean, run: (fake: FakeTelegram) => Promise<T>): Promise<T> {
