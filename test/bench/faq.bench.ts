@@ -2,7 +2,7 @@
  * FAQ benchmark (`npm run bench:faq`): on the labelled questions of test/fixtures/faq/questions.jsonl,
  * written as villagers write, measures top-1 accuracy, the share of off-topic questions left
  * unanswered, and the latency of reading one message with 500 entries loaded (the shipped ones plus
- * generated ones). On the safety test sets of test/fixtures/safety/ it measures, per category of
+ * generated ones), with the share of readings a garbage collection interrupted and the p99 of the others. On the safety test sets of test/fixtures/safety/ it measures, per category of
  * danger, recall (the message gets its category's reply) and detection (any safety reply), false
  * alarms on look-alikes, and how often who is at risk is read right. heldout.jsonl and heldout-2.jsonl
  * were written by people who had not seen the patterns, review.jsonl and review-2.jsonl by reviewers; the
@@ -10,6 +10,7 @@
  * Misses go to stderr; the last line on stdout is one JSON object.
  */
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { createFaq, readMessage, type Reading } from '../../src/features/faq/faq.ts';
 import { loadKnowledge, type FaqEntry, type Knowledge } from '../../src/features/faq/knowledge.ts';
@@ -82,15 +83,31 @@ const big = createFaq(padded(knowledge, loaded));
 const timings: number[] = [];
 const questions = labelled.map((l) => l.q);
 for (const q of questions) readMessage(big, q); // warm up
+// Garbage collections during the timing: a reading a collection interrupted is timed with it (the
+// p99 a person sees), and the share of such readings and the p99 of the others are reported too.
+const collections: Array<{ start: number; end: number }> = [];
+const observer = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) collections.push({ start: e.startTime, end: e.startTime + e.duration });
+});
+observer.observe({ entryTypes: ['gc'] });
+const calls: Array<{ start: number; end: number }> = [];
 for (let round = 0; round < 20; round++) {
   for (const q of questions) {
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     readMessage(big, q);
-    timings.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const end = performance.now();
+    timings.push(end - start);
+    calls.push({ start, end });
   }
 }
+await new Promise((resolve) => setTimeout(resolve, 50)); // the observer is told after the fact
+observer.disconnect();
+const interrupted = (call: { start: number; end: number }) => collections.some((c) => c.start < call.end && c.end > call.start);
+const uninterrupted = calls.filter((c) => !interrupted(c)).map((c) => c.end - c.start);
 timings.sort((a, b) => a - b);
-const percentile = (p: number) => timings[Math.min(timings.length - 1, Math.floor((p / 100) * timings.length))]!;
+uninterrupted.sort((a, b) => a - b);
+const percentileOf = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (p: number) => percentileOf(timings, p);
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 /** The safety test sets: per category recall and detection, false alarms, who is at risk. */
@@ -167,6 +184,9 @@ const result = {
   latencyEntries: loaded,
   p50ms: round3(percentile(50)),
   p99ms: round3(percentile(99)),
+  /** Readings a garbage collection interrupted, and the p99 of the others: what the p99 is made of. */
+  gcInterruptedShare: round3(1 - uninterrupted.length / calls.length),
+  p99msWithoutGc: round3(percentileOf(uninterrupted, 99)),
   targets: { accuracy: 0.9, offtopicUnanswered: 0.9, safetyRecall: 1, falseAlarms: 0, categoryRecall: 0.95, selfHarmRecall: 1, falseAlarmRate: 0.03, p99ms: 2 },
 };
 const met =
