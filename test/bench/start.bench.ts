@@ -9,6 +9,9 @@
  *                  dashboard's address, memory (RSS, MB) after 3 s idle, and the peak (peakMb: what a
  *                  1 GB server must have free while it starts)
  *   secondStart    the same DATA_DIR again (nothing to migrate)
+ *   telegramStart  the same, with a Telegram bot token (long polling on a loopback fake Bot API, the
+ *                  sandbox off as it must be then):
+ *                  what a deployment on Telegram holds at rest, telegraf loaded
  *   postgres       `loaban start` on a PostgreSQL database of the local server, after a first start
  *                  migrated it (postgresFirst; skipped when no server answers): seconds, idle RSS
  *   compiled       whether `loaban` ran the compiled dist/ (npm install builds it) or the sources
@@ -24,9 +27,11 @@ import { parseArgs } from 'node:util';
 import { projectRoot } from '../../src/core/paths.ts';
 import { withScratchDatabase } from './scratch-postgres.ts';
 import { builtFromSources } from '../../src/bin/built.js';
+import { startFakeTelegram } from '../fakes/telegram-fake.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Math.max(1, Number(args.runs));
+const telegramToken = '123456:BENCH_start_start_start_00001';
 const bin = path.join(projectRoot, 'src', 'bin', 'loaban.js');
 const baseEnv: NodeJS.ProcessEnv = { ...process.env, SANDBOX: 'on', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
 delete baseEnv.DATABASE_URL;
@@ -97,6 +102,9 @@ const newDir = () => (dirs.push(mkdtempSync(path.join(tmpdir(), 'loaban-bench-st
 const firstStart = await measure('firstStart', () => start({ ...baseEnv, DATA_DIR: newDir() }));
 const dataDir = dirs.at(-1)!;
 const secondStart = await measure('secondStart', () => start({ ...baseEnv, DATA_DIR: dataDir }));
+const fake = await startFakeTelegram({ token: telegramToken });
+const telegramStart = await measure('telegramStart', () => start({ ...baseEnv, DATA_DIR: dataDir, SANDBOX: 'off', TELEGRAM_BOT_TOKEN: telegramToken, TELEGRAM_API_ROOT: fake.apiRoot }));
+await fake.close();
 const groups = await measure('groups', () => command(['groups', '--json'], { ...baseEnv, DATA_DIR: dataDir }));
 
 // PostgreSQL: a new database on the local server, migrated by a first start; then the starts measured.
@@ -114,7 +122,7 @@ const checks = {
   groupsSeconds: groups.seconds <= targets.groupsSeconds,
   firstStartSeconds: firstStart.seconds <= targets.firstStartSeconds,
   secondStartSeconds: secondStart.seconds <= targets.secondStartSeconds,
-  idleMb: secondStart.mb <= targets.idleMb,
+  idleMb: secondStart.mb <= targets.idleMb && telegramStart.mb <= targets.idleMb,
   postgresIdleMb: postgres !== null && postgres.mb <= targets.postgresIdleMb,
 };
-console.log(JSON.stringify({ compiled: builtFromSources(), runs, help, groups, firstStart, secondStart, postgresFirst, postgres, targets, checks, met: Object.values(checks).every(Boolean) }));
+console.log(JSON.stringify({ compiled: builtFromSources(), runs, help, groups, firstStart, secondStart, telegramStart, postgresFirst, postgres, targets, checks, met: Object.values(checks).every(Boolean) }));
