@@ -1,6 +1,6 @@
 // `npm run build` (run by `npm install`): compiles src/ to dist/ so `loaban` starts without
 // transpiling TypeScript, copies the files beside the sources that are not TypeScript (the sandbox
-// page), and writes dist/.built: every source file with its size and modification time.
+// page), writes the template of a new embedded database (dist/embedded-database.tar.gz), and writes dist/.built: every source file with its size and modification time.
 // src/bin/loaban.js runs dist/ only while the sources are exactly those; otherwise the sources.
 // Types are not checked here (`npm test` does): a production install without the type packages
 // builds too, and a failed build only leaves `loaban` running the sources.
@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = path.join(root, 'src');
@@ -39,6 +39,20 @@ function copyAssets(dir) {
   }
 }
 
+/**
+ * The template a first start unpacks as its new embedded database (src/core/store/template.ts): made
+ * here once, by the compiled code, so a first start need not run initdb and the migrations. Without
+ * it a first start still works, more slowly: a failure is said, not fatal.
+ */
+async function writeEmbeddedTemplate() {
+  try {
+    const { writeTemplate } = await import(pathToFileURL(path.join(dist, 'core', 'store', 'template.js')).href);
+    await writeTemplate();
+  } catch (error) {
+    process.stderr.write(`loaban: no template for new embedded databases (${error.message.split('\n')[0]}); a first start makes its database itself, more slowly.\n`);
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   rmSync(dist, { recursive: true, force: true });
   const manifest = sourceManifest(); // before compiling: a file changed meanwhile makes the build stale
@@ -46,6 +60,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--noCheck'], { stdio: 'inherit' });
     copyAssets(src);
+    await writeEmbeddedTemplate();
     writeFileSync(path.join(dist, '.built'), JSON.stringify({ builtAt: new Date().toISOString(), files: manifest }));
   } catch (error) {
     rmSync(dist, { recursive: true, force: true });

@@ -2,31 +2,44 @@
  * A child process's entry point (see `migrateApart` in migrations.ts): receives a database
  * location over IPC, applies the pending migrations to it and sends back the names applied. The
  * WebAssembly schema engine lives and dies with this process, so the process that started it does
- * not keep the engine's memory (several hundred MB) for the rest of its life.
+ * not keep the engine's memory (several hundred MB) for the rest of its life. A new embedded
+ * database is unpacked from the template `npm install` made (template.ts) when it holds exactly
+ * these migrations: then neither initdb nor the schema engine runs.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations } from './migrations.ts';
 import { openEmbedded, type DatabaseLocation } from './store.ts';
+import { createFromTemplate, matchingTemplate } from './template.ts';
+
+export type MigrateAnswer = { applied: string[]; fromTemplate?: true } | { error: string };
+
+async function migrate(where: DatabaseLocation): Promise<MigrateAnswer> {
+  const isNew = where.kind === 'pglite' && (!existsSync(where.dbDir) || readdirSync(where.dbDir).length === 0);
+  const template = isNew ? matchingTemplate() : null;
+  if (where.kind === 'pglite' && template) {
+    await createFromTemplate(where.dbDir, template);
+    return { applied: template.migrations, fromTemplate: true };
+  }
+  let factory: SqlMigrationAwareDriverAdapterFactory;
+  let close = async () => {};
+  if (where.kind === 'pglite') {
+    const pglite = await openEmbedded(where.dbDir);
+    const { PrismaPGlite } = await import('pglite-prisma-adapter');
+    factory = new PrismaPGlite(pglite);
+    close = () => pglite.close();
+  } else {
+    const { PrismaPg } = await import('@prisma/adapter-pg');
+    factory = new PrismaPg({ connectionString: where.url, connectionTimeoutMillis: 5000 });
+  }
+  try {
+    return { applied: await applyMigrations(factory) };
+  } finally {
+    await close();
+  }
+}
 
 const where = await new Promise<DatabaseLocation>((resolve) => process.once('message', (message) => resolve(message as DatabaseLocation)));
-let factory: SqlMigrationAwareDriverAdapterFactory;
-let close = async () => {};
-if (where.kind === 'pglite') {
-  const pglite = await openEmbedded(where.dbDir);
-  const { PrismaPGlite } = await import('pglite-prisma-adapter');
-  factory = new PrismaPGlite(pglite);
-  close = () => pglite.close();
-} else {
-  const { PrismaPg } = await import('@prisma/adapter-pg');
-  factory = new PrismaPg({ connectionString: where.url, connectionTimeoutMillis: 5000 });
-}
-let answer: { applied: string[] } | { error: string };
-try {
-  answer = { applied: await applyMigrations(factory) };
-} catch (error) {
-  answer = { error: (error as Error)?.message ?? String(error) };
-} finally {
-  await close();
-}
+const answer: MigrateAnswer = await migrate(where).catch((error: unknown) => ({ error: (error as Error)?.message ?? String(error) }));
 // Sent after the database is closed; then this process ends (a pool left open would keep it).
-process.send!(answer!, () => process.exit(0));
+process.send!(answer, () => process.exit(0));

@@ -127,9 +127,18 @@ export async function migrationsUpToDate(db: Db, dir: string = defaults.migratio
   }
   if (rows.some((r) => !r.finished && !r.rolled_back)) return false; // a failed migration: the engine says what to do
   const applied = new Map(rows.filter((r) => r.finished && !r.rolled_back).map((r) => [r.migration_name, r.checksum]));
-  return migrationsList(dir).migrationDirectories.every(
-    (m) => applied.get(m.path) === createHash('sha256').update(m.migrationFile.content.value).digest('hex'),
-  );
+  return migrationChecksums(dir).every((m) => applied.get(m.name) === m.checksum);
+}
+
+export interface MigrationChecksum {
+  name: string;
+  /** Prisma's: the sha256 of migration.sql. */
+  checksum: string;
+}
+
+/** Every migration of `dir` as it is on disk, in order. */
+export function migrationChecksums(dir: string = defaults.migrationsDir): MigrationChecksum[] {
+  return migrationsList(dir).migrationDirectories.map((m) => ({ name: m.path, checksum: createHash('sha256').update(m.migrationFile.content.value).digest('hex') }));
 }
 
 /** tsx's loader, as a URL for `node --import` (a child run from the TypeScript sources). */
@@ -143,7 +152,7 @@ function tsxLoader(): string {
  * thread was tried first: its memory stayed in this process's allocator, ~110 MB after a first start.
  * The location goes over the IPC channel, not the command line (a URL may hold a password).
  */
-export async function migrateApart(where: DatabaseLocation): Promise<string[]> {
+export async function migrateApart(where: DatabaseLocation): Promise<{ applied: string[]; fromTemplate: boolean }> {
   const self = fileURLToPath(import.meta.url);
   const fromSources = path.extname(self) === '.ts';
   const entry = path.join(path.dirname(self), `migrate-worker${path.extname(self)}`);
@@ -154,7 +163,7 @@ export async function migrateApart(where: DatabaseLocation): Promise<string[]> {
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  let answer: { applied?: string[]; error?: string } | undefined;
+  let answer: { applied?: string[]; fromTemplate?: true; error?: string } | undefined;
   child.on('message', (message: typeof answer) => (answer = message));
   child.send(where);
   // Its end, not its message, is the sign the database is closed and may be opened again here.
@@ -167,7 +176,7 @@ export async function migrateApart(where: DatabaseLocation): Promise<string[]> {
     const last = stderr.trim().split('\n').pop();
     throw new Error(`the migration process stopped without an answer (exit code ${code})${last ? `: ${last}` : ''}`);
   }
-  return answer.applied;
+  return { applied: answer.applied, fromTemplate: answer.fromTemplate === true };
 }
 
 /** Opens the database and brings it to the current schema; `applied` names the migrations run now. */
@@ -178,15 +187,17 @@ export async function openMigratedStore(config: Config, log: Logger, { reachRunn
     throw new StoreError(t('ops:store.migrationFailed', { reason }));
   };
   let applied: string[] = [];
+  let fromTemplate = false;
   // A new embedded database is created and migrated by the child alone (see StoreOptions.whenNew).
-  const whenNew = async (where: DatabaseLocation) => void (applied = await migrateApart(where).catch(failed));
+  const whenNew = async (where: DatabaseLocation) => void ({ applied, fromTemplate } = await migrateApart(where).catch(failed));
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, language: config.operatorLanguage, reachRunning, whenNew });
   try {
     const upToDate = await migrationsUpToDate(store.prisma);
     if (!upToDate && store.viaControl) throw new StoreError(t('ops:store.runningOtherVersion', { dir: config.dataDir }));
-    const migrate = store.lendTo ? () => store.lendTo!(migrateApart) : () => applyMigrations(store.adapterFactory);
+    const migrate = store.lendTo ? async () => (await store.lendTo!(migrateApart)).applied : () => applyMigrations(store.adapterFactory);
     if (!upToDate) applied = [...applied, ...(await migrate().catch(failed))];
-    if (applied.length > 0) log.info({ applied }, 'database migrated');
+    if (fromTemplate) log.info({ migrations: applied }, 'new embedded database made from the template npm install wrote');
+    else if (applied.length > 0) log.info({ applied }, 'database migrated');
     return { store, applied };
   } catch (error) {
     await store.close();

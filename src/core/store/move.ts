@@ -271,7 +271,7 @@ export async function moveInto(source: PGlite, target: Target, { onProgress = ()
   };
   let migrations: string[];
   try {
-    migrations = await (migrate ?? ((t: Target) => migrateApart({ kind: 'postgres', url: t.url })))(target);
+    migrations = await (migrate ?? (async (t: Target) => (await migrateApart({ kind: 'postgres', url: t.url })).applied))(target);
   } catch (error) {
     return failed(new MoveFailed('migrations', { reason: reasonFrom(error) }));
   }

@@ -65,10 +65,10 @@ export interface StoreOptions {
  */
 const smallServer = ['-c', 'shared_buffers=16MB'];
 
-/** Opens the embedded database in `dbDir` with the small server's settings. */
-export async function openEmbedded(dbDir: string): Promise<PGlite> {
+/** Opens the embedded database in `dbDir` with the small server's settings (`image`: a new one unpacked from it). */
+export async function openEmbedded(dbDir: string, image?: Blob): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
-  return PGlite.create(dbDir, { startParams: [...PGlite.defaultStartParams, ...smallServer] });
+  return PGlite.create(dbDir, { startParams: [...PGlite.defaultStartParams, ...smallServer], ...(image ? { loadDataDir: image } : {}) });
 }
 
 /** The file that marks a folder as Loa Bản's own data folder. */
