@@ -1,29 +1,42 @@
-// The V8 settings `loaban` runs with, chosen for a small server's memory (issue 17). Each was
-// measured with `npm run bench:start` and `npm run bench:inbound` on a 2-core machine; V8 takes
-// these after start (--max-semi-space-size and --max-old-space-size it does not).
+// The V8 settings `loaban` runs with, for a small server's memory (issue 17). V8 takes these after
+// start (--max-semi-space-size and --max-old-space-size it does not). Measured with
+// `npm run bench:inbound` on a 2-core machine with 24 GB of memory; V8 sizes its heap by the memory it
+// sees, so on a small server it is already more careful and these settings change less.
+import v8 from 'node:v8';
 
-/** Whether the operator sized the young generation: NODE_OPTIONS (node's own setting, read here before
- * anything starts; loaban's settings are read by core/config.ts) or node's arguments. */
-function youngGenerationSized(execArgv, nodeOptions) {
-  return [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) => /^--max[-_]semi[-_]space[-_]size(=|$)/.test(flag));
+/** Node's own options as written in NODE_OPTIONS (quotes as Node accepts them removed). */
+function nodeOptionsOf(nodeOptions) {
+  return nodeOptions.split(/\s+/).map((option) => option.replace(/^(["'])(.*)\1$/, '$2'));
 }
 
-/** The flags for `v8.setFlagsFromString`, in order, for a process started with these arguments. */
-export function v8Flags({ execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '' } = {}) {
-  return [
-    // WebAssembly (the embedded database, Prisma's query compiler) compiled by V8's baseline
-    // compiler only: 60-100 MB less resident memory for about 6 % fewer messages a second. Set
-    // before any is compiled.
-    '--liftoff-only',
-    // The young generation kept at its first size (2 MB) instead of growing to 32 MB: 25-30 MB less
-    // at rest and 30-40 MB less after a burst, for about a quarter more CPU per message (on
-    // PostgreSQL 7.9-8.7 ms against 5.1-5.5). A server with memory to spare chooses the speed with
-    // NODE_OPTIONS=--max-semi-space-size=16: then the young generation grows to what it says.
-    ...(youngGenerationSized(execArgv, nodeOptions) ? [] : ['--semi-space-growth-factor=1']),
-    // The old generation may grow to 1.5 times what a full collection left, instead of the 1.1-4
-    // times V8 chooses by its speed: after 3,000 messages, embedded 387-395 → 238 MB and on
-    // PostgreSQL 294-316 → 172 MB (about 45 MB live either way), no measurable change in CPU per
-    // message (25 % cost 5-10 % more CPU on PostgreSQL, 10 % more still).
-    '--heap-growing-percent=50',
-  ];
+/** The V8 option `name` (dashes or underscores) among `options`. */
+const given = (options, name) => {
+  const spelled = new RegExp(`^--${name.replace(/-/g, '[-_]')}(=|$)`);
+  return options.some((option) => spelled.test(option));
+};
+
+/**
+ * The flags for `v8.setFlagsFromString`, in order. What the operator gave node itself (its
+ * arguments or NODE_OPTIONS) is left as given.
+ */
+export function v8Flags({ execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '', heapLimitBytes = v8.getHeapStatistics().heap_size_limit } = {}) {
+  const options = [...execArgv, ...nodeOptionsOf(nodeOptions)];
+  const flags = [];
+  // WebAssembly (the embedded database, Prisma's query compiler) compiled by V8's baseline
+  // compiler only: 60-100 MB less resident memory for about 6 % fewer messages a second. Set
+  // before any is compiled.
+  if (!given(options, 'liftoff-only')) flags.push('--liftoff-only');
+  // The young generation kept at its first size (2 MB) instead of growing to 32 MB (8 MB where V8
+  // sees 1 GB of memory): 25-30 MB less at rest and 35-40 MB less after a burst here, for more
+  // CPU per message — on PostgreSQL 7.9-8.7 ms against 5.1-5.5, embedded 9.1-11.3 against 8.2-9.0.
+  // A server with memory to spare chooses speed with NODE_OPTIONS=--max-semi-space-size=16: then
+  // the young generation grows to what it says.
+  if (!given(options, 'max-semi-space-size') && !given(options, 'semi-space-growth-factor')) flags.push('--semi-space-growth-factor=1');
+  // The old generation may grow to 1.5 times what a full collection left. Where V8 may use 1 GB or
+  // more of heap (a machine with about 4 GB of memory or more) it lets it grow up to 4 times: after
+  // 3,000 messages here, embedded 333 → 244 MB and on PostgreSQL 313 → 170 MB (about 45 MB live),
+  // no measurable change in CPU. With less, V8 already keeps to 1.3-2 times and shrinks further
+  // under memory pressure, which this setting would override: it is left to V8 there.
+  if (heapLimitBytes >= 2 ** 30 && !given(options, 'heap-growing-percent')) flags.push('--heap-growing-percent=50');
+  return flags;
 }
