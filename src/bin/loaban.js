@@ -7,8 +7,9 @@ import v8 from 'node:v8';
 import { builtFromSources } from './built.js';
 import { v8Flags } from './v8-flags.js';
 
-// Memory for a small server: see v8-flags.js. Set before anything is compiled or allocated.
-for (const flag of v8Flags()) v8.setFlagsFromString(flag);
+// Memory for a small server: see v8-flags.js. Set before anything is compiled or allocated, so read
+// here, before the configuration (core/config.ts) is loaded: NODE_OPTIONS is Node's own setting.
+for (const flag of v8Flags({ execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS ?? '' })) v8.setFlagsFromString(flag);
 
 if (builtFromSources()) {
   await import('../../dist/cli/index.js');

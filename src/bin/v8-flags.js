@@ -16,10 +16,10 @@ const given = (options, name) => {
 };
 
 /**
- * The flags for `v8.setFlagsFromString`, in order. What the operator gave node itself (its
- * arguments or NODE_OPTIONS) is left as given.
+ * The flags for `v8.setFlagsFromString`, in order. What the operator gave node itself (`execArgv`,
+ * node's arguments, or `nodeOptions`, NODE_OPTIONS as the launcher read it) is left as given.
  */
-export function v8Flags({ execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '', heapLimitBytes = v8.getHeapStatistics().heap_size_limit } = {}) {
+export function v8Flags({ execArgv, nodeOptions, heapLimitBytes = v8.getHeapStatistics().heap_size_limit }) {
   const options = [...execArgv, ...nodeOptionsOf(nodeOptions)];
   const flags = [];
   // WebAssembly (the embedded database, Prisma's query compiler) compiled by V8's baseline

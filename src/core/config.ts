@@ -10,7 +10,6 @@ import { translator } from './i18n.ts';
 import { defaultContentDir } from './paths.ts';
 import { keepSecret } from './redact.ts';
 
-
 export type QuietHours = { startMinute: number; endMinute: number } | null;
 
 /** How fast Loa Bản may send on one platform; `null`: no such limit. */

@@ -2,8 +2,8 @@
  * FAQ benchmark (`npm run bench:faq`): on the labelled questions of test/fixtures/faq/questions.jsonl,
  * written as villagers write, measures top-1 accuracy, the share of off-topic questions left
  * unanswered, and the latency of reading one message with 500 entries loaded (the shipped ones plus
- * generated ones), with the share of readings a garbage collection interrupted and the p99 of the others. On the safety test sets of test/fixtures/safety/ it measures, per category of
- * danger, recall (the message gets its category's reply) and detection (any safety reply), false
+ * generated ones), with the share of readings a garbage collection interrupted and the p99 of the
+ * others. On the safety test sets of test/fixtures/safety/ it measures, per category of danger, recall (the message gets its category's reply) and detection (any safety reply), false
  * alarms on look-alikes, and how often who is at risk is read right. heldout.jsonl and heldout-2.jsonl
  * were written by people who had not seen the patterns, review.jsonl and review-2.jsonl by reviewers; the
  * figures before any tuning on them are in the README.

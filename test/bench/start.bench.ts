@@ -10,8 +10,7 @@
  *                  1 GB server must have free while it starts)
  *   secondStart    the same DATA_DIR again (nothing to migrate)
  *   telegramStart  the same, with a Telegram bot token (long polling on a loopback fake Bot API, the
- *                  sandbox off as it must be then):
- *                  what a deployment on Telegram holds at rest, telegraf loaded
+ *                  sandbox off as it must be then): what a deployment on Telegram holds at rest
  *   postgres       `loaban start` on a PostgreSQL database of the local server, after a first start
  *                  migrated it (postgresFirst; skipped when no server answers): seconds, idle RSS
  *   compiled       whether `loaban` ran the compiled dist/ (npm install builds it) or the sources

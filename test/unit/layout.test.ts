@@ -14,14 +14,14 @@ function sources(dir: string): string[] {
 }
 
 describe('the layout of src/', () => {
-  it('only core/config.ts reads the environment (and bin/v8-flags.js NODE_OPTIONS, Node\'s own, before anything starts)', () => {
+  it('only core/config.ts reads the environment (and bin/loaban.js NODE_OPTIONS, Node\'s own, before anything starts)', () => {
     const launcher = readdirSync(path.join(projectRoot, 'src', 'bin')).filter((name) => name.endsWith('.js')).map((name) => path.join(projectRoot, 'src', 'bin', name));
     const readers = [...sources(path.join(projectRoot, 'src')), ...launcher]
       .filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')))
       .map((file) => path.relative(projectRoot, file))
       .sort();
-    expect(readers).toEqual(['src/bin/v8-flags.js', 'src/core/config.ts']);
-    expect(readFileSync(path.join(projectRoot, 'src', 'bin', 'v8-flags.js'), 'utf8').match(/process\.env\.\w+/g)).toEqual(['process.env.NODE_OPTIONS']);
+    expect(readers).toEqual(['src/bin/loaban.js', 'src/core/config.ts']);
+    expect(readFileSync(path.join(projectRoot, 'src', 'bin', 'loaban.js'), 'utf8').match(/process\.env\.\w+/g)).toEqual(['process.env.NODE_OPTIONS']);
   });
 
   it('the conversation loads no content and keeps no setting of its own: the app gives it both', () => {

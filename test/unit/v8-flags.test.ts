@@ -47,7 +47,7 @@ describe('the V8 settings loaban starts with', () => {
     const script = `
       import v8 from 'node:v8';
       import { v8Flags } from ${JSON.stringify(new URL('../../src/bin/v8-flags.js', import.meta.url).href)};
-      for (const flag of v8Flags()) v8.setFlagsFromString(flag);
+      for (const flag of v8Flags({ execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS ?? '' })) v8.setFlagsFromString(flag);
       let keep = [];
       for (let i = 0; i < 2e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 20000) keep = []; }
       process.stdout.write(String(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));`;

@@ -12,7 +12,7 @@ import { applyMigrations } from './migrations.ts';
 import { openEmbedded, type DatabaseLocation } from './store.ts';
 import { createFromTemplate, matchingTemplate } from './template.ts';
 
-export type MigrateAnswer = { applied: string[]; fromTemplate?: true } | { error: string };
+type MigrateAnswer = { applied: string[]; fromTemplate?: true } | { error: string };
 
 async function migrate(where: DatabaseLocation): Promise<MigrateAnswer> {
   const isNew = where.kind === 'pglite' && (!existsSync(where.dbDir) || readdirSync(where.dbDir).length === 0);
