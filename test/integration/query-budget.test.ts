@@ -7,15 +7,19 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInboundHandler } from '../../src/bot/inbound.ts';
+import type { Channel, SendResult } from '../../src/channels/channel.ts';
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 import type { Store } from '../../src/core/store/store.ts';
+import { Dispatcher } from '../../src/features/delivery/dispatcher.ts';
+import { memoryClock } from '../../src/features/delivery/outbox.ts';
 import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { chatDeps } from '../support/inbound.ts';
 import { groupChat, leader, leaderChat, villager, villagerChat } from '../support/sandbox-harness.ts';
 import { backends, freshStore } from '../support/stores.ts';
+import { until } from '../support/wait.ts';
 
 /** The SQL statements sent through `factory`, transactions included. */
 function counting(factory: SqlDriverAdapterFactory, sent: string[]): SqlDriverAdapterFactory {
@@ -81,6 +85,78 @@ describe.each(backends)('queries per inbound message (%s)', (backend) => {
       const step = await cost(leaderChat, leader, text);
       expect(step.answers).toHaveLength(1);
       expect(step.queries, text).toBeLessThanOrEqual(4);
+    }
+  });
+});
+
+describe.each(backends)('queries per broadcast send (%s)', (backend) => {
+  const chats = 96;
+  const lanes = 8;
+
+  it(`a campaign message to ${chats} groups, ${lanes} sends at once: the sends answered together are marked sent together, each group once`, async () => {
+    const store = await freshStore(backend);
+    const sent: string[] = [];
+    const db = new PrismaClient({ adapter: counting(store.adapterFactory, sent) });
+    try {
+      const links = await store.prisma.chatLink.createManyAndReturn({
+        data: Array.from({ length: chats }, (_, i) => ({ platform: 'sandbox', chatId: `group:${i}`, kind: 'group' })),
+      });
+      const broadcast = await store.prisma.broadcast.create({ data: { text: 'Tháng hành động', audience: {}, scheduledFor: new Date(), status: 'expanded' } });
+      await store.prisma.delivery.createMany({ data: links.map((l) => ({ broadcastId: broadcast.id, chatLinkId: l.id, platform: 'sandbox', nextAttemptAt: new Date(0) })) });
+
+      // The platform answers like a network under load: the sends in flight all at once, when every lane waits (or 50 ms passed).
+      const received: string[] = [];
+      let waiting: Array<() => void> = [];
+      let timer: NodeJS.Timeout | undefined;
+      const answerAll = () => {
+        clearTimeout(timer);
+        timer = undefined;
+        for (const answer of waiting.splice(0)) answer();
+      };
+      const channel: Channel = {
+        platform: 'sandbox',
+        maxTextLength: 4096,
+        start: async () => {},
+        stop: async () => {},
+        send: (target) =>
+          new Promise<SendResult>((resolve) => {
+            waiting.push(() => {
+              received.push(target.chatId);
+              resolve({ ok: true, messageIds: [String(received.length)] });
+            });
+            if (waiting.length === lanes) answerAll();
+            else timer ??= setTimeout(answerAll, 50);
+          }),
+      };
+      const dispatcher = new Dispatcher({
+        db,
+        channel,
+        limits: { perSecond: 1000, perGroupPerMinute: null, perChatPerSecond: 1 },
+        worker: 'here:1',
+        messageFor: async () => ({ text: 'Tháng hành động' }),
+        timeZone: 'Asia/Ho_Chi_Minh',
+        quietHours: null,
+        maxAttempts: 3,
+        concurrency: lanes,
+        soleProcess: true,
+        clock: memoryClock(),
+        log: createLogger('silent', false),
+        idleMs: 20,
+      });
+      await dispatcher.start();
+      await until(async () => dispatcher.stats.sent === chats);
+      await dispatcher.stop();
+
+      expect(received.toSorted()).toEqual(links.map((l) => l.chatId).toSorted());
+      expect(await store.prisma.delivery.count({ where: { status: 'sent' } })).toBe(chats);
+      // Every write of the outbox (claims, starts, results); the results of the sends answered together in one.
+      const writes = sent.filter((sql) => /UPDATE\s+("public"\.)?"Delivery"/.test(sql));
+      const results = writes.filter((sql) => /status\s*=\s*'sent'/.test(sql) || /"status" = \$\d+/.test(sql) && /"sentAt"/.test(sql));
+      expect(results.length).toBeLessThanOrEqual(chats / 4);
+      expect(writes.length / chats).toBeLessThanOrEqual(1.5);
+    } finally {
+      await db.$disconnect();
+      await store.close();
     }
   });
 });

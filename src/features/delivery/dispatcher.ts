@@ -12,9 +12,10 @@
  * Every reason it stores (a kind and text) is built by reasons.ts.
  * Nothing is sent to villagers in quiet hours: lanes sleep until morning.
  *
- * The unavoidable window: between the platform accepting a message and `markSent` (one
- * database write, ~1 ms on a local database), a crash leaves the row `sending`; it is then
- * failed as "in doubt" rather than sent twice (see outbox.ts).
+ * The unavoidable window: between the platform accepting a message and its row marked sent (one
+ * database write, ~1 ms on a local database, shared with the lanes answered meanwhile: see
+ * `groupedMarks`), a crash leaves the row `sending`; it is then failed as "in doubt" rather than
+ * sent twice (see outbox.ts).
  */
 import type { Channel, OutboundMessage, SendError } from '../../channels/channel.ts';
 import { splitText } from '../../channels/text.ts';
@@ -22,7 +23,7 @@ import type { QuietHours, RateLimits } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
-import { claimDue, markFailed, markSending, markSent, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat, claimLeaseMs } from './outbox.ts';
+import { claimDue, groupedMarks, markFailed, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat, claimLeaseMs, type SendMarks } from './outbox.ts';
 import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
 import { reasons, type Reason } from './reasons.ts';
@@ -78,6 +79,7 @@ export class Dispatcher {
   private readonly now: () => number;
   private readonly platform: string;
   private readonly clock: RateClock;
+  private readonly marks: SendMarks;
   private running = false;
   private lanes: Promise<void>[] = [];
   private wakers = new Set<() => void>();
@@ -94,6 +96,7 @@ export class Dispatcher {
     this.now = options.now ?? Date.now;
     this.platform = options.channel.platform;
     this.clock = options.clock ?? databaseClock(options.db);
+    this.marks = groupedMarks(options.db);
   }
 
   async start(): Promise<void> {
@@ -264,7 +267,7 @@ export class Dispatcher {
       await release(db, claimed.id, quietEnd);
       return;
     }
-    if (!(await markSending(db, claimed.id, this.options.worker, new Date(this.now()), needsSubscription))) return;
+    if (!(await this.marks.sending({ id: claimed.id, worker: this.options.worker, now: new Date(this.now()), needsSubscription }))) return;
 
     const ids: string[] = [];
     for (let part = claimed.partsSent; part < parts.length; part++) {
@@ -283,7 +286,7 @@ export class Dispatcher {
       ids.push(...result.messageIds);
       if (part + 1 < parts.length) await recordPart(db, claimed.id, part + 1, ids);
     }
-    await markSent(db, claimed.id, new Date(this.now()), parts.length, ids);
+    await this.marks.sent({ id: claimed.id, now: new Date(this.now()), partsSent: parts.length, messageIds: ids });
     this.stats.sent++;
   }
 
