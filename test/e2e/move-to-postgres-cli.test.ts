@@ -148,7 +148,7 @@ async function communeInFullSwing(): Promise<{ dataDir: string; broadcastId: num
         idempotencyKey: 'move-1',
       },
     });
-    await db.rateClock.create({ data: { platform: 'zalo', nextAtMs: 9_007_199_254_740_993n } });
+    await db.rateClock.create({ data: { platform: 'zalo', nextAtUs: 9_007_199_254_740_993n } });
     await db.auditLog.create({ data: { actor: 'test', action: 'group.rename', entity: 'CommunicationGroup', entityId: String(groups[0]!.id), before: { name: 'cũ' }, after: { name: 'mới', tags: [1, null, 'ố'] } } });
 
     const now = new Date();

@@ -41,7 +41,7 @@ async function source(): Promise<PGlite> {
       SELECT 1, id, 'telegram', CASE WHEN id % 3 = 0 THEN 'sent' ELSE 'queued' END, now(), CASE WHEN id % 3 = 0 THEN '2026-12-01 01:02:03.456'::timestamp END FROM "ChatLink";
     INSERT INTO "SessionReport" ("groupId", quarter, "heldOn", format, topics, "participantsTotal", "participantsWomen", "participantsEthnicMinority", place, photos, source, "idempotencyKey", "updatedAt")
       VALUES (1, '2026Q4', '2026-10-05', 'meeting', '{child-marriage,"a b",NULL}', 40, 30, 35, 'Nhà văn hoá', '{}', 'test', 'k1', now());
-    INSERT INTO "RateClock" (platform, "nextAtMs") VALUES ('zalo', 9007199254740993);
+    INSERT INTO "RateClock" (platform, "nextAtUs") VALUES ('zalo', 9007199254740993);
     INSERT INTO "RetiredJoinCode" (code, "groupId") SELECT 'cu' || i, 1 FROM generate_series(1, 9) AS i;
   `);
   return db;

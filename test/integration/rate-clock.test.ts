@@ -22,11 +22,28 @@ describe.each(backends)('the send clock (%s)', (backend) => {
         await take(t0 + 1_000, 100, 'zalo'); // another platform has its own clock
         await clock.pause('telegram', t0 + 5_000);
         await take(t0 + 1_200); // not before the pause ends
-        await take(t0 + 9_000, 33.4); // intervals that are not whole milliseconds
+        await take(t0 + 9_000, 33.4); // intervals that are not whole milliseconds: kept to the microsecond
         await take(t0 + 9_000, 33.4);
       }
       expect(slots.memory).toEqual(slots.database);
-      expect(slots.memory).toEqual([1_000_000, 1_000_100, 1_000_200, 1_001_000, 1_001_000, 1_005_000, 1_009_000, 1_009_034]);
+      expect(slots.memory).toEqual([1_000_000, 1_000_100, 1_000_200, 1_001_000, 1_001_000, 1_005_000, 1_009_000, 1_009_033.4]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('300 a second means 300 a second: slots 3⅓ ms apart, not rounded up to 4 ms (250 a second)', async () => {
+    const store = await freshStore(backend);
+    try {
+      for (const clock of [databaseClock(store.prisma), memoryClock()]) {
+        const t0 = 2_000_000;
+        const slots: number[] = [];
+        for (let i = 0; i <= 300; i++) slots.push(await clock.reserve('zalo', 1000 / 300, t0));
+        // The 301st slot begins one second after the first, not before (never faster than asked).
+        expect(slots[300]! - slots[0]!).toBeGreaterThanOrEqual(1000);
+        expect(slots[300]! - slots[0]!).toBeLessThan(1001);
+        expect(slots.filter((slot, i) => i > 0 && slot - slots[i - 1]! < 1000 / 300)).toEqual([]);
+      }
     } finally {
       await store.close();
     }

@@ -251,24 +251,34 @@ export async function recoverLeases(db: Db, platform: string, now: Date, all = f
 }
 
 /**
+ * A clock's arithmetic is in whole microseconds (as the RateClock row keeps it): intervals and
+ * pauses rounded up (never faster than asked), now rounded down.
+ */
+const usUp = (ms: number) => BigInt(Math.ceil(ms * 1000));
+const usDown = (ms: number) => BigInt(Math.floor(ms * 1000));
+const msOf = (us: bigint) => Number(us) / 1000;
+const later = (a: bigint, b: bigint) => (a > b ? a : b);
+
+/**
  * Reserves the next send slot of `platform`, `intervalMs` after the previous one, in the one
  * clock every process shares; returns when the slot begins (epoch ms). One statement, so two
  * processes never get the same slot.
  */
 export async function reserveSlot(db: Db, platform: string, intervalMs: number, nowMs: number): Promise<number> {
-  const rows = await db.$queryRaw<{ nextAtMs: bigint }[]>`
-    INSERT INTO "RateClock" (platform, "nextAtMs") VALUES (${platform}, ${BigInt(Math.ceil(nowMs + intervalMs))})
+  const interval = usUp(intervalMs);
+  const rows = await db.$queryRaw<{ nextAtUs: bigint }[]>`
+    INSERT INTO "RateClock" (platform, "nextAtUs") VALUES (${platform}, ${usDown(nowMs) + interval})
     ON CONFLICT (platform) DO UPDATE
-       SET "nextAtMs" = GREATEST("RateClock"."nextAtMs", ${BigInt(Math.floor(nowMs))}) + ${BigInt(Math.ceil(intervalMs))}
-    RETURNING "nextAtMs"`;
-  return Number(rows[0]!.nextAtMs) - Math.ceil(intervalMs);
+       SET "nextAtUs" = GREATEST("RateClock"."nextAtUs", ${usDown(nowMs)}) + ${interval}
+    RETURNING "nextAtUs"`;
+  return msOf(BigInt(rows[0]!.nextAtUs) - interval);
 }
 
 /** No slot on `platform` before `untilMs` (the platform said to slow down). */
 export async function pauseClock(db: Db, platform: string, untilMs: number): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO "RateClock" (platform, "nextAtMs") VALUES (${platform}, ${BigInt(Math.ceil(untilMs))})
-    ON CONFLICT (platform) DO UPDATE SET "nextAtMs" = GREATEST("RateClock"."nextAtMs", ${BigInt(Math.ceil(untilMs))})`;
+    INSERT INTO "RateClock" (platform, "nextAtUs") VALUES (${platform}, ${usUp(untilMs)})
+    ON CONFLICT (platform) DO UPDATE SET "nextAtUs" = GREATEST("RateClock"."nextAtUs", ${usUp(untilMs)})`;
 }
 
 /**
@@ -291,15 +301,15 @@ export const databaseClock = (db: Db): RateClock => ({
 
 /** The same clock in this process's memory, for the sole process of an embedded database. */
 export function memoryClock(): RateClock {
-  const next = new Map<string, number>();
+  const next = new Map<string, bigint>();
   return {
     async reserve(platform, intervalMs, nowMs) {
-      const slot = Math.max(next.get(platform) ?? 0, Math.floor(nowMs));
-      next.set(platform, slot + Math.ceil(intervalMs));
-      return slot;
+      const slot = later(next.get(platform) ?? 0n, usDown(nowMs));
+      next.set(platform, slot + usUp(intervalMs));
+      return msOf(slot);
     },
     async pause(platform, untilMs) {
-      next.set(platform, Math.max(next.get(platform) ?? 0, Math.ceil(untilMs)));
+      next.set(platform, later(next.get(platform) ?? 0n, usUp(untilMs)));
     },
   };
 }
