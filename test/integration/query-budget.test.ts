@@ -4,7 +4,7 @@
  * counted at the driver adapter under the real conversation. More than the budget (an N+1, a
  * lookup done twice) fails here before it shows as a slower bot.
  */
-import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInboundHandler } from '../../src/bot/inbound.ts';
 import type { Channel, SendResult } from '../../src/channels/channel.ts';
@@ -16,25 +16,14 @@ import { Dispatcher } from '../../src/features/delivery/dispatcher.ts';
 import { memoryClock } from '../../src/features/delivery/outbox.ts';
 import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { seedOutbox, watched } from '../support/adapter.ts';
 import { chatDeps } from '../support/inbound.ts';
 import { groupChat, leader, leaderChat, villager, villagerChat } from '../support/sandbox-harness.ts';
 import { backends, freshStore } from '../support/stores.ts';
 import { until } from '../support/wait.ts';
 
 /** The SQL statements sent through `factory`, transactions included. */
-function counting(factory: SqlDriverAdapterFactory, sent: string[]): SqlDriverAdapterFactory {
-  const wrap = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(on, prop, receiver) {
-        const value = Reflect.get(on, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        if (prop === 'queryRaw' || prop === 'executeRaw') return (query: SqlQuery) => (sent.push(query.sql), value.call(on, query));
-        if (prop === 'startTransaction') return async (...args: unknown[]) => wrap(await value.apply(on, args));
-        return value.bind(on);
-      },
-    });
-  return { provider: factory.provider, adapterName: factory.adapterName, connect: async () => wrap((await factory.connect()) as SqlDriverAdapter) };
-}
+const counting = (factory: SqlDriverAdapterFactory, sent: string[]) => watched(factory, (sql) => void sent.push(sql));
 
 describe.each(backends)('queries per inbound message (%s)', (backend) => {
   let store: Store;
@@ -98,11 +87,7 @@ describe.each(backends)('queries per broadcast send (%s)', (backend) => {
     const sent: string[] = [];
     const db = new PrismaClient({ adapter: counting(store.adapterFactory, sent) });
     try {
-      const links = await store.prisma.chatLink.createManyAndReturn({
-        data: Array.from({ length: chats }, (_, i) => ({ platform: 'sandbox', chatId: `group:${i}`, kind: 'group' })),
-      });
-      const broadcast = await store.prisma.broadcast.create({ data: { text: 'Tháng hành động', audience: {}, scheduledFor: new Date(), status: 'expanded' } });
-      await store.prisma.delivery.createMany({ data: links.map((l) => ({ broadcastId: broadcast.id, chatLinkId: l.id, platform: 'sandbox', nextAttemptAt: new Date(0) })) });
+      const links = await seedOutbox(store.prisma, chats);
 
       // The platform answers like a network under load: the sends in flight all at once, when every lane waits (or 50 ms passed).
       const received: string[] = [];
