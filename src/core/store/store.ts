@@ -11,6 +11,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { translator } from '../i18n.ts';
 import { StoreError } from './errors.ts';
+import { parsersOnce } from './pglite-parsers.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
 
@@ -109,7 +110,7 @@ async function fromPglite(first: PGlite, dbDir: string | null, release: () => Pr
   const [{ PrismaPGlite }, { PrismaClient }] = await Promise.all([import('pglite-prisma-adapter'), import('../../generated/prisma/client.ts')]);
   let pglite = first;
   const connect = () => {
-    const adapterFactory = new PrismaPGlite(pglite);
+    const adapterFactory = new PrismaPGlite(parsersOnce(pglite));
     return { adapterFactory, prisma: new PrismaClient({ adapter: adapterFactory }) };
   };
   const store: Store = {
