@@ -23,7 +23,6 @@ import type { QuietHours, RateLimits } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
-import { SendWindow } from './send-window.ts';
 import { claimDue, groupedMarks, markFailed, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat, claimLeaseMs, type SendMarks } from './outbox.ts';
 import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
@@ -81,7 +80,6 @@ export class Dispatcher {
   private readonly platform: string;
   private readonly clock: RateClock;
   private readonly marks: SendMarks;
-  private readonly window: SendWindow;
   private running = false;
   private lanes: Promise<void>[] = [];
   private wakers = new Set<() => void>();
@@ -99,7 +97,6 @@ export class Dispatcher {
     this.platform = options.channel.platform;
     this.clock = options.clock ?? databaseClock(options.db);
     this.marks = groupedMarks(options.db);
-    this.window = new SendWindow(options.limits.perSecond);
   }
 
   async start(): Promise<void> {
@@ -275,7 +272,7 @@ export class Dispatcher {
     const ids: string[] = [];
     for (let part = claimed.partsSent; part < parts.length; part++) {
       if (part > claimed.partsSent && !(await this.waitPart(link.chatId, isGroup))) break;
-      await this.window.take();
+      await this.clock.start(this.platform, this.options.limits.perSecond);
       const result = await this.options.channel.send(
         { chatId: link.chatId },
         { text: parts[part]!, ...(part === 0 && message.imageUrl ? { imageUrl: message.imageUrl } : {}) },

@@ -12,6 +12,7 @@ import DataLoader from 'dataloader';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Db } from '../../core/store/store.ts';
 import { reasons, stored, type Reason } from './reasons.ts';
+import { SendWindow } from './send-window.ts';
 
 /** SQL for a timestamp(3) column (stored in UTC, as Prisma writes them) holding `date`. */
 const at = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
@@ -292,11 +293,24 @@ export interface RateClock {
   reserve(platform: string, intervalMs: number, nowMs: number): Promise<number>;
   /** No slot on `platform` before `untilMs` (the platform said to slow down). */
   pause(platform: string, untilMs: number): Promise<void>;
+  /** Just before a send on `platform` goes: waits until this process's send window has room, and counts the send (send-window.ts). */
+  start(platform: string, perSecond: number): Promise<void>;
+}
+
+/** This process's send windows, one per platform. */
+function sendWindows(): RateClock['start'] {
+  const windows = new Map<string, SendWindow>();
+  return (platform, perSecond) => {
+    let window = windows.get(platform);
+    if (!window) windows.set(platform, (window = new SendWindow(perSecond)));
+    return window.take();
+  };
 }
 
 export const databaseClock = (db: Db): RateClock => ({
   reserve: (platform, intervalMs, nowMs) => reserveSlot(db, platform, intervalMs, nowMs),
   pause: (platform, untilMs) => pauseClock(db, platform, untilMs),
+  start: sendWindows(),
 });
 
 /** The same clock in this process's memory, for the sole process of an embedded database. */
@@ -311,5 +325,6 @@ export function memoryClock(): RateClock {
     async pause(platform, untilMs) {
       next.set(platform, later(next.get(platform) ?? 0n, usUp(untilMs)));
     },
+    start: sendWindows(),
   };
 }

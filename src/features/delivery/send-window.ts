@@ -1,10 +1,11 @@
 /**
  * The platform-wide limit where the platform counts it: at most `perSecond` sends start in any
- * window of a second, in this process. The slot clock (outbox.ts) spaces the sends; this holds
- * back those a slow moment bunched together (a database write between a send's slot and the send
- * ran long), which the platform would refuse (429) and so pause the whole broadcast. The window is
- * 2 % longer than a second, for the time a request takes to reach the platform. Real time, not
- * the dispatcher's clock: it is about what the platform sees.
+ * window of a second, in this process (each RateClock keeps one per platform, for broadcasts and
+ * replies alike). The slot clock (outbox.ts) spaces the sends; this holds back those a slow moment
+ * bunched together (a database write between a send's slot and the send ran long, a busy event
+ * loop woke a reply late), which the platform would refuse (429) — pausing a whole broadcast. The
+ * window is 2 % longer than a second, for the time a request takes to reach the platform. Real
+ * time, not the dispatcher's clock: it is about what the platform sees.
  */
 const windowMs = 1020;
 

@@ -178,6 +178,7 @@ export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'del
     } catch (error) {
       log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');
     }
+    await clock.start(channel.platform, limits.perSecond);
   }
   let sends = 0;
   /** One platform call to `chatId` in its turn, made again after a throttle the platform announced. */
