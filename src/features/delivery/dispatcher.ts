@@ -12,10 +12,10 @@
  * Every reason it stores (a kind and text) is built by reasons.ts.
  * Nothing is sent to villagers in quiet hours: lanes sleep until morning.
  *
- * The unavoidable window: between the platform accepting a message and its row marked sent (one
- * database write, ~1 ms on a local database, shared with the lanes answered meanwhile: see
- * `groupedMarks`), a crash leaves the row `sending`; it is then failed as "in doubt" rather than
- * sent twice (see outbox.ts).
+ * The unavoidable window: between the platform accepting a message and its row marked sent (the
+ * write in flight and its own, ~1 ms each on a local database, shared with the lanes answered
+ * meanwhile: see `groupedMarks`), a crash leaves the row `sending`; it is then failed as "in
+ * doubt" rather than sent twice (see outbox.ts).
  */
 import type { Channel, OutboundMessage, SendError } from '../../channels/channel.ts';
 import { splitText } from '../../channels/text.ts';
@@ -23,6 +23,7 @@ import type { QuietHours, RateLimits } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
+import { slotMs } from './send-window.ts';
 import { claimDue, groupedMarks, markFailed, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat, claimLeaseMs, type SendMarks } from './outbox.ts';
 import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
@@ -181,7 +182,7 @@ export class Dispatcher {
   /** Sleeps exactly until `at` (ms); stop does not cut it short, so a reserved slot is kept. */
   private async until(at: number): Promise<void> {
     const wait = at - this.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
   }
 
   private async lane(lane: number): Promise<void> {
@@ -234,8 +235,7 @@ export class Dispatcher {
       return false;
     }
     await this.until(allowed);
-    const interval = 1000 / this.options.limits.perSecond;
-    const slot = await this.clock.reserve(this.platform, interval, this.now());
+    const slot = await this.clock.reserve(this.platform, slotMs(this.options.limits.perSecond), this.now());
     await this.until(slot);
     return true;
   }
@@ -267,12 +267,16 @@ export class Dispatcher {
       await release(db, claimed.id, quietEnd);
       return;
     }
+    // The send window is waited for while the row is still only leased (a crash then sends it later);
+    // after the write it holds the send back only if that write took long enough to bunch sends.
+    const window = this.clock.window(this.platform, this.options.limits.perSecond);
+    await window.room();
     if (!(await this.marks.sending({ id: claimed.id, worker: this.options.worker, now: new Date(this.now()), needsSubscription }))) return;
 
     const ids: string[] = [];
     for (let part = claimed.partsSent; part < parts.length; part++) {
       if (part > claimed.partsSent && !(await this.waitPart(link.chatId, isGroup))) break;
-      await this.clock.start(this.platform, this.options.limits.perSecond);
+      await window.take();
       const result = await this.options.channel.send(
         { chatId: link.chatId },
         { text: parts[part]!, ...(part === 0 && message.imageUrl ? { imageUrl: message.imageUrl } : {}) },
@@ -294,7 +298,7 @@ export class Dispatcher {
   /** Between the parts of a split message: the chat's limits and a slot again. */
   private async waitPart(chatId: string, isGroup: boolean): Promise<boolean> {
     await this.until(this.gate.nextAllowed(chatId, isGroup, this.now()));
-    const slot = await this.clock.reserve(this.platform, 1000 / this.options.limits.perSecond, this.now());
+    const slot = await this.clock.reserve(this.platform, slotMs(this.options.limits.perSecond), this.now());
     await this.until(slot);
     return true;
   }

@@ -130,11 +130,29 @@ export interface SendMarks {
 const groupAtMost = 100;
 
 /**
- * The writes around each send, grouped (a group commit): a lane's write waits for the one the
- * lanes write now to finish, and the lanes that came meanwhile share the next statement. Each
- * lane goes on only once its own row is written, so what a crash leaves is as before; a busy
- * dispatcher writes a few rows a statement instead of one (a statement costs about as much for
- * eight rows as for one on the embedded database), and an idle one waits no longer than before.
+ * Marking sends sent is tried again after a failure (a dropped connection): the platform took
+ * them, and a row left 'sending' would be failed as in doubt. Writing it twice changes nothing.
+ */
+const retryAfterMs = [200, 1_000];
+async function again(write: () => Promise<void>): Promise<void> {
+  for (const wait of retryAfterMs) {
+    try {
+      return await write();
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  return write();
+}
+
+/**
+ * The writes around each send, grouped (a group commit): a lane's write waits for the statement
+ * being written to finish (an idle process: one turn of the event loop), and the lanes that came
+ * meanwhile share the next statement. Each lane goes on only once its own row is written, so a row
+ * is marked started before its send and sent only after the platform took it, as before; a row the
+ * platform took waits at most the statement in flight and its own to be marked sent (the window in
+ * which a crash leaves it in doubt). A busy dispatcher writes several rows a statement instead of
+ * one: a statement costs about as much for eight rows as for one on the embedded database.
  */
 export function groupedMarks(db: Db): SendMarks {
   const grouped = <Row, Result>(write: (rows: readonly Row[]) => Promise<readonly Result[]>) => {
@@ -165,7 +183,7 @@ export function groupedMarks(db: Db): SendMarks {
     return rows.map((r) => marked.has(r.id));
   });
   const sent = grouped<Accepted, void>(async (rows) => {
-    await markAccepted(db, rows);
+    await again(() => markAccepted(db, rows));
     return rows.map(() => undefined);
   });
   return { sending: (row) => sending.load(row), sent: (row) => sent.load(row) };
@@ -293,24 +311,24 @@ export interface RateClock {
   reserve(platform: string, intervalMs: number, nowMs: number): Promise<number>;
   /** No slot on `platform` before `untilMs` (the platform said to slow down). */
   pause(platform: string, untilMs: number): Promise<void>;
-  /** Just before a send on `platform` goes: waits until this process's send window has room, and counts the send (send-window.ts). */
-  start(platform: string, perSecond: number): Promise<void>;
+  /** This process's send window of `platform` (send-window.ts), made at the first call. */
+  window(platform: string, perSecond: number): SendWindow;
 }
 
 /** This process's send windows, one per platform. */
-function sendWindows(): RateClock['start'] {
+function sendWindows(): RateClock['window'] {
   const windows = new Map<string, SendWindow>();
   return (platform, perSecond) => {
     let window = windows.get(platform);
     if (!window) windows.set(platform, (window = new SendWindow(perSecond)));
-    return window.take();
+    return window;
   };
 }
 
 export const databaseClock = (db: Db): RateClock => ({
   reserve: (platform, intervalMs, nowMs) => reserveSlot(db, platform, intervalMs, nowMs),
   pause: (platform, untilMs) => pauseClock(db, platform, untilMs),
-  start: sendWindows(),
+  window: sendWindows(),
 });
 
 /** The same clock in this process's memory, for the sole process of an embedded database. */
@@ -325,6 +343,6 @@ export function memoryClock(): RateClock {
     async pause(platform, untilMs) {
       next.set(platform, later(next.get(platform) ?? 0n, usUp(untilMs)));
     },
-    start: sendWindows(),
+    window: sendWindows(),
   };
 }

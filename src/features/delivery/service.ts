@@ -14,6 +14,7 @@ import type { Lead } from '../../core/store/presence.ts';
 import type { Db } from '../../core/store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
+import { slotMs } from './send-window.ts';
 import { Dispatcher, type StillWanted } from './dispatcher.ts';
 import { databaseClock, type RateClock } from './outbox.ts';
 import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
@@ -163,10 +164,11 @@ const throttledRetries = 2;
  */
 export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'delivery'>, log: Logger, clock: RateClock = databaseClock(db)): Channel {
   const limits = ratesFor(config, channel.platform);
-  const interval = 1000 / limits.perSecond;
+  const interval = slotMs(limits.perSecond);
+  const window = clock.window(channel.platform, limits.perSecond);
   // A tenth under the platform's per-chat limit: two replies reserved a second apart may reach it closer together.
   const gate = new ChatGate({ ...limits, perChatPerSecond: limits.perChatPerSecond * 0.9 });
-  const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+  const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, Math.ceil(ms))) : Promise.resolve());
   /** Waits for this chat's next turn (reserved at once, so concurrent replies queue) and a platform slot. */
   async function turn(chatId: string): Promise<void> {
     const at = gate.nextAllowed(chatId, chatId.startsWith('-'), Date.now());
@@ -178,7 +180,7 @@ export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'del
     } catch (error) {
       log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');
     }
-    await clock.start(channel.platform, limits.perSecond);
+    await window.take();
   }
   let sends = 0;
   /** One platform call to `chatId` in its turn, made again after a throttle the platform announced. */
