@@ -11,19 +11,9 @@ import { Dispatcher } from '../../src/features/delivery/dispatcher.ts';
 import { memoryClock } from '../../src/features/delivery/outbox.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { seedOutbox, watched } from '../support/adapter.ts';
+import { peak } from '../support/rates.ts';
 import { freshStore } from '../support/stores.ts';
 import { until } from '../support/wait.ts';
-
-/** The most of `times` (ms) within any `windowMs`. */
-function peak(times: number[], windowMs: number): number {
-  const sorted = times.toSorted((a, b) => a - b);
-  let most = 0;
-  for (let first = 0, last = 0; last < sorted.length; last++) {
-    while (sorted[last]! - sorted[first]! >= windowMs) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
-}
 
 describe('the platform-wide limit', () => {
   it('20 a second: never more than 20 sends in any second, though every third start is held up 300 ms', async () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SendWindow, slotMs } from '../../src/features/delivery/send-window.ts';
+import { peak } from '../support/rates.ts';
 
 /** Sends due at `at` (ms), one after the other, each as soon as the window lets it; when they started. */
 function run(window: SendWindow, at: number[]): number[] {
@@ -15,16 +16,6 @@ function run(window: SendWindow, at: number[]): number[] {
     window.count(now);
     return now;
   });
-}
-
-/** The most of `times` within any `windowMs`. */
-function peak(times: number[], windowMs: number): number {
-  let most = 0;
-  for (let first = 0, last = 0; last < times.length; last++) {
-    while (times[last]! - times[first]! >= windowMs) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
 }
 
 describe('the send window', () => {
