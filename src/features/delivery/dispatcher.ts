@@ -13,9 +13,8 @@
  * Nothing is sent to villagers in quiet hours: lanes sleep until morning.
  *
  * The unavoidable window: between the platform accepting a message and its row marked sent (the
- * write in flight and its own, ~1 ms each on a local database, shared with the lanes answered
- * meanwhile: see `groupedMarks`), a crash leaves the row `sending`; it is then failed as "in
- * doubt" rather than sent twice (see outbox.ts).
+ * write in flight and its own, ~1 ms each locally: `groupedMarks`), a crash leaves the row
+ * `sending`; it is then failed as "in doubt" rather than sent twice (see outbox.ts).
  */
 import type { Channel, OutboundMessage, SendError } from '../../channels/channel.ts';
 import { splitText } from '../../channels/text.ts';
@@ -267,8 +266,7 @@ export class Dispatcher {
       await release(db, claimed.id, quietEnd);
       return;
     }
-    // The send window is waited for while the row is still only leased (a crash then sends it later);
-    // after the write it holds the send back only if that write took long enough to bunch sends.
+    // Room in the send window while the row is only leased; after the write, a wait only if it bunched sends.
     const window = this.clock.window(this.platform, this.options.limits.perSecond);
     await window.room();
     if (!(await this.marks.sending({ id: claimed.id, worker: this.options.worker, now: new Date(this.now()), needsSubscription }))) return;
