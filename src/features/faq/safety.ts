@@ -111,6 +111,21 @@ const lettersByBase: ReadonlyMap<string, string[]> = (() => {
  * full is not "đá").
  */
 function letterClass(letter: string, anyMarks: boolean): string {
+  const key = `${letter}${anyMarks ? '*' : ''}`;
+  let known = letterClasses.get(key);
+  if (known === undefined) letterClasses.set(key, (known = letterClassOf(letter, anyMarks)));
+  return known;
+}
+
+/**
+ * Pattern pieces already made, by letter, number limit and pattern: a few hundred patterns repeat
+ * the same letters and number ranges, and each is compiled twice at start (checked, then used).
+ */
+const letterClasses = new Map<string, string>();
+const numberPatterns = new WeakMap<ReadonlyMap<string, number>, Map<number, string>>();
+const patternSources = new WeakMap<ReadonlyMap<string, number>, Map<string, string>>();
+
+function letterClassOf(letter: string, anyMarks: boolean): string {
   const { base, marks } = marksOf(letter);
   const forms = lettersByBase.get(base);
   if (!forms) return escape(letter);
@@ -126,6 +141,14 @@ function wordPattern(word: string): string {
 
 /** Regular expression of the numbers below `limit`: digits, and the number words of the language. */
 function numberPattern(limit: number, numbers: ReadonlyMap<string, number>): string {
+  let known = numberPatterns.get(numbers);
+  if (!known) numberPatterns.set(numbers, (known = new Map()));
+  let source = known.get(limit);
+  if (source === undefined) known.set(limit, (source = numberPatternOf(limit, numbers)));
+  return source;
+}
+
+function numberPatternOf(limit: number, numbers: ReadonlyMap<string, number>): string {
   const forms: string[] = [];
   for (let n = 0; n < limit; n++) forms.push(String(n), ...(n < 10 ? [`0${n}`] : []));
   for (const [words, value] of numbers) if (value < limit) forms.push(words);
@@ -205,12 +228,21 @@ function parseSequence(tokens: string[], at: { i: number }, numbers: ReadonlyMap
 
 /** Compiles a normalized pattern to a regular expression over " "-padded words of a message. Throws PatternError. */
 export function compilePattern(pattern: string, numbers: ReadonlyMap<string, number>, flags = ''): RegExp {
+  let known = patternSources.get(numbers);
+  if (!known) patternSources.set(numbers, (known = new Map()));
+  let source = known.get(pattern);
+  if (source === undefined) known.set(pattern, (source = patternSource(pattern, numbers)));
+  return new RegExp(source, flags);
+}
+
+/** The regular expression's source of a normalized pattern (see compilePattern). Throws PatternError. */
+function patternSource(pattern: string, numbers: ReadonlyMap<string, number>): string {
   const tokens = tokenize(pattern);
   const at = { i: 0 };
   const sequence = parseSequence(tokens, at, numbers, pattern);
   if (at.i < tokens.length) throw new PatternError(tokens[at.i] === ')' ? `")" without its "(" in "${pattern}"` : `"|" outside "( )" in "${pattern}"`);
   if (sequence.empty) throw new PatternError(`"${pattern}" would match every message: it needs a word that is not optional`);
-  return new RegExp(`(?<= )${sequence.re}`, flags);
+  return `(?<= )${sequence.re}`;
 }
 
 /** The words of `text` with chat spellings expanded where typed without marks ("ck" → "chong", but "à" stays). */
