@@ -14,7 +14,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { migrationsDir } from '../../src/core/paths.ts';
 import { openEmbedded, openStore, type Db } from '../../src/core/store/store.ts';
 import { expandBroadcast } from '../../src/features/delivery/broadcasts.ts';
-import { claimDue, markSending, markSent } from '../../src/features/delivery/outbox.ts';
+import { claimDue, markAccepted, markStarting } from '../../src/features/delivery/outbox.ts';
 import { startFakeTelegram } from '../fakes/telegram-fake.ts';
 import { runCli, startCli } from '../support/cli.ts';
 import { everyRow } from '../support/rows.ts';
@@ -157,8 +157,8 @@ async function communeInFullSwing(): Promise<{ dataDir: string; broadcastId: num
     expect(expanded.queued).toBe(27);
     const claimed = await claimDue(db, 'telegram', 'old-host:1', 10, now);
     for (const delivery of claimed) {
-      expect(await markSending(db, delivery.id, 'old-host:1', now)).toBe(true);
-      await markSent(db, delivery.id, new Date(), 1, [String(5000 + delivery.id)]);
+      expect((await markStarting(db, [{ id: delivery.id, worker: 'old-host:1', now, needsSubscription: true }])).has(delivery.id)).toBe(true);
+      await markAccepted(db, [{ id: delivery.id, now: new Date(), partsSent: 1, messageIds: [String(5000 + delivery.id)] }]);
     }
     const deliveries = await db.delivery.findMany({ where: { broadcastId: id }, select: { status: true, chatLink: { select: { chatId: true } } } });
     return {

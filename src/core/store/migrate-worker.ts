@@ -6,16 +6,15 @@
  * database is unpacked from the template `npm install` made (template.ts) when it holds exactly
  * these migrations: then neither initdb nor the schema engine runs.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations } from './migrations.ts';
 import { openEmbedded, type DatabaseLocation } from './store.ts';
-import { createFromTemplate, matchingTemplate } from './template.ts';
+import { createFromTemplate, isEmptyFolder, matchingTemplate } from './template.ts';
 
 type MigrateAnswer = { applied: string[]; fromTemplate?: true } | { error: string };
 
 async function migrate(where: DatabaseLocation): Promise<MigrateAnswer> {
-  const isNew = where.kind === 'pglite' && (!existsSync(where.dbDir) || readdirSync(where.dbDir).length === 0);
+  const isNew = where.kind === 'pglite' && isEmptyFolder(where.dbDir);
   const template = isNew ? matchingTemplate() : null;
   if (where.kind === 'pglite' && template) {
     await createFromTemplate(where.dbDir, template);

@@ -70,12 +70,15 @@ export function matchingTemplate(files: TemplateFiles = defaultTemplate, migrati
   return { image: readFileSync(files.image), migrations: onDisk.map((m) => m.name) };
 }
 
+/** True when `dir` is absent or holds nothing: a database folder a template may become. */
+export const isEmptyFolder = (dir: string) => !existsSync(dir) || readdirSync(dir).length === 0;
+
 /**
  * Unpacks `template` as the new database `dbDir` (absent or empty): into a folder beside it first,
  * renamed once whole, so a start stopped half-way leaves no half database behind.
  */
 export async function createFromTemplate(dbDir: string, template: { image: Buffer }): Promise<void> {
-  if (existsSync(dbDir) && readdirSync(dbDir).length > 0) throw new Error(`${dbDir} is not empty`);
+  if (!isEmptyFolder(dbDir)) throw new Error(`${dbDir} is not empty`);
   const unpacking = `${dbDir}.new`;
   rmSync(unpacking, { recursive: true, force: true });
   try {

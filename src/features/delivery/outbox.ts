@@ -8,6 +8,7 @@
  * back to the queue; a `sending` row may or may not have reached the chat — the platforms
  * offer no way to ask — so it is marked failed with that reason rather than risk sending twice.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import DataLoader from 'dataloader';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Db } from '../../core/store/store.ts';
@@ -82,7 +83,7 @@ export async function chatsOf(db: Db, chatLinkIds: number[]): Promise<Map<number
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** A claimed delivery whose send is about to start (see `markSending`). */
+/** A claimed delivery whose send is about to start (see `markStarting`). */
 export interface Starting {
   id: number;
   worker: string;
@@ -113,16 +114,11 @@ export async function markStarting(db: Db, rows: readonly Starting[]): Promise<S
   return new Set(marked.map((r) => r.id));
 }
 
-/** Marks the send of one claimed delivery as started; false when it cannot go (see `markStarting`). */
-export async function markSending(db: Db, id: number, worker: string, now: Date, needsSubscription = true): Promise<boolean> {
-  return (await markStarting(db, [{ id, worker, now, needsSubscription }])).has(id);
-}
-
 /** The two writes around each send, as a dispatcher's lanes make them (see `groupedMarks`). */
 export interface SendMarks {
-  /** `markSending` of one delivery. */
+  /** Marks one delivery's send as started (`markStarting`); false when it cannot go. */
   sending(row: Starting): Promise<boolean>;
-  /** `markSent` of one delivery. */
+  /** Marks one delivery as sent (`markAccepted`). */
   sent(row: Accepted): Promise<void>;
 }
 
@@ -139,7 +135,7 @@ async function again(write: () => Promise<void>): Promise<void> {
     try {
       return await write();
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait);
     }
   }
   return write();
@@ -194,7 +190,7 @@ export async function recordPart(db: Db, id: number, partsSent: number, messageI
   await db.delivery.update({ where: { id }, data: { partsSent, platformMessageId: messageIds.join(',') } });
 }
 
-/** A delivery the platform accepted whole (see `markSent`). */
+/** A delivery the platform accepted whole (see `markAccepted`). */
 export interface Accepted {
   id: number;
   now: Date;
@@ -212,10 +208,6 @@ export async function markAccepted(db: Db, rows: readonly Accepted[]): Promise<v
            "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL, "failureKind" = NULL, "updatedAt" = ${utc('v.at')}
       FROM (VALUES ${Prisma.join(values)}) AS v(id, at, parts, ids)
      WHERE d.id = v.id`;
-}
-
-export async function markSent(db: Db, id: number, now: Date, partsSent: number, messageIds: string[]): Promise<void> {
-  await markAccepted(db, [{ id, now, partsSent, messageIds }]);
 }
 
 /** Back to the queue until `when`. `countAttempt` false: this try does not count (throttled, moved, quiet hours). */

@@ -8,6 +8,7 @@
  * platform would refuse (429) — pausing a whole broadcast. Real time, not the dispatcher's clock:
  * it is about what the platform sees.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The clock's slots are this much longer than the rate asks (2 %), for the time a request takes
@@ -45,7 +46,7 @@ export class SendWindow {
 
   /** Waits until the window has room, without taking it: before the write that marks a send started. */
   async room(): Promise<void> {
-    for (let wait = this.delay(this.now()); wait > 0; wait = this.delay(this.now())) await sleep(wait);
+    for (let wait = this.delay(this.now()); wait > 0; wait = this.delay(this.now())) await sleep(Math.ceil(wait));
   }
 
   /** Waits until a send may start, and counts it (in the same turn as the last look: no other send slips in between). */
@@ -54,9 +55,7 @@ export class SendWindow {
       const now = this.now();
       const wait = this.delay(now);
       if (wait <= 0) return this.count(now);
-      await sleep(wait);
+      await sleep(Math.ceil(wait));
     }
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.ceil(ms)));

@@ -111,19 +111,31 @@ const lettersByBase: ReadonlyMap<string, string[]> = (() => {
  * full is not "đá").
  */
 function letterClass(letter: string, anyMarks: boolean): string {
-  const key = `${letter}${anyMarks ? '*' : ''}`;
-  let known = letterClasses.get(key);
-  if (known === undefined) letterClasses.set(key, (known = letterClassOf(letter, anyMarks)));
-  return known;
+  return remembered(letterClasses, `${letter}${anyMarks ? '*' : ''}`, () => letterClassOf(letter, anyMarks));
 }
 
 /**
  * Pattern pieces already made, by letter, number limit and pattern: a few hundred patterns repeat
  * the same letters and number ranges, and each is compiled twice at start (checked, then used).
+ * Number ranges and patterns depend on the number words too: kept per words map.
  */
 const letterClasses = new Map<string, string>();
 const numberPatterns = new WeakMap<ReadonlyMap<string, number>, Map<number, string>>();
 const patternSources = new WeakMap<ReadonlyMap<string, number>, Map<string, string>>();
+
+/** `cache`'s value for `key`, made by `make` the first time. */
+function remembered<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = make()));
+  return value;
+}
+
+/** The cache of `numbers` in `caches`, made the first time. */
+function cacheOf<K, V>(caches: WeakMap<ReadonlyMap<string, number>, Map<K, V>>, numbers: ReadonlyMap<string, number>): Map<K, V> {
+  let cache = caches.get(numbers);
+  if (!cache) caches.set(numbers, (cache = new Map()));
+  return cache;
+}
 
 function letterClassOf(letter: string, anyMarks: boolean): string {
   const { base, marks } = marksOf(letter);
@@ -141,11 +153,7 @@ function wordPattern(word: string): string {
 
 /** Regular expression of the numbers below `limit`: digits, and the number words of the language. */
 function numberPattern(limit: number, numbers: ReadonlyMap<string, number>): string {
-  let known = numberPatterns.get(numbers);
-  if (!known) numberPatterns.set(numbers, (known = new Map()));
-  let source = known.get(limit);
-  if (source === undefined) known.set(limit, (source = numberPatternOf(limit, numbers)));
-  return source;
+  return remembered(cacheOf(numberPatterns, numbers), limit, () => numberPatternOf(limit, numbers));
 }
 
 function numberPatternOf(limit: number, numbers: ReadonlyMap<string, number>): string {
@@ -228,11 +236,7 @@ function parseSequence(tokens: string[], at: { i: number }, numbers: ReadonlyMap
 
 /** Compiles a normalized pattern to a regular expression over " "-padded words of a message. Throws PatternError. */
 export function compilePattern(pattern: string, numbers: ReadonlyMap<string, number>, flags = ''): RegExp {
-  let known = patternSources.get(numbers);
-  if (!known) patternSources.set(numbers, (known = new Map()));
-  let source = known.get(pattern);
-  if (source === undefined) known.set(pattern, (source = patternSource(pattern, numbers)));
-  return new RegExp(source, flags);
+  return new RegExp(remembered(cacheOf(patternSources, numbers), pattern, () => patternSource(pattern, numbers)), flags);
 }
 
 /** The regular expression's source of a normalized pattern (see compilePattern). Throws PatternError. */
