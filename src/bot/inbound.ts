@@ -11,8 +11,9 @@ import type { Faq } from '../features/faq/index.ts';
 import { defaultLanguage, translator } from '../core/i18n.ts';
 import type { Logger } from '../core/log.ts';
 import type { Db } from '../core/store/store.ts';
-import { claimUpdate, recordUpdateFailure } from '../core/store/once.ts';
-import { languageOf, senderOf } from '../core/store/people.ts';
+import { arrive } from '../core/store/arrival.ts';
+import { recordUpdateFailure } from '../core/store/once.ts';
+import { languageOf } from '../core/store/people.ts';
 import type { AdminChatDeps } from '../features/admin/index.ts';
 import type { ReportDeps } from '../features/reporting/index.ts';
 import type { PersonBudget } from './budget.ts';
@@ -92,17 +93,18 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
         return counted('dropped');
       }
     }
-    if (!(await claimUpdate(db, updateKey(event)))) {
+    // The claim, the sender and their open flow in one round trip.
+    const { claimed, person, flow } = await arrive(db, updateKey(event), { chatId: event.chat.id, userId: event.sender.id });
+    if (!claimed) {
       log.debug({ platform: event.platform, updateId: event.updateId }, 'duplicate update ignored');
       return counted('duplicate');
     }
-    let language = defaultLanguage;
+    const language = person?.language ?? defaultLanguage;
     try {
-      const person = await senderOf(db, event.platform, event.sender.id);
-      language = person?.language ?? defaultLanguage;
       const turn: Turn = {
         event,
         person,
+        flow,
         language,
         t: translator(language),
         db,

@@ -6,12 +6,15 @@
 import type { Channel, InboundEvent, OutboundMessage, SendResult } from '../channels/channel.ts';
 import type { Translate } from '../core/i18n.ts';
 import type { Logger } from '../core/log.ts';
+import type { FlowState } from '../core/store/arrival.ts';
 import type { Db } from '../core/store/store.ts';
 
 export interface Turn {
   event: InboundEvent;
   /** The sender as we know them when the event came (null: never met); `leads`: they lead or deputise a group. */
   person: { id: number; leads: boolean } | null;
+  /** The sender's flow in this chat (a report being filled in) as the event found it; null when none. */
+  flow: FlowState | null;
   language: string;
   t: Translate;
   db: Db;

@@ -10,7 +10,7 @@ import { foldText } from '../../core/text/fold.ts';
 import { answerMessage, answerMoreMessage, directoryText, faqData, safetyMessage, safetyMoreMessage, topicMessage, topicsMessage, unknownMessage } from './replies.ts';
 import { placesOfChat, type Place } from '../groups/index.ts';
 import type { Middleware, Turn } from '../../bot/turn.ts';
-import { areaAdminChats, flowAwaitsAnswer, keepUnansweredQuestion, recentSafetyAlert, recordSafetyAlert } from './store.ts';
+import { areaAdminChats, keepUnansweredQuestion, recentSafetyAlert, recordSafetyAlert } from './store.ts';
 import { faqQuestions } from '../../core/metrics.ts';
 
 /** One alert to the Women's Union per chat in this time: pressing again says it was sent. */
@@ -48,8 +48,7 @@ export function safetyFirst(faq: Faq): Middleware {
     faqQuestions.inc({ outcome: 'safety' });
     await turn.reply(safetyMessage(turn.t, faq.knowledge, kind, await places(turn), reading.signal, turn.language));
     // Nothing typed is lost: a flow waiting for this person's answer (a report) still gets it.
-    const e = turn.event;
-    if (await flowAwaitsAnswer(turn.db, { platform: e.platform, chatId: e.chat.id, userId: e.sender.id })) return next();
+    if (turn.flow && turn.flow.expiresAt > new Date()) return next();
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * What the FAQ keeps in the database and reads back: the questions it could not answer (without
- * who asked, for admins to review on the dashboard and mark handled), the safety alerts it sent
- * to the Women's Union's admins, and whether a flow (a report) waits for the person's answer.
+ * who asked, for admins to review on the dashboard and mark handled) and the safety alerts it
+ * sent to the Women's Union's admins.
  */
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Db } from '../../core/store/store.ts';
@@ -11,12 +11,6 @@ import { isProvinceAdmin, type AdminScope } from '../groups/index.ts';
 const keptQuestionChars = 500;
 /** The same unanswered question is kept once in this time. */
 const keptOnceMs = 60 * 60 * 1000;
-
-/** Whether a flow waits for this person's answer in this chat (its state is open at `now`). */
-export async function flowAwaitsAnswer(db: Db, chat: { platform: string; chatId: string; userId: string }, now = new Date()): Promise<boolean> {
-  const open = await db.conversationState.findUnique({ where: { platform_chatId_userId: chat }, select: { expiresAt: true } });
-  return open !== null && open.expiresAt > now;
-}
 
 /**
  * Keeps a question the FAQ could not answer for review, cut to its first 500 characters; once an

@@ -8,7 +8,7 @@
  * restart), store.ts stores a confirmed one, registration.ts knows the leaders.
  */
 import type { Middleware, Turn } from '../../bot/turn.ts';
-import { draftsOf, newDraftId } from './drafts.ts';
+import { draftsOf, newDraftId, type Drafts } from './drafts.ts';
 import { localDateOf, parseQuarter, quarterOf } from './quarter.ts';
 import { ledGroups, register, rememberPrivateChat } from './registration.ts';
 import { myReports as myReportsMessage, photoReceived, question, quickMissing, quickProblems, quickUnderstood } from './replies.ts';
@@ -24,7 +24,13 @@ export interface ReportDeps extends ReportRules {
 export function reportFlow(deps: ReportDeps): Middleware {
   const now = () => deps.now?.() ?? new Date();
   const today = () => localDateOf(now(), deps.timeZone);
-  const drafts = (turn: Turn) => draftsOf(turn.db, { platform: turn.event.platform, chatId: turn.event.chat.id, userId: turn.event.sender.id });
+  // One Drafts a turn: its first load is the row the turn found when the update arrived.
+  const turnsDrafts = new WeakMap<Turn, Drafts>();
+  const drafts = (turn: Turn) => {
+    let mine = turnsDrafts.get(turn);
+    if (!mine) turnsDrafts.set(turn, (mine = draftsOf(turn.db, { platform: turn.event.platform, chatId: turn.event.chat.id, userId: turn.event.sender.id }, turn.flow)));
+    return mine;
+  };
 
   /**
    * Asks the question of the move's step (or shows the summary) and remembers where we are. After

@@ -5,6 +5,7 @@
  * expiry check tells its writer.
  */
 import { randomBytes } from 'node:crypto';
+import type { FlowState } from '../../core/store/arrival.ts';
 import type { Db } from '../../core/store/store.ts';
 import type { ReportState, Step } from './wizard.ts';
 
@@ -31,13 +32,19 @@ export interface Drafts {
 /** A new draft's id; a confirmed report's idempotency key is made of it. */
 export const newDraftId = () => randomBytes(8).toString('hex');
 
-/** The report drafts of `owner`, in ConversationState. */
-export function draftsOf(db: Db, owner: DraftOwner): Drafts {
+/**
+ * The report drafts of `owner`, in ConversationState. `found`: the owner's row as the turn found
+ * it when the update arrived (arrival.ts), which the first load uses instead of reading it again;
+ * after a save or a clear, loads read the database.
+ */
+export function draftsOf(db: Db, owner: DraftOwner, found?: FlowState | null): Drafts {
   const { platform, chatId, userId } = owner;
   const key = { platform_chatId_userId: { platform, chatId, userId } };
+  let first = found;
   return {
     async load(now) {
-      const row = await db.conversationState.findUnique({ where: key });
+      const row = first === undefined ? await db.conversationState.findUnique({ where: key }) : first;
+      first = undefined;
       if (!row || row.flow !== flow) return null;
       if (row.expiresAt <= now) {
         await db.conversationState.deleteMany({ where: { id: row.id } });
@@ -46,10 +53,12 @@ export function draftsOf(db: Db, owner: DraftOwner): Drafts {
       return { state: row.data as unknown as ReportState, step: row.step as Step };
     },
     async save(state, step, now) {
+      first = undefined;
       const fields = { flow, step, data: state as never, expiresAt: new Date(now.getTime() + lifetimeMs) };
       await db.conversationState.upsert({ where: key, create: { platform, chatId, userId, ...fields }, update: fields });
     },
     async clear() {
+      first = undefined;
       await db.conversationState.deleteMany({ where: { platform, chatId, userId, flow } });
     },
   };

@@ -1,0 +1,69 @@
+/**
+ * An inbound update as it arrives, in one statement: its claim (once.ts's rule: a new update, or
+ * one whose handling failed and that the platform sent again), who sent it (people.ts's sender)
+ * and the flow open for them in that chat (a report being filled in). Three round trips were half
+ * of what a message cost the embedded database; this is one.
+ */
+import type { OnceKey } from './once.ts';
+import type { Db } from './store.ts';
+
+/** Who wrote: their id and language, and whether they lead (or deputise) a communication group. */
+export interface Sender {
+  id: number;
+  language: string;
+  leads: boolean;
+}
+
+/** A person's flow in one chat, as its row in ConversationState holds it. */
+export interface FlowState {
+  id: number;
+  flow: string;
+  step: string;
+  data: unknown;
+  expiresAt: Date;
+}
+
+export interface Arrival {
+  /** False when the update was handled, or is being handled by another process. */
+  claimed: boolean;
+  /** Null when we never met the sender. */
+  person: Sender | null;
+  /** Null when no flow waits in this chat (an expired one is returned: its owner decides). */
+  flow: FlowState | null;
+}
+
+interface Row {
+  claimed: boolean;
+  personId: number | null;
+  language: string | null;
+  leads: boolean | null;
+  flowId: number | null;
+  flow: string | null;
+  step: string | null;
+  data: unknown;
+  expiresAt: Date | null;
+}
+
+/** Claims `key` and reads its sender (`userId`) and their flow in `chatId`, on the key's platform. */
+export async function arrive(db: Db, key: OnceKey, who: { chatId: string; userId: string }): Promise<Arrival> {
+  const { platform, updateId } = key;
+  const [row] = await db.$queryRaw<Row[]>`
+    WITH claim AS (
+      INSERT INTO "ProcessedUpdate" (platform, "updateId") VALUES (${platform}, ${updateId})
+      ON CONFLICT (platform, "updateId") DO UPDATE SET claimed = true WHERE "ProcessedUpdate".claimed = false
+      RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
+           p.id AS "personId", p.language,
+           EXISTS (SELECT 1 FROM "Membership" m WHERE m."personId" = p.id AND m.role IN ('leader', 'deputy')) AS leads,
+           s.id AS "flowId", s.flow, s.step, s.data, s."expiresAt"
+      FROM (SELECT 1) AS one
+      LEFT JOIN "Person" p ON p.platform = ${platform} AND p."platformUserId" = ${who.userId}
+      LEFT JOIN "ConversationState" s ON s.platform = ${platform} AND s."chatId" = ${who.chatId} AND s."userId" = ${who.userId}`;
+  if (!row) throw new Error('the arrival query returned no row');
+  return {
+    claimed: row.claimed,
+    person: row.personId === null ? null : { id: row.personId, language: row.language!, leads: Boolean(row.leads) },
+    flow: row.flowId === null ? null : { id: row.flowId, flow: row.flow!, step: row.step!, data: row.data, expiresAt: row.expiresAt! },
+  };
+}

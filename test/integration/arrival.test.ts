@@ -1,0 +1,67 @@
+/**
+ * An update's arrival in one statement (src/core/store/arrival.ts): the claim follows once.ts's
+ * rule — a new update is claimed, a handled one is not, one whose handling failed is claimed again
+ * on its re-send, and of two arrivals at once only one claims it — and the sender and their flow in
+ * the chat are read as the conversation left them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arrive } from '../../src/core/store/arrival.ts';
+import { recordUpdateFailure } from '../../src/core/store/once.ts';
+import type { Db, Store } from '../../src/core/store/store.ts';
+import { backends, freshStore } from '../support/stores.ts';
+
+describe.each(backends)('an update arrives (%s)', (backend) => {
+  let store: Store;
+  let db: Db;
+  let next = 0;
+  const key = () => ({ platform: 'telegram', updateId: String(++next) });
+  const chat = { chatId: '-1001', userId: '42' };
+
+  beforeAll(async () => {
+    store = await freshStore(backend);
+    db = store.prisma;
+  });
+  afterAll(() => store.close());
+
+  it('claims a new update once: its re-send is not claimed, nor a second arrival at the same moment', async () => {
+    const first = key();
+    expect((await arrive(db, first, chat)).claimed).toBe(true);
+    expect((await arrive(db, first, chat)).claimed).toBe(false);
+    const raced = key();
+    const both = await Promise.all([arrive(db, raced, chat), arrive(db, raced, chat), arrive(db, raced, chat)]);
+    expect(both.filter((a) => a.claimed)).toHaveLength(1);
+    expect(await db.processedUpdate.count({ where: { updateId: { in: [first.updateId, raced.updateId] } } })).toBe(2);
+  });
+
+  it('claims again an update whose handling failed, until it is acknowledged and left', async () => {
+    const failing = key();
+    expect((await arrive(db, failing, chat)).claimed).toBe(true);
+    await recordUpdateFailure(db, failing, 2);
+    expect((await arrive(db, failing, chat)).claimed).toBe(true);
+    expect((await arrive(db, failing, chat)).claimed).toBe(false); // being handled
+    await recordUpdateFailure(db, failing, 2); // the second failure: acknowledged
+    expect((await arrive(db, failing, chat)).claimed).toBe(false);
+  });
+
+  it('reads who wrote (unknown, known, leading a group) and their open flow in this chat only', async () => {
+    expect(await arrive(db, key(), chat)).toEqual({ claimed: true, person: null, flow: null });
+
+    const person = await db.person.create({ data: { platform: 'telegram', platformUserId: '42', displayName: 'Lò Thị Mai', language: 'vi' } });
+    expect((await arrive(db, key(), chat)).person).toEqual({ id: person.id, language: 'vi', leads: false });
+    // Someone else with the same user id on another platform is not them.
+    expect((await arrive(db, { platform: 'zalo', updateId: 'z1' }, chat)).person).toBeNull();
+
+    const area = await db.area.create({ data: { code: 'x', name: 'Bản Nà Hìn', level: 'village', path: '/x/' } });
+    const group = await db.communicationGroup.create({ data: { name: 'Tổ truyền thông bản Nà Hìn', areaId: area.id } });
+    await db.membership.create({ data: { personId: person.id, groupId: group.id, role: 'member' } });
+    expect((await arrive(db, key(), chat)).person?.leads).toBe(false);
+    await db.membership.updateMany({ where: { personId: person.id }, data: { role: 'deputy' } });
+    expect((await arrive(db, key(), chat)).person?.leads).toBe(true);
+
+    const expiresAt = new Date('2026-12-04T10:00:00.123Z');
+    const data = { draftId: 'ab12', draft: { topic: 'tảo hôn', attendance: 45 } };
+    const row = await db.conversationState.create({ data: { platform: 'telegram', ...chat, flow: 'report', step: 'attendance', data, expiresAt } });
+    expect((await arrive(db, key(), chat)).flow).toEqual({ id: row.id, flow: 'report', step: 'attendance', data, expiresAt });
+    expect((await arrive(db, key(), { ...chat, chatId: '42' })).flow).toBeNull(); // the private chat has none
+  });
+});
