@@ -5,6 +5,7 @@
  */
 import { type Faq, answerQuestion, askHowTo, faqButtons, questionOf, safetyFirst } from '../features/faq/index.ts';
 import { adminCommands, type AdminChatDeps } from '../features/admin/index.ts';
+import { foldedWords } from '../core/i18n.ts';
 import { foldText } from '../core/text/fold.ts';
 import { chatJoined, chatLeft, chatMoved } from '../features/delivery/index.ts';
 import { reportFlow, type ReportDeps } from '../features/reporting/index.ts';
@@ -39,11 +40,9 @@ const chatLifecycle: Middleware = async (turn, next) => {
   }
 };
 
-const greetingTriggers = (turn: Turn) => (turn.t('triggers.greeting', { returnObjects: true }) as string[]).map(foldText);
-
 const isGreeting = (turn: Turn) => {
   const text = foldText(questionOf(turn.event));
-  return text.length > 0 && text.length <= 40 && greetingTriggers(turn).some((g) => text === g || text.startsWith(`${g} `));
+  return text.length > 0 && text.length <= 40 && foldedWords(turn.language, 'triggers.greeting').some((g) => text === g || text.startsWith(`${g} `));
 };
 
 /** The greeting; on first contact in a private chat, also what the bot is, what it keeps and how to stop. */

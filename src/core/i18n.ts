@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type TFunction, type Resource } from 'i18next';
 import { localesDir } from './paths.ts';
+import { foldText } from './text/fold.ts';
 
 export const defaultLanguage = 'vi';
 export type Translate = TFunction;
@@ -48,6 +49,25 @@ export const uiLanguages: string[] = Object.keys(resources);
 /** A translate function fixed to `language` (falling back to Vietnamese). */
 export function translator(language: string = defaultLanguage): Translate {
   return i18n.getFixedT(uiLanguages.includes(language) ? language : defaultLanguage);
+}
+
+const foldedLists = new Map<string, readonly string[]>();
+
+/**
+ * A list of words in the locale files (`key` names an array: the greetings, the stop words),
+ * folded for matching what people type (foldText) — made once per language and key: asking
+ * i18next for an array copies it, which cost a sixth of a second in every thousand messages.
+ */
+export function foldedWords(language: string, key: string): readonly string[] {
+  const lng = uiLanguages.includes(language) ? language : defaultLanguage;
+  const id = `${lng}\u0000${key}`;
+  let words = foldedLists.get(id);
+  if (!words) {
+    const found = i18n.getFixedT(lng)(key, { returnObjects: true }) as unknown;
+    words = Array.isArray(found) ? found.filter((w): w is string => typeof w === 'string').map(foldText) : [];
+    foldedLists.set(id, words);
+  }
+  return words;
 }
 
 /** True when `key` exists in the default language: used by tests that check coverage. */

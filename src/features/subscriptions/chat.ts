@@ -7,6 +7,7 @@
  * group's code with /mathamgia.
  */
 import type { Button } from '../../channels/channel.ts';
+import { foldedWords } from '../../core/i18n.ts';
 import { foldText } from '../../core/text/fold.ts';
 import { joinCodeOf, ledGroup, lookupJoinCode, normaliseJoinCode, rotateJoinCode } from './join-codes.ts';
 import { deletePersonData, groupExists, joinGroup, personData, resumeBroadcasts, setLanguage, stopBroadcasts, villageChoices, type Who } from './subscribers.ts';
@@ -32,7 +33,7 @@ const isPrivate = (turn: Turn) => turn.event.chat.kind === 'private';
 /** "dừng", "Dung lai", "huỷ đăng ký", "STOP": a whole message asking to stop. */
 function isStopWords(turn: Turn): boolean {
   const text = foldText(turn.event.text ?? '').replace(/[.!]+$/, '').trim();
-  return text !== '' && (turn.t('subscription.stopWords', { returnObjects: true }) as string[]).some((w) => foldText(w) === text);
+  return text !== '' && foldedWords(turn.language, 'subscription.stopWords').includes(text);
 }
 
 /** The link that opens a private chat with the bot and joins with `code`, where the platform has one. */
