@@ -26,12 +26,16 @@ async function operatorErrors(): Promise<Array<abstract new (...args: never[]) =
   return [ConfigError, StoreError, ContentError, HttpError, OperatorError];
 }
 
-/** The configuration (read and checked now), a logger and the operator's words. */
-export async function environment(): Promise<{ config: Config; log: Logger; t: ReturnType<typeof translator> }> {
-  const { createLogger } = await import('../core/log.ts');
+/**
+ * The configuration (read and checked now), a logger and the operator's words. A command that will
+ * open the embedded database (`database`, the default) has its WebAssembly compiled meanwhile.
+ */
+export async function environment({ database = true } = {}): Promise<{ config: Config; log: Logger; t: ReturnType<typeof translator> }> {
   loadDotEnv();
   const config = loadConfig();
   keepSecrets(config);
+  if (database && !config.databaseUrl) (await import('../core/store/pglite-early.ts')).prepareEmbedded();
+  const { createLogger } = await import('../core/log.ts');
   return { config, log: createLogger(config.logLevel), t: translator(config.operatorLanguage) };
 }
 

@@ -21,7 +21,7 @@ export function contentCommands(program: Command): void {
     .action(
       action(async () => {
         const { checkContentDir, validateContent } = await load();
-        const { config, t } = await environment();
+        const { config, t } = await environment({ database: false });
         checkContentDir(config);
         const { problems, summary } = validateContent(config.contentDir);
         if (problems.length === 0) {
@@ -45,7 +45,7 @@ export function contentCommands(program: Command): void {
     .action(
       action(async (options: { jsonl?: boolean }) => {
         const { checkContentDir, answerStream, loadFaq } = await load();
-        const { config } = await environment();
+        const { config } = await environment({ database: false });
         checkContentDir(config);
         const bad = await answerStream(loadFaq(config.contentDir), process.stdin, process.stdout, process.stderr, Boolean(options.jsonl));
         if (bad > 0) process.exitCode = 1;
@@ -64,7 +64,7 @@ export function contentCommands(program: Command): void {
     .action(
       action(async (options: { unconfirmed?: boolean }) => {
         const { checkContentDir, listDirectory } = await load();
-        const { config, t } = await environment();
+        const { config, t } = await environment({ database: false });
         checkContentDir(config);
         const lines = listDirectory(config.contentDir).filter((l) => !options.unconfirmed || !l.confirmed);
         if (lines.length === 0 && !options.unconfirmed) throw new OperatorError(t('ops:directory.empty', { dir: shownPath(path.join(config.contentDir, 'directory')) }));
@@ -77,7 +77,7 @@ export function contentCommands(program: Command): void {
     .action(
       action(async (words: string[]) => {
         const { checkContentDir, confirmDirectoryEntry, findDirectoryEntries, listDirectory } = await load();
-        const { config, t } = await environment();
+        const { config, t } = await environment({ database: false });
         checkContentDir(config);
         const query = words.join(' ');
         const found = findDirectoryEntries(listDirectory(config.contentDir), query);

@@ -11,6 +11,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { translator } from '../i18n.ts';
 import { StoreError } from './errors.ts';
+import { takeEmbedded } from './pglite-early.ts';
 import { parsersOnce } from './pglite-parsers.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
@@ -68,8 +69,8 @@ const smallServer = ['-c', 'shared_buffers=16MB'];
 
 /** Opens the embedded database in `dbDir` with the small server's settings (`image`: a new one unpacked from it). */
 export async function openEmbedded(dbDir: string, image?: Blob): Promise<PGlite> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  return PGlite.create(dbDir, { startParams: [...PGlite.defaultStartParams, ...smallServer], ...(image ? { loadDataDir: image } : {}) });
+  const [{ PGlite }, artifacts] = await Promise.all([import('@electric-sql/pglite'), takeEmbedded()]);
+  return PGlite.create(dbDir, { ...artifacts, startParams: [...PGlite.defaultStartParams, ...smallServer], ...(image ? { loadDataDir: image } : {}) });
 }
 
 /** The file that marks a folder as Loa Bản's own data folder. */
