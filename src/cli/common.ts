@@ -28,13 +28,17 @@ async function operatorErrors(): Promise<Array<abstract new (...args: never[]) =
 
 /**
  * The configuration (read and checked now), a logger and the operator's words. A command that will
- * open the embedded database (`database`, the default) has its WebAssembly compiled meanwhile.
+ * open the embedded database (`database`, the default) has its WebAssembly compiled meanwhile —
+ * unless a running `loaban start` holds it, and the command will talk to it through its socket.
  */
 export async function environment({ database = true } = {}): Promise<{ config: Config; log: Logger; t: ReturnType<typeof translator> }> {
   loadDotEnv();
   const config = loadConfig();
   keepSecrets(config);
-  if (database && !config.databaseUrl) (await import('../core/store/pglite-early.ts')).prepareEmbedded();
+  if (database && !config.databaseUrl) {
+    const [{ prepareEmbedded }, { embeddedHolder }] = await Promise.all([import('../core/store/pglite-early.ts'), import('../core/store/store.ts')]);
+    if (embeddedHolder(config.dataDir) === null) prepareEmbedded();
+  }
   const { createLogger } = await import('../core/log.ts');
   return { config, log: createLogger(config.logLevel), t: translator(config.operatorLanguage) };
 }

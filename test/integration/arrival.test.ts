@@ -33,6 +33,25 @@ describe.each(backends)('an update arrives (%s)', (backend) => {
     expect(await db.processedUpdate.count({ where: { updateId: { in: [first.updateId, raced.updateId] } } })).toBe(2);
   });
 
+  it('dates the claim as the rest of the app does (UTC, whatever the server\'s time zone), for housekeeping to forget it in time', async () => {
+    const before = Date.now();
+    const dated = key();
+    // A server in Vietnam's time zone (initdb takes the machine's): only for this transaction.
+    await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL timezone = 'Asia/Ho_Chi_Minh'`;
+      await arrive(tx as unknown as Db, dated, chat);
+    });
+    const row = await db.processedUpdate.findUniqueOrThrow({ where: { platform_updateId: dated } });
+    expect(row.processedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(row.processedAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it('claims nothing when the statement fails: the platform sends the update again', async () => {
+    const before = await db.processedUpdate.count();
+    await expect(arrive(db, { platform: 'telegram', updateId: 'bad\u0000id' }, chat)).rejects.toThrow();
+    expect(await db.processedUpdate.count()).toBe(before);
+  });
+
   it('claims again an update whose handling failed, until it is acknowledged and left', async () => {
     const failing = key();
     expect((await arrive(db, failing, chat)).claimed).toBe(true);

@@ -1,8 +1,9 @@
 /**
- * An inbound update as it arrives, in one statement: its claim (once.ts's rule: a new update, or
- * one whose handling failed and that the platform sent again), who sent it (people.ts's sender)
- * and the flow open for them in that chat (a report being filled in). Three round trips were half
- * of what a message cost the embedded database; this is one.
+ * An inbound update as it arrives, in one statement: its claim in ProcessedUpdate (see once.ts) —
+ * taken when the update is new, or when its handling failed and the platform sent it again; not
+ * when it was handled or another process is handling it — who sent it, and the flow open for them
+ * in that chat (a report being filled in). Three round trips were half of what a message cost the
+ * embedded database; this is one.
  */
 import type { OnceKey } from './once.ts';
 import type { Db } from './store.ts';
@@ -49,7 +50,7 @@ export async function arrive(db: Db, key: OnceKey, who: { chatId: string; userId
   const { platform, updateId } = key;
   const [row] = await db.$queryRaw<Row[]>`
     WITH claim AS (
-      INSERT INTO "ProcessedUpdate" (platform, "updateId") VALUES (${platform}, ${updateId})
+      INSERT INTO "ProcessedUpdate" (platform, "updateId", "processedAt") VALUES (${platform}, ${updateId}, ${new Date()})
       ON CONFLICT (platform, "updateId") DO UPDATE SET claimed = true WHERE "ProcessedUpdate".claimed = false
       RETURNING 1
     )

@@ -2,7 +2,8 @@
  * "This happens once", kept in the ProcessedUpdate table: a platform's update handled once however
  * often it is sent again, and one-time keys of the app's own (a dashboard form posted twice, a
  * "send now" button pressed twice) claimed by the first who asks. A claim is a unique row
- * (platform, updateId); its `claimed` flag lets a failed update be taken again on its re-send.
+ * (platform, updateId); its `claimed` flag lets a failed update be taken again on its re-send (a
+ * platform's update is claimed by arrival.ts, in the statement that also reads who sent it).
  */
 import type { Db } from './store.ts';
 
@@ -21,16 +22,6 @@ export async function claimOnce(db: Db, key: OnceKey): Promise<boolean> {
 /** Gives a claim back (what it guarded did not happen and may be asked again). */
 export async function releaseOnce(db: Db, key: OnceKey): Promise<void> {
   await db.processedUpdate.deleteMany({ where: key });
-}
-
-/**
- * Claims a platform's update: a new one, or one whose handling failed and that the platform sent
- * again. False when it was handled, or is being handled by another process.
- */
-export async function claimUpdate(db: Db, key: OnceKey): Promise<boolean> {
-  if (await claimOnce(db, key)) return true;
-  const retry = await db.processedUpdate.updateMany({ where: { ...key, claimed: false }, data: { claimed: true } });
-  return retry.count === 1;
 }
 
 /**

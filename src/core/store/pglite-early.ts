@@ -20,7 +20,8 @@ export function prepareEmbedded(): void {
   early ??= (async () => {
     const dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
     const [wasm, data] = await Promise.all([readFile(path.join(dir, 'pglite.wasm')), readFile(path.join(dir, 'pglite.data'))]);
-    // PGlite asks the bundle only for its bytes: handed over as read, not copied into a Blob and out.
+    // PGlite (0.5.16, pinned) asks the bundle only for its bytes: handed over as read, not copied into a
+    // Blob and out again. Should a later PGlite ask more of it, pglite-early.test.ts fails to start one.
     const bytes = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
     return { pgliteWasmModule: await WebAssembly.compile(wasm), fsBundle: { arrayBuffer: async () => bytes } as Blob };
   })().catch(() => ({}));

@@ -154,6 +154,17 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** The live process (not this one) holding DATA_DIR's embedded database, by the pid in its lock file; null when none. */
+export function embeddedHolder(dataDir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(dataDir, lockFile), 'utf8').trim());
+  } catch {
+    return null;
+  }
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid) ? pid : null;
+}
+
 /** Takes DATA_DIR/loaban.pid so two processes never open one embedded database. */
 function takeLock(dir: string, t: ReturnType<typeof translator>): () => void {
   const file = path.join(dir, lockFile);
@@ -163,8 +174,8 @@ function takeLock(dir: string, t: ReturnType<typeof translator>): () => void {
       return () => rmSync(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+      const pid = embeddedHolder(dir);
+      if (pid !== null) {
         throw new DataDirLocked(t('ops:store.dataDirLocked', { dir, pid }));
       }
       rmSync(file, { force: true }); // stale: its process is gone

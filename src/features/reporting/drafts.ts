@@ -47,7 +47,8 @@ export function draftsOf(db: Db, owner: DraftOwner, found?: FlowState | null): D
       first = undefined;
       if (!row || row.flow !== flow) return null;
       if (row.expiresAt <= now) {
-        await db.conversationState.deleteMany({ where: { id: row.id } });
+        // Only the draft that expired: the person may have started another meanwhile (same row, new day).
+        await db.conversationState.deleteMany({ where: { id: row.id, expiresAt: row.expiresAt } });
         return 'expired';
       }
       return { state: row.data as unknown as ReportState, step: row.step as Step };
