@@ -1,8 +1,9 @@
 /**
  * The embedded database's WebAssembly (9 MB) and file bundle (6 MB), read and compiled early: V8
- * compiles WebAssembly on its own threads, so begun before a command loads its modules (about
- * 0.3 s of JavaScript), the compilation is done by the time PGlite starts instead of after. PGlite
- * reads and compiles them itself when they are not given (another layout of the package, say).
+ * compiles WebAssembly on its own threads, so begun as soon as a command knows its database is
+ * embedded (cli/common.ts), before it loads the rest of its modules and the database's, the
+ * compilation is done by the time PGlite starts instead of after (about 0.1 s of a command).
+ * PGlite reads and compiles them itself when they are not given (another layout of the package).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
