@@ -95,11 +95,10 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
     }
     // The claim, the sender and their open flow in one statement: they are made or fail together, and
     // a failure here (nothing claimed) goes back to the platform, which sends the update again.
-    const arrival = await arrive(db, updateKey(event), { chatId: event.chat.id, userId: event.sender.id }).catch((error: unknown) => {
+    const { claimed, person, flow } = await arrive(db, updateKey(event), { chatId: event.chat.id, userId: event.sender.id }).catch((error: unknown) => {
       counted('failed');
       throw error;
     });
-    const { claimed, person, flow } = arrival;
     if (!claimed) {
       log.debug({ platform: event.platform, updateId: event.updateId }, 'duplicate update ignored');
       return counted('duplicate');
