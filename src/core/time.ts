@@ -2,7 +2,7 @@
  * Local time arithmetic for delivery: quiet hours, local dates and times in the area's time
  * zone, backoff. Pure functions (luxon for time zones), tested without a database.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from './luxon.ts';
 import type { QuietHours } from './config.ts';
 
 function minuteOfDay(local: DateTime): number {

@@ -9,7 +9,7 @@
  * it into an empty DATA_DIR; the next `loaban start` migrates it if it is older than the code.
  */
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime } from '../luxon.ts';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StoreError } from './errors.ts';

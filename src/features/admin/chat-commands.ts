@@ -11,7 +11,7 @@
  * a request older than `confirmTtlMs`, and claims the request once (a ProcessedUpdate row keyed
  * on it), so a double press, or "Gửi" after "Huỷ", never sends twice.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../../core/luxon.ts';
 import { auditAdmin, type Actor } from './auth.ts';
 import { complianceTable, type QuarterShare } from '../reporting/index.ts';
 import { upcomingBroadcasts, type UpcomingBroadcast } from './overview.ts';

@@ -5,7 +5,7 @@
  * it was about (a link to the schedule, report or group while it exists), and the raw record with
  * its times in local time, for the "details" fold. No honorific is guessed: people go by name.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../../../core/luxon.ts';
 import type { AuditLog } from '../../../generated/prisma/client.ts';
 import type { CampaignLibrary } from '../../../content/campaigns.ts';
 import type { Translate } from '../../../core/i18n.ts';

@@ -3,7 +3,7 @@
  * form, the overview, compliance, login pages and the error pages. Every text comes from
  * locales/<lng>/admin.json; every value goes through the escaping `html` template.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../../../core/luxon.ts';
 import type { Translate } from '../../../core/i18n.ts';
 import type { Quarter, ComplianceTable, QuarterStatus } from '../../reporting/index.ts';
 import { html, type Html } from './html.ts';
