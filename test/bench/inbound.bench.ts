@@ -9,10 +9,11 @@
  *
  * Runs: the bare bot; `loaban start` on the embedded database and on a new PostgreSQL database
  * (when the local server answers), unpaced (rate limits raised out of the way, the fake limits
- * off); and paced, as deployed (Telegram's 30 messages a second, the fake enforcing them), with
- * fewer updates. Each run prints a line on stderr; the last line on stdout is one JSON object with
- * updates a second, the ratio to the bare bot, reply p50/p99 (ms), CPU ms per update, start seconds, RSS after the
- * run and its peak (MB), the targets of issue 17 and whether they were met.
+ * off), each just after a run of the bare bot; and paced, as deployed (Telegram's 30 messages a
+ * second, the fake enforcing them), with fewer updates. Each run prints a line on stderr; the last
+ * line on stdout is one JSON object with updates a second, the ratio to the bare run beside it,
+ * reply p50/p99 (ms), CPU ms per update, start seconds, RSS after the run and its peak (MB), the
+ * targets of issue 17 and whether they were met, and the same targets as ratios to the bare bot.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -183,6 +184,8 @@ async function withFake<T>(limits: boolean, run: (fake: FakeTelegram) => Promise
 
 const say = (label: string, value: unknown) => (process.stderr.write(`${label}: ${JSON.stringify(value)}\n`), value);
 
+// The speed of a shared machine drifts by a third within minutes here: the bare bot runs again just
+// before each unpaced run of loaban, and each ratio is to the bare run beside it.
 const bareRun = say('bare telegraf', await withFake(false, bare)) as Awaited<ReturnType<typeof bare>>;
 const dir = mkdtempSync(path.join(tmpdir(), 'loaban-bench-inbound-'));
 const embedded = say('loaban embedded', await withFake(false, (fake) => loaban(fake, { DATA_DIR: path.join(dir, 'unpaced') }, false, total))) as Awaited<ReturnType<typeof loaban>>;
@@ -191,6 +194,7 @@ rmSync(dir, { recursive: true, force: true });
 
 type Run = Awaited<ReturnType<typeof loaban>>;
 const onPostgres: { unpaced: Run | null; paced: Run | null } = { unpaced: null, paced: null };
+const bareBeforePostgres = say('bare telegraf, again', await withFake(false, bare)) as Awaited<ReturnType<typeof bare>>;
 for (const paced of [false, true]) {
   const run = await withScratchDatabase(`inbound_${paced ? 'paced' : 'unpaced'}`, (url) =>
     withFake(paced, (fake) => loaban(fake, { DATABASE_URL: url }, paced, paced ? pacedTotal : total)),
@@ -199,24 +203,35 @@ for (const paced of [false, true]) {
 }
 
 const postgres = onPostgres.unpaced;
-const targets = { embeddedPerSecond: 350, postgresPerSecond: 500, embeddedRssAfterLoadMb: 250, postgresRssMb: 120 };
+// Issue 17's targets. PostgreSQL's memory target (120 MB) is at rest: `npm run bench:start` checks it;
+// after this load it is only reported here (the issue sets none).
+const targets = { embeddedPerSecond: 350, postgresPerSecond: 500, embeddedRssAfterLoadMb: 250 };
 const checks = {
   embeddedPerSecond: embedded.perSecond >= targets.embeddedPerSecond,
   postgresPerSecond: postgres !== null && postgres.perSecond >= targets.postgresPerSecond,
   embeddedRssAfterLoadMb: embedded.rssMb <= targets.embeddedRssAfterLoadMb,
-  postgresRssMb: postgres !== null && postgres.rssMb <= targets.postgresRssMb,
 };
+// The same targets as shares of the bare bot they were set beside (2,050 a second on the machine the
+// issue was measured on): what they ask of a machine of another speed. Reported; `met` is the above.
+const issueBare = 2050;
+const ratioTargets = { embedded: round(targets.embeddedPerSecond / issueBare, 3), postgres: round(targets.postgresPerSecond / issueBare, 3) };
+const embeddedRatio = round(embedded.perSecond / bareRun.perSecond, 3);
+const postgresRatio = postgres && round(postgres.perSecond / bareBeforePostgres.perSecond, 3);
+const ratioChecks = { embedded: embeddedRatio >= ratioTargets.embedded, postgres: postgresRatio !== null && postgresRatio >= ratioTargets.postgres };
 console.log(
   JSON.stringify({
     updates: total,
     concurrency,
     users,
     bare: bareRun,
-    embedded: { ...embedded, ratio: round(embedded.perSecond / bareRun.perSecond, 3) },
-    postgres: postgres && { ...postgres, ratio: round(postgres.perSecond / bareRun.perSecond, 3) },
+    bareBeforePostgres,
+    embedded: { ...embedded, ratio: embeddedRatio },
+    postgres: postgres && { ...postgres, ratio: postgresRatio },
     paced: { updates: pacedTotal, embedded: embeddedPaced, postgres: onPostgres.paced },
     targets,
     checks,
+    ratioTargets,
+    ratioChecks,
     met: Object.values(checks).every(Boolean),
   }),
 );
