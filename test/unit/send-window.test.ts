@@ -4,7 +4,7 @@
  * bunched are held back, and rates that are not whole numbers keep their pace.
  */
 import { describe, expect, it } from 'vitest';
-import { SendWindow, slotMs } from '../../src/features/delivery/send-window.ts';
+import { SendWindow, lateAtMostMs, slotMs, startInSlot } from '../../src/features/delivery/send-window.ts';
 import { peak } from '../support/rates.ts';
 
 /** Sends due at `at` (ms), one after the other, each as soon as the window lets it; when they started. */
@@ -41,5 +41,33 @@ describe('the send window', () => {
     const started = run(window, Array.from({ length: 31 }, () => 0));
     expect(started[1]! - started[0]!).toBeCloseTo(680, 6);
     expect(30_000 / (started.at(-1)! - started[0]!)).toBeCloseTo(1.47, 2);
+  });
+
+  describe('a send late for its slot', () => {
+    /** A clock at `now` whose renewal hands out `next` and moves the time to it. */
+    const clockAt = (shared: boolean, now: number, next: number) => {
+      const clock = { shared, time: now, renewed: 0, now: () => clock.time, renew: async () => (clock.renewed++, (clock.time = next)) };
+      return clock;
+    };
+
+    it('starts in its slot when it is at most lateAtMostMs late', async () => {
+      const clock = clockAt(true, 1_000 + lateAtMostMs, 5_000);
+      await startInSlot(new SendWindow(30, clock.now), 1_000, clock);
+      expect(clock.renewed).toBe(0);
+    });
+
+    it('takes a new slot when later, where other processes share the clock', async () => {
+      const clock = clockAt(true, 1_000 + lateAtMostMs + 1, 5_000);
+      const window = new SendWindow(1, clock.now);
+      await startInSlot(window, 1_000, clock);
+      expect(clock.renewed).toBe(1);
+      expect(window.delay(clock.time)).toBeGreaterThan(0); // counted, at the new slot: the window is full
+    });
+
+    it('keeps its slot however late on a clock no one else takes from (the window sees every send)', async () => {
+      const clock = clockAt(false, 1_500, 5_000);
+      await startInSlot(new SendWindow(30, clock.now), 1_000, clock);
+      expect(clock.renewed).toBe(0);
+    });
   });
 });

@@ -22,7 +22,7 @@ import type { QuietHours, RateLimits } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
-import { slotMs } from './send-window.ts';
+import { slotMs, startInSlot } from './send-window.ts';
 import { claimDue, groupedMarks, markFailed, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat, claimLeaseMs, type SendMarks } from './outbox.ts';
 import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
@@ -226,17 +226,21 @@ export class Dispatcher {
     }
   }
 
-  /** Waits for the chat's limits and a platform slot; false when the claim was released instead. */
-  private async waitTurn(claimed: Claimed, chatId: string, isGroup: boolean): Promise<boolean> {
+  /** Waits for the chat's limits and a platform slot: its start, or null when the claim was released instead. */
+  private async waitTurn(claimed: Claimed, chatId: string, isGroup: boolean): Promise<number | null> {
     const allowed = this.gate.nextAllowed(chatId, isGroup, this.now());
     if (allowed - this.now() > holdAtMostMs) {
       await release(this.options.db, claimed.id, new Date(allowed));
-      return false;
+      return null;
     }
     await this.until(allowed);
+    return this.nextSlot();
+  }
+
+  /** Reserves the platform's next slot and waits for it; returns when it began. */
+  private async nextSlot(): Promise<number> {
     const slot = await this.clock.reserve(this.platform, slotMs(this.options.limits.perSecond), this.now());
-    await this.until(slot);
-    return true;
+    return this.until(slot).then(() => slot);
   }
 
   private async deliver(claimed: Claimed, link: ClaimedChat | null): Promise<void> {
@@ -260,7 +264,9 @@ export class Dispatcher {
       return;
     }
     const isGroup = link.kind === 'group';
-    if (!(await this.waitTurn(claimed, link.chatId, isGroup))) return;
+    const turn = await this.waitTurn(claimed, link.chatId, isGroup);
+    if (turn === null) return;
+    let slot = turn;
     const quietEnd = quietUntil(new Date(this.now()), this.options.timeZone, this.options.quietHours);
     if (quietEnd) {
       await release(db, claimed.id, quietEnd);
@@ -273,8 +279,11 @@ export class Dispatcher {
 
     const ids: string[] = [];
     for (let part = claimed.partsSent; part < parts.length; part++) {
-      if (part > claimed.partsSent && !(await this.waitPart(link.chatId, isGroup))) break;
-      await window.take();
+      // Between the parts of a split message: the chat's limits and a slot again.
+      if (part > claimed.partsSent) slot = await this.until(this.gate.nextAllowed(link.chatId, isGroup, this.now())).then(() => this.nextSlot());
+      // Its row is marked started: without a new slot (the clock cannot be read) it goes now, not in doubt.
+      const renew = () => this.nextSlot().catch((err: unknown) => (this.options.log.warn({ err, platform: this.platform }, 'outbox: no new slot for a late send; sending it now'), this.now()));
+      await startInSlot(window, slot, { shared: this.clock.shared, now: () => this.now(), renew });
       const result = await this.options.channel.send(
         { chatId: link.chatId },
         { text: parts[part]!, ...(part === 0 && message.imageUrl ? { imageUrl: message.imageUrl } : {}) },
@@ -291,14 +300,6 @@ export class Dispatcher {
     }
     await this.marks.sent({ id: claimed.id, now: new Date(this.now()), partsSent: parts.length, messageIds: ids });
     this.stats.sent++;
-  }
-
-  /** Between the parts of a split message: the chat's limits and a slot again. */
-  private async waitPart(chatId: string, isGroup: boolean): Promise<boolean> {
-    await this.until(this.gate.nextAllowed(chatId, isGroup, this.now()));
-    const slot = await this.clock.reserve(this.platform, slotMs(this.options.limits.perSecond), this.now());
-    await this.until(slot);
-    return true;
   }
 
   private async failure(claimed: Claimed, link: { id: number; chatId: string }, error: SendError): Promise<void> {

@@ -305,6 +305,8 @@ export interface RateClock {
   pause(platform: string, untilMs: number): Promise<void>;
   /** This process's send window of `platform` (send-window.ts), made at the first call. */
   window(platform: string, perSecond: number): SendWindow;
+  /** Other processes take slots from this clock too: a send late for its slot takes a new one (`startInSlot`). */
+  shared: boolean;
 }
 
 /** This process's send windows, one per platform. */
@@ -321,6 +323,7 @@ export const databaseClock = (db: Db): RateClock => ({
   reserve: (platform, intervalMs, nowMs) => reserveSlot(db, platform, intervalMs, nowMs),
   pause: (platform, untilMs) => pauseClock(db, platform, untilMs),
   window: sendWindows(),
+  shared: true,
 });
 
 /** The same clock in this process's memory, for the sole process of an embedded database. */
@@ -336,5 +339,6 @@ export function memoryClock(): RateClock {
       next.set(platform, later(next.get(platform) ?? 0n, usUp(untilMs)));
     },
     window: sendWindows(),
+    shared: false,
   };
 }

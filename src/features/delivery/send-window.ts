@@ -59,3 +59,25 @@ export class SendWindow {
     }
   }
 }
+
+/**
+ * How late after its slot a send may start (ms) when other processes take slots from the same
+ * clock (the RateClock row on PostgreSQL). Each process's window sees only its own sends; slots
+ * come `slotMs` apart, so sends that each start within this of their slot keep to the limit in
+ * any second — the slots' 2 % margin is 20 ms a second: half of it is this, half is left for the
+ * way to the platform. A send later than this (a long write, a collection) takes a new slot.
+ */
+export const lateAtMostMs = 10;
+
+/**
+ * Starts a send whose slot began at `slot` (the dispatcher's clock, `now`): once the window has
+ * room, and — on a clock other processes share — within `lateAtMostMs` of its slot, else in the
+ * slot `renew` reserves and waits for. Counts it in the window.
+ */
+export async function startInSlot(window: SendWindow, slot: number, clock: { shared: boolean; now: () => number; renew: () => Promise<number> }): Promise<void> {
+  for (let due = slot; ; due = await clock.renew()) {
+    await window.room();
+    // No await between this look and the count: no other send slips in.
+    if (!clock.shared || clock.now() - due <= lateAtMostMs) return window.take();
+  }
+}

@@ -14,7 +14,7 @@ import type { Lead } from '../../core/store/presence.ts';
 import type { Db } from '../../core/store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
-import { slotMs } from './send-window.ts';
+import { slotMs, startInSlot } from './send-window.ts';
 import { Dispatcher, type StillWanted } from './dispatcher.ts';
 import { databaseClock, type RateClock } from './outbox.ts';
 import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
@@ -169,18 +169,23 @@ export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'del
   // A tenth under the platform's per-chat limit: two replies reserved a second apart may reach it closer together.
   const gate = new ChatGate({ ...limits, perChatPerSecond: limits.perChatPerSecond * 0.9 });
   const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, Math.ceil(ms))) : Promise.resolve());
+  /** The platform's next slot, waited for; now when the clock cannot be read. */
+  async function slot(): Promise<number> {
+    try {
+      const at = await clock.reserve(channel.platform, interval, Date.now());
+      await sleep(at - Date.now());
+      return at;
+    } catch (error) {
+      log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');
+      return Date.now();
+    }
+  }
   /** Waits for this chat's next turn (reserved at once, so concurrent replies queue) and a platform slot. */
   async function turn(chatId: string): Promise<void> {
     const at = gate.nextAllowed(chatId, chatId.startsWith('-'), Date.now());
     gate.record(chatId, at);
     await sleep(at - Date.now());
-    try {
-      const slot = await clock.reserve(channel.platform, interval, Date.now());
-      await sleep(slot - Date.now());
-    } catch (error) {
-      log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');
-    }
-    await window.take();
+    await startInSlot(window, await slot(), { shared: clock.shared, now: Date.now, renew: slot });
   }
   let sends = 0;
   /** One platform call to `chatId` in its turn, made again after a throttle the platform announced. */
