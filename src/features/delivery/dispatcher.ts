@@ -22,7 +22,7 @@ import type { QuietHours, RateLimits } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
-import { slotMs, startInSlot } from './send-window.ts';
+import { nextSlot, startInSlot, type SlotSource } from './send-window.ts';
 import { claimDue, groupedMarks, markFailed, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat, claimLeaseMs, type SendMarks } from './outbox.ts';
 import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
@@ -77,6 +77,7 @@ export class Dispatcher {
   readonly stats: DispatchStats = { sent: 0, failed: 0, throttled: 0, retried: 0 };
   private readonly gate: ChatGate;
   private readonly now: () => number;
+  private readonly slots: SlotSource;
   private readonly platform: string;
   private readonly clock: RateClock;
   private readonly marks: SendMarks;
@@ -96,6 +97,7 @@ export class Dispatcher {
     this.now = options.now ?? Date.now;
     this.platform = options.channel.platform;
     this.clock = options.clock ?? databaseClock(options.db);
+    this.slots = { clock: this.clock, platform: this.platform, perSecond: options.limits.perSecond, now: () => this.now() };
     this.marks = groupedMarks(options.db);
   }
 
@@ -234,13 +236,12 @@ export class Dispatcher {
       return null;
     }
     await this.until(allowed);
-    return this.nextSlot();
+    return nextSlot(this.slots);
   }
 
-  /** Reserves the platform's next slot and waits for it; returns when it began. */
-  private async nextSlot(): Promise<number> {
-    const slot = await this.clock.reserve(this.platform, slotMs(this.options.limits.perSecond), this.now());
-    return this.until(slot).then(() => slot);
+  /** A slot for a send marked started: null when further than holdAtMostMs (it is put back); now when the clock cannot be read (it goes, not in doubt). */
+  private slotSoon(): Promise<number | null> {
+    return nextSlot(this.slots, holdAtMostMs).catch((err: unknown) => (this.options.log.warn({ err, platform: this.platform }, 'outbox: no slot from the send clock; sending now'), this.now()));
   }
 
   private async deliver(claimed: Claimed, link: ClaimedChat | null): Promise<void> {
@@ -264,9 +265,8 @@ export class Dispatcher {
       return;
     }
     const isGroup = link.kind === 'group';
-    const turn = await this.waitTurn(claimed, link.chatId, isGroup);
-    if (turn === null) return;
-    let slot = turn;
+    let slot = await this.waitTurn(claimed, link.chatId, isGroup);
+    if (slot === null) return;
     const quietEnd = quietUntil(new Date(this.now()), this.options.timeZone, this.options.quietHours);
     if (quietEnd) {
       await release(db, claimed.id, quietEnd);
@@ -280,10 +280,10 @@ export class Dispatcher {
     const ids: string[] = [];
     for (let part = claimed.partsSent; part < parts.length; part++) {
       // Between the parts of a split message: the chat's limits and a slot again.
-      if (part > claimed.partsSent) slot = await this.until(this.gate.nextAllowed(link.chatId, isGroup, this.now())).then(() => this.nextSlot());
-      // Its row is marked started: without a new slot (the clock cannot be read) it goes now, not in doubt.
-      const renew = () => this.nextSlot().catch((err: unknown) => (this.options.log.warn({ err, platform: this.platform }, 'outbox: no new slot for a late send; sending it now'), this.now()));
-      await startInSlot(window, slot, { shared: this.clock.shared, now: () => this.now(), renew });
+      if (part > claimed.partsSent) slot = await this.until(this.gate.nextAllowed(link.chatId, isGroup, this.now())).then(() => this.slotSoon());
+      // No slot soon (the clock paused after a 429): back to the queue, the parts sent kept, rather than wait marked started.
+      const started = slot !== null && (await startInSlot(window, slot, { shared: this.clock.shared, now: () => this.now(), renew: () => this.slotSoon() }));
+      if (!started) return requeue(db, claimed.id, new Date(this.now()), null, false);
       const result = await this.options.channel.send(
         { chatId: link.chatId },
         { text: parts[part]!, ...(part === 0 && message.imageUrl ? { imageUrl: message.imageUrl } : {}) },

@@ -9,6 +9,7 @@
  * it is about what the platform sees.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RateClock } from './outbox.ts';
 
 /**
  * The clock's slots are this much longer than the rate asks (2 %), for the time a request takes
@@ -49,6 +50,14 @@ export class SendWindow {
     for (let wait = this.delay(this.now()); wait > 0; wait = this.delay(this.now())) await sleep(Math.ceil(wait));
   }
 
+  /** Counts a send starting now if the window has room: false when it has none (another send took it). */
+  tryTake(): boolean {
+    const now = this.now();
+    if (this.delay(now) > 0) return false;
+    this.count(now);
+    return true;
+  }
+
   /** Waits until a send may start, and counts it (in the same turn as the last look: no other send slips in between). */
   async take(): Promise<void> {
     for (;;) {
@@ -65,19 +74,53 @@ export class SendWindow {
  * clock (the RateClock row on PostgreSQL). Each process's window sees only its own sends; slots
  * come `slotMs` apart, so sends that each start within this of their slot keep to the limit in
  * any second — the slots' 2 % margin is 20 ms a second: half of it is this, half is left for the
- * way to the platform. A send later than this (a long write, a collection) takes a new slot.
+ * way to the platform (and the hosts' clocks, where dispatchers run on several). A send later
+ * than this (a long write, a collection) takes a new slot.
  */
 export const lateAtMostMs = 10;
 
+/** New slots a late send takes at most; then it goes, late (a process too busy to keep any). */
+export const renewalsAtMost = 3;
+
+/** Where a slot comes from: the platform's clock, and the caller's time. */
+export interface SlotSource {
+  clock: Pick<RateClock, 'reserve'>;
+  platform: string;
+  perSecond: number;
+  now: () => number;
+}
+
 /**
- * Starts a send whose slot began at `slot` (the dispatcher's clock, `now`): once the window has
- * room, and — on a clock other processes share — within `lateAtMostMs` of its slot, else in the
- * slot `renew` reserves and waits for. Counts it in the window.
+ * Reserves the platform's next slot and waits for it. Returns when the send may count from: the
+ * slot, or the clock's answer when the slot had already begun by then (an idle clock, a slow round
+ * trip to the database) — a slow answer is not a late send. Null, without waiting, when the slot
+ * is more than `atMostMs` away (the clock paused after a 429).
  */
-export async function startInSlot(window: SendWindow, slot: number, clock: { shared: boolean; now: () => number; renew: () => Promise<number> }): Promise<void> {
-  for (let due = slot; ; due = await clock.renew()) {
+export async function nextSlot(source: SlotSource, atMostMs = Infinity): Promise<number | null> {
+  const slot = await source.clock.reserve(source.platform, slotMs(source.perSecond), source.now());
+  const answered = source.now();
+  if (slot - answered > atMostMs) return null;
+  if (slot > answered) await sleep(Math.ceil(slot - answered));
+  return Math.max(slot, answered);
+}
+
+/**
+ * Starts a send whose slot began at `slot` (the caller's time, `now`), counting it in the window:
+ * once the window has room and — on a clock other processes share — within `lateAtMostMs` of its
+ * slot, else in the slot `renew` gives (at most `renewalsAtMost` times). False when `renew` gives
+ * none (the next is far): the send does not start.
+ */
+export async function startInSlot(window: SendWindow, slot: number, clock: { shared: boolean; now: () => number; renew: () => Promise<number | null> }): Promise<boolean> {
+  let due: number | null = slot;
+  for (let renewals = 0; due !== null; ) {
     await window.room();
-    // No await between this look and the count: no other send slips in.
-    if (!clock.shared || clock.now() - due <= lateAtMostMs) return window.take();
+    if (!clock.shared || clock.now() - due <= lateAtMostMs || renewals === renewalsAtMost) {
+      // Counted in this same turn, or another send took the room meanwhile: look again.
+      if (window.tryTake()) return true;
+      continue;
+    }
+    renewals++;
+    due = await clock.renew();
   }
+  return false;
 }

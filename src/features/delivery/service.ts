@@ -14,7 +14,7 @@ import type { Lead } from '../../core/store/presence.ts';
 import type { Db } from '../../core/store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
-import { slotMs, startInSlot } from './send-window.ts';
+import { nextSlot, startInSlot } from './send-window.ts';
 import { Dispatcher, type StillWanted } from './dispatcher.ts';
 import { databaseClock, type RateClock } from './outbox.ts';
 import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
@@ -164,7 +164,6 @@ const throttledRetries = 2;
  */
 export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'delivery'>, log: Logger, clock: RateClock = databaseClock(db)): Channel {
   const limits = ratesFor(config, channel.platform);
-  const interval = slotMs(limits.perSecond);
   const window = clock.window(channel.platform, limits.perSecond);
   // A tenth under the platform's per-chat limit: two replies reserved a second apart may reach it closer together.
   const gate = new ChatGate({ ...limits, perChatPerSecond: limits.perChatPerSecond * 0.9 });
@@ -172,9 +171,7 @@ export function pacedChannel(channel: Channel, db: Db, config: Pick<Config, 'del
   /** The platform's next slot, waited for; now when the clock cannot be read. */
   async function slot(): Promise<number> {
     try {
-      const at = await clock.reserve(channel.platform, interval, Date.now());
-      await sleep(at - Date.now());
-      return at;
+      return (await nextSlot({ clock, platform: channel.platform, perSecond: limits.perSecond, now: Date.now })) ?? Date.now();
     } catch (error) {
       log.warn({ err: error, platform: channel.platform }, 'send pacing unavailable; sending at once');
       return Date.now();
