@@ -9,7 +9,6 @@
  * it is about what the platform sees.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RateClock } from './outbox.ts';
 
 /**
  * The clock's slots are this much longer than the rate asks (2 %), for the time a request takes
@@ -82,9 +81,9 @@ export const lateAtMostMs = 10;
 /** New slots a late send takes at most; then it goes, late (a process too busy to keep any). */
 export const renewalsAtMost = 3;
 
-/** Where a slot comes from: the platform's clock, and the caller's time. */
+/** Where a slot comes from: the platform's clock (outbox.ts's RateClock), and the caller's time. */
 export interface SlotSource {
-  clock: Pick<RateClock, 'reserve'>;
+  clock: { reserve(platform: string, intervalMs: number, nowMs: number): Promise<number> };
   platform: string;
   perSecond: number;
   now: () => number;
