@@ -14,7 +14,7 @@ import { createLogger } from '../../src/core/log.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 import type { Store } from '../../src/core/store/store.ts';
 import { Dispatcher } from '../../src/features/delivery/dispatcher.ts';
-import { memoryClock } from '../../src/features/delivery/outbox.ts';
+import { memoryClock } from '../../src/features/delivery/rate-clock.ts';
 import { readDemoData, seedDemo } from '../../src/features/groups/demo.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { seedOutbox, watched } from '../support/adapter.ts';

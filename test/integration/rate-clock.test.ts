@@ -3,7 +3,9 @@
  * in memory (the embedded database's sole process) hand out the same slots for the same calls.
  */
 import { describe, expect, it } from 'vitest';
-import { databaseClock, memoryClock } from '../../src/features/delivery/outbox.ts';
+import { databaseClock, memoryClock } from '../../src/features/delivery/rate-clock.ts';
+import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { watched } from '../support/adapter.ts';
 import { backends, freshStore } from '../support/stores.ts';
 
 describe.each(backends)('the send clock (%s)', (backend) => {
@@ -45,6 +47,33 @@ describe.each(backends)('the send clock (%s)', (backend) => {
         expect(slots.filter((slot, i) => i > 0 && slot - slots[i - 1]! < 1000 / 300)).toEqual([]);
       }
     } finally {
+      await store.close();
+    }
+  });
+
+  it('reservations asked together (replies under load, two processes) share a statement: each its own slot, in the order asked, spaced by the interval', async () => {
+    const store = await freshStore(backend);
+    const statements: string[] = [];
+    // Each statement takes a while, as a round trip to a busy server does: reservations asked meanwhile wait for the next.
+    const slow = new PrismaClient({ adapter: watched(store.adapterFactory, async (sql) => void (/RateClock/.test(sql) && statements.push(sql), await new Promise((resolve) => setTimeout(resolve, 20)))) });
+    try {
+      const processes = [databaseClock(slow), databaseClock(store.prisma)];
+      const t0 = 3_000_000;
+      const asked = Array.from({ length: 60 }, (_, i) => processes[i % 2]!.reserve('telegram', 10, t0 + i));
+      const slots = await Promise.all(asked);
+      // One process's own reservations come in the order they were asked.
+      const mine = slots.filter((_, i) => i % 2 === 0);
+      expect(mine).toEqual([...mine].sort((a, b) => a - b));
+      // Every slot once, none closer than the interval to another, none before it was asked for.
+      const sorted = [...slots].sort((a, b) => a - b);
+      expect(sorted.filter((slot, i) => i > 0 && slot - sorted[i - 1]! < 10)).toEqual([]);
+      expect(slots.filter((slot, i) => slot < t0 + i)).toEqual([]);
+      // The slow process sent far fewer statements than it reserved slots; the clock goes on where they end.
+      expect(statements.length).toBeGreaterThan(0);
+      expect(statements.length).toBeLessThanOrEqual(3);
+      expect(await processes[1]!.reserve('telegram', 10, t0)).toBe(sorted.at(-1)! + 10);
+    } finally {
+      await slow.$disconnect();
       await store.close();
     }
   });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Channel, SendResult } from '../../src/channels/channel.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { Dispatcher } from '../../src/features/delivery/dispatcher.ts';
-import { memoryClock, type RateClock } from '../../src/features/delivery/outbox.ts';
+import { memoryClock, type RateClock } from '../../src/features/delivery/rate-clock.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { seedOutbox, watched } from '../support/adapter.ts';
 import { peak } from '../support/rates.ts';

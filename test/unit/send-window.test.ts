@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/channels/channel.ts';
 import { createLogger } from '../../src/core/log.ts';
 import type { Db } from '../../src/core/store/store.ts';
-import { memoryClock, type RateClock } from '../../src/features/delivery/outbox.ts';
+import { memoryClock, type RateClock } from '../../src/features/delivery/rate-clock.ts';
 import { SendWindow, lateAtMostMs, nextSlot, renewalsAtMost, slotMs, startInSlot } from '../../src/features/delivery/send-window.ts';
 import { pacedChannel } from '../../src/features/delivery/service.ts';
 import { peak } from '../support/rates.ts';

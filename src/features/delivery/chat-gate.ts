@@ -1,7 +1,7 @@
 /**
  * Per-chat speed limits, kept in memory: at most `perChatPerSecond` messages a second to one
  * chat, at most `perGroupPerMinute` a minute to one group, and a chat the platform throttled
- * waits as long as it was told. The platform-wide limit is the shared slot clock (outbox.ts) and,
+ * waits as long as it was told. The platform-wide limit is the shared slot clock (rate-clock.ts) and,
  * where the platform counts it, the send window (send-window.ts).
  * Pure arithmetic over the times given; nothing here sleeps.
  */

@@ -12,9 +12,8 @@
  * Every reason it stores (a kind and text) is built by reasons.ts.
  * Nothing is sent to villagers in quiet hours: lanes sleep until morning.
  *
- * The unavoidable window: between the platform accepting a message and its row marked sent (the
- * write in flight and its own, ~1 ms each locally: `groupedMarks`), a crash leaves the row
- * `sending`; it is then failed as "in doubt" rather than sent twice (see outbox.ts).
+ * The unavoidable window: between the platform accepting a message and its row marked sent (the write in flight and
+ * its own, ~1 ms each locally: `groupedMarks`), a crash leaves the row `sending`, then failed as "in doubt" (outbox.ts).
  */
 import type { Channel, OutboundMessage, SendError } from '../../channels/channel.ts';
 import { splitText } from '../../channels/text.ts';
@@ -23,7 +22,8 @@ import type { Logger } from '../../core/log.ts';
 import type { Db } from '../../core/store/store.ts';
 import { ChatGate } from './chat-gate.ts';
 import { nextSlot, startInSlot, type SlotSource } from './send-window.ts';
-import { claimDue, groupedMarks, markFailed, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, databaseClock, type RateClock, chatsOf, type ClaimedChat, claimLeaseMs, type SendMarks } from './outbox.ts';
+import { claimDue, groupedMarks, markFailed, markSkipped, recordPart, recoverLeases, release, requeue, stoppedByUnsubscribe, type Claimed, chatsOf, type ClaimedChat, claimLeaseMs, type SendMarks } from './outbox.ts';
+import { databaseClock, type RateClock } from './rate-clock.ts';
 import { backoffMs, quietUntil } from '../../core/time.ts';
 import { moveChat, stopChat } from './chats.ts';
 import { reasons, type Reason } from './reasons.ts';
@@ -49,7 +49,7 @@ export interface DispatcherOptions {
   concurrency: number;
   /** True when this is the only process on the database (embedded PGlite): all old leases are dead. */
   soleProcess: boolean;
-  /** The platform's send clock (outbox.ts); absent: the database's, shared by every process. */
+  /** The platform's send clock (rate-clock.ts); absent: the database's, shared by every process. */
   clock?: RateClock;
   /** The workers alive on the database now (presence.ts), null when it cannot tell: the rows of others are taken back without waiting for their leases. */
   aliveWorkers?: () => Promise<string[] | null>;

@@ -13,7 +13,6 @@ import DataLoader from 'dataloader';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Db } from '../../core/store/store.ts';
 import { reasons, stored, type Reason } from './reasons.ts';
-import { SendWindow } from './send-window.ts';
 
 /** SQL for a timestamp(3) column (stored in UTC, as Prisma writes them) holding `date`. */
 const at = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
@@ -259,86 +258,4 @@ export async function recoverLeases(db: Db, platform: string, now: Date, all = f
     data: { status: 'failed', ...stored(reasons.inDoubt), leaseUntil: null, leasedBy: null },
   });
   return { requeued: requeued.count, inDoubt: inDoubt.count };
-}
-
-/**
- * A clock's arithmetic is in whole microseconds (as the RateClock row keeps it): intervals and
- * pauses rounded up (never faster than asked), now rounded down.
- */
-const usUp = (ms: number) => BigInt(Math.ceil(ms * 1000));
-const usDown = (ms: number) => BigInt(Math.floor(ms * 1000));
-const msOf = (us: bigint) => Number(us) / 1000;
-const later = (a: bigint, b: bigint) => (a > b ? a : b);
-
-/**
- * Reserves the next send slot of `platform`, `intervalMs` after the previous one, in the one
- * clock every process shares; returns when the slot begins (epoch ms). One statement, so two
- * processes never get the same slot.
- */
-export async function reserveSlot(db: Db, platform: string, intervalMs: number, nowMs: number): Promise<number> {
-  const interval = usUp(intervalMs);
-  const rows = await db.$queryRaw<{ nextAtUs: bigint }[]>`
-    INSERT INTO "RateClock" (platform, "nextAtUs") VALUES (${platform}, ${usDown(nowMs) + interval})
-    ON CONFLICT (platform) DO UPDATE
-       SET "nextAtUs" = GREATEST("RateClock"."nextAtUs", ${usDown(nowMs)}) + ${interval}
-    RETURNING "nextAtUs"`;
-  return msOf(BigInt(rows[0]!.nextAtUs) - interval);
-}
-
-/** No slot on `platform` before `untilMs` (the platform said to slow down). */
-export async function pauseClock(db: Db, platform: string, untilMs: number): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO "RateClock" (platform, "nextAtUs") VALUES (${platform}, ${usUp(untilMs)})
-    ON CONFLICT (platform) DO UPDATE SET "nextAtUs" = GREATEST("RateClock"."nextAtUs", ${usUp(untilMs)})`;
-}
-
-/**
- * The per-platform send clock: each send (a broadcast's or a reply's) reserves the platform's next
- * slot, `intervalMs` after the previous one. On PostgreSQL the clock is the RateClock row, shared
- * by every process; on the embedded database one process holds DATA_DIR (its lock is the lease),
- * so the clock lives in that process's memory and a send costs no query for it.
- */
-export interface RateClock {
-  /** Reserves the platform's next slot from `nowMs` on; returns when it begins (ms). */
-  reserve(platform: string, intervalMs: number, nowMs: number): Promise<number>;
-  /** No slot on `platform` before `untilMs` (the platform said to slow down). */
-  pause(platform: string, untilMs: number): Promise<void>;
-  /** This process's send window of `platform` (send-window.ts), made at the first call. */
-  window(platform: string, perSecond: number): SendWindow;
-  /** Other processes take slots from this clock too: a send late for its slot takes a new one (`startInSlot`). */
-  shared: boolean;
-}
-
-/** This process's send windows, one per platform. */
-function sendWindows(): RateClock['window'] {
-  const windows = new Map<string, SendWindow>();
-  return (platform, perSecond) => {
-    let window = windows.get(platform);
-    if (!window) windows.set(platform, (window = new SendWindow(perSecond)));
-    return window;
-  };
-}
-
-export const databaseClock = (db: Db): RateClock => ({
-  reserve: (platform, intervalMs, nowMs) => reserveSlot(db, platform, intervalMs, nowMs),
-  pause: (platform, untilMs) => pauseClock(db, platform, untilMs),
-  window: sendWindows(),
-  shared: true,
-});
-
-/** The same clock in this process's memory, for the sole process of an embedded database. */
-export function memoryClock(): RateClock {
-  const next = new Map<string, bigint>();
-  return {
-    async reserve(platform, intervalMs, nowMs) {
-      const slot = later(next.get(platform) ?? 0n, usDown(nowMs));
-      next.set(platform, slot + usUp(intervalMs));
-      return msOf(slot);
-    },
-    async pause(platform, untilMs) {
-      next.set(platform, later(next.get(platform) ?? 0n, usUp(untilMs)));
-    },
-    window: sendWindows(),
-    shared: false,
-  };
 }

@@ -2,7 +2,7 @@
  * The platform-wide limit where the platform counts it: at most `limit` sends start in any window
  * of `limit` slots, in this process (each RateClock keeps one per platform, for broadcasts and
  * replies alike) — `limit` is the rate's whole part (at least one), the window that many of the
- * clock's slots long. The slot clock (outbox.ts) spaces the sends so that the window never holds
+ * clock's slots long. The slot clock (rate-clock.ts) spaces the sends so that the window never holds
  * them back in a steady run; it holds back only those a slow moment bunched together (a database
  * write between a send's slot and the send ran long, a busy event loop woke a reply late), which the
  * platform would refuse (429) — pausing a whole broadcast. Real time, not the dispatcher's clock:
@@ -81,7 +81,7 @@ export const lateAtMostMs = 10;
 /** New slots a late send takes at most; then it goes, late (a process too busy to keep any). */
 export const renewalsAtMost = 3;
 
-/** Where a slot comes from: the platform's clock (outbox.ts's RateClock), and the caller's time. */
+/** Where a slot comes from: the platform's clock (rate-clock.ts), and the caller's time. */
 export interface SlotSource {
   clock: { reserve(platform: string, intervalMs: number, nowMs: number): Promise<number> };
   platform: string;

@@ -16,7 +16,7 @@ import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
 import { nextSlot, startInSlot } from './send-window.ts';
 import { Dispatcher, type StillWanted } from './dispatcher.ts';
-import { databaseClock, type RateClock } from './outbox.ts';
+import { databaseClock, type RateClock } from './rate-clock.ts';
 import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
 
 /** Work that queues broadcasts of its own on each tick (the report reminders); returns how many it queued. */
@@ -42,7 +42,7 @@ export interface DeliveryOptions {
   jobs?: DeliveryJob[];
   /** Re-checks a delivery just before it goes (a report reminder to a group that has reported since is skipped). */
   stillWanted?: StillWanted;
-  /** The platforms' send clock, shared with the paced replies (outbox.ts); absent: the database's. */
+  /** The platforms' send clock, shared with the paced replies (rate-clock.ts); absent: the database's. */
   clock?: RateClock;
   /** The workers alive on the database now (core/store/presence.ts), on PostgreSQL; null when it cannot tell. */
   aliveWorkers?: () => Promise<string[] | null>;
