@@ -95,7 +95,7 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
     }
     // The claim, the sender and their open flow in one statement: they are made or fail together, and
     // a failure here (nothing claimed) goes back to the platform, which sends the update again.
-    const { claimed, person, flow } = await arrive(db, updateKey(event), { chatId: event.chat.id, userId: event.sender.id }).catch((error: unknown) => {
+    const { claimed, person, flow, places } = await arrive(db, updateKey(event), { chatId: event.chat.id, userId: event.sender.id, chatKind: event.chat.kind }).catch((error: unknown) => {
       counted('failed');
       throw error;
     });
@@ -109,6 +109,7 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
         event,
         person,
         flow,
+        places,
         language,
         t: translator(language),
         db,

@@ -6,7 +6,7 @@
 import type { Channel, InboundEvent, OutboundMessage, SendResult } from '../channels/channel.ts';
 import type { Translate } from '../core/i18n.ts';
 import type { Logger } from '../core/log.ts';
-import type { FlowState } from '../core/store/arrival.ts';
+import type { FlowState, Place } from '../core/store/arrival.ts';
 import type { Db } from '../core/store/store.ts';
 
 export interface Turn {
@@ -15,6 +15,8 @@ export interface Turn {
   person: { id: number; leads: boolean } | null;
   /** The sender's flow in this chat (a report being filled in) as the event found it; null when none. */
   flow: FlowState | null;
+  /** Where the sender lives as the event found it (arrival.ts), nearest first: the hotlines of their area. */
+  places: Place[];
   language: string;
   t: Translate;
   db: Db;

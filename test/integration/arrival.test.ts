@@ -15,7 +15,7 @@ describe.each(backends)('an update arrives (%s)', (backend) => {
   let db: Db;
   let next = 0;
   const key = () => ({ platform: 'telegram', updateId: String(++next) });
-  const chat = { chatId: '-1001', userId: '42' };
+  const chat = { chatId: '-1001', userId: '42', chatKind: 'group' };
 
   beforeAll(async () => {
     store = await freshStore(backend);
@@ -63,7 +63,7 @@ describe.each(backends)('an update arrives (%s)', (backend) => {
   });
 
   it('reads who wrote (unknown, known, leading a group) and their open flow in this chat only', async () => {
-    expect(await arrive(db, key(), chat)).toEqual({ claimed: true, person: null, flow: null });
+    expect(await arrive(db, key(), chat)).toEqual({ claimed: true, person: null, flow: null, places: [] });
 
     const person = await db.person.create({ data: { platform: 'telegram', platformUserId: '42', displayName: 'Lò Thị Mai', language: 'vi' } });
     expect((await arrive(db, key(), chat)).person).toEqual({ id: person.id, language: 'vi', leads: false });
@@ -79,8 +79,31 @@ describe.each(backends)('an update arrives (%s)', (backend) => {
 
     const expiresAt = new Date('2026-12-04T10:00:00.123Z');
     const data = { draftId: 'ab12', draft: { topic: 'tảo hôn', attendance: 45 } };
-    const row = await db.conversationState.create({ data: { platform: 'telegram', ...chat, flow: 'report', step: 'attendance', data, expiresAt } });
+    const row = await db.conversationState.create({ data: { platform: 'telegram', chatId: chat.chatId, userId: chat.userId, flow: 'report', step: 'attendance', data, expiresAt } });
     expect((await arrive(db, key(), chat)).flow).toEqual({ id: row.id, flow: 'report', step: 'attendance', data, expiresAt });
-    expect((await arrive(db, key(), { ...chat, chatId: '42' })).flow).toBeNull(); // the private chat has none
+    expect((await arrive(db, key(), { ...chat, chatId: '42', chatKind: 'private' })).flow).toBeNull(); // the private chat has none
+  });
+
+  it('reads where the sender lives, nearest first: a group chat\'s village, else in private the village of their first group; none when unknown', async () => {
+    const userId = '77';
+    const province = await db.area.create({ data: { code: 'p77', name: 'Tỉnh Lai Châu', level: 'province', path: '/p77/' } });
+    const commune = await db.area.create({ data: { code: 'c77', name: 'Xã Mường Tè', level: 'commune', path: `/p77/c77/`, parentId: province.id } });
+    const village = await db.area.create({ data: { code: 'v77', name: 'Bản Nà Hìn', level: 'village', path: `/p77/c77/v77/`, parentId: commune.id } });
+    const other = await db.area.create({ data: { code: 'w77', name: 'Bản Pa Vệ Sủ', level: 'village', path: `/p77/c77/w77/`, parentId: commune.id } });
+    const names = async (who: { chatId: string; chatKind: string }) => (await arrive(db, key(), { ...who, userId })).places.map((p) => p.name);
+
+    // Never met, in a chat no group holds: nothing known.
+    expect(await names({ chatId: userId, chatKind: 'private' })).toEqual([]);
+    const person = await db.person.create({ data: { platform: 'telegram', platformUserId: userId, displayName: 'Giàng Thị Dợ', language: 'vi' } });
+    const first = await db.communicationGroup.create({ data: { name: 'Tổ bản Nà Hìn', areaId: village.id } });
+    const second = await db.communicationGroup.create({ data: { name: 'Tổ bản Pa Vệ Sủ', areaId: other.id } });
+    await db.membership.create({ data: { personId: person.id, groupId: first.id, role: 'member' } });
+    await db.membership.create({ data: { personId: person.id, groupId: second.id, role: 'member' } });
+    expect(await names({ chatId: userId, chatKind: 'private' })).toEqual(['Bản Nà Hìn', 'Xã Mường Tè', 'Tỉnh Lai Châu']);
+    expect((await arrive(db, key(), { chatId: userId, chatKind: 'private', userId })).places[0]).toEqual({ id: village.id, code: 'v77', name: 'Bản Nà Hìn' });
+    // In a group chat, the group's area, whoever writes; a group chat no group holds is not the person's home.
+    await db.chatLink.create({ data: { platform: 'telegram', chatId: '-1077', kind: 'group', groupId: second.id } });
+    expect(await names({ chatId: '-1077', chatKind: 'group' })).toEqual(['Bản Pa Vệ Sủ', 'Xã Mường Tè', 'Tỉnh Lai Châu']);
+    expect(await names({ chatId: '-1078', chatKind: 'group' })).toEqual([]);
   });
 });

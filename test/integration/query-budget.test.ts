@@ -55,8 +55,8 @@ describe.each(backends)('queries per inbound message (%s)', (backend) => {
 
   it.each([
     ['a greeting', 1, villagerChat, 'xin chào', /Loa Bản/],
-    ['a question the FAQ answers', 2, villagerChat, 'tảo hôn là gì', /tảo hôn/i],
-    ['a question the FAQ cannot answer (kept for review)', 4, villagerChat, 'giá lúa hôm nay bao nhiêu', /.+/],
+    ['a question the FAQ answers', 1, villagerChat, 'tảo hôn là gì', /tảo hôn/i],
+    ['a question the FAQ cannot answer (kept for review)', 3, villagerChat, 'giá lúa hôm nay bao nhiêu', /.+/],
     ['the menu', 1, villagerChat, '/menu', /.+/],
     ['chatter in a group, not for the bot', 1, groupChat, 'hôm nay trời đẹp quá', null],
   ] as const)('%s: at most %i queries', async (_what, budget, chat, text, answer) => {

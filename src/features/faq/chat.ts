@@ -8,18 +8,12 @@ import type { InboundEvent } from '../../channels/channel.ts';
 import { entryById, readMessage, type Faq } from './faq.ts';
 import { foldText } from '../../core/text/fold.ts';
 import { answerMessage, answerMoreMessage, directoryText, faqData, safetyMessage, safetyMoreMessage, topicMessage, topicsMessage, unknownMessage } from './replies.ts';
-import { placesOfChat, type Place } from '../groups/index.ts';
 import type { Middleware, Turn } from '../../bot/turn.ts';
 import { areaAdminChats, keepUnansweredQuestion, recentSafetyAlert, recordSafetyAlert } from './store.ts';
 import { faqQuestions } from '../../core/metrics.ts';
 
 /** One alert to the Women's Union per chat in this time: pressing again says it was sent. */
 const alertRepeatMs = 12 * 60 * 60 * 1000;
-
-function places(turn: Turn): Promise<Place[]> {
-  const e = turn.event;
-  return placesOfChat(turn.db, { platform: e.platform, chatId: e.chat.id, kind: e.chat.kind, userId: e.sender.id });
-}
 
 /** The question in a message: without the @mention of the bot, or the arguments of /hoi. */
 export function questionOf(event: InboundEvent): string {
@@ -46,7 +40,7 @@ export function safetyFirst(faq: Faq): Middleware {
     // Counts only: never the message, nor who wrote it.
     turn.log.info({ platform: turn.event.platform, chatKind: kind, category, atRisk }, 'safety reply given');
     faqQuestions.inc({ outcome: 'safety' });
-    await turn.reply(safetyMessage(turn.t, faq.knowledge, kind, await places(turn), reading.signal, turn.language));
+    await turn.reply(safetyMessage(turn.t, faq.knowledge, kind, turn.places, reading.signal, turn.language));
     // Nothing typed is lost: a flow waiting for this person's answer (a report) still gets it.
     if (turn.flow && turn.flow.expiresAt > new Date()) return next();
   };
@@ -59,7 +53,7 @@ export function answerQuestion(faq: Faq): Middleware {
     // Nothing to read (a photo, only emoji, only punctuation): the router's "not understood".
     if (turn.event.type !== 'message' || foldText(question) === '') return next();
     const reading = readMessage(faq, question);
-    const where = await places(turn);
+    const where = turn.places;
     // A sign of danger in the whole message was answered by safetyFirst; this one is in the question alone.
     faqQuestions.inc({ outcome: reading.kind === 'safety' ? 'safety' : reading.kind === 'answer' ? 'answered' : 'unanswered' });
     if (reading.kind === 'safety') return void (await turn.reply(safetyMessage(turn.t, faq.knowledge, turn.event.chat.kind, where, reading.signal, turn.language)));
@@ -90,7 +84,7 @@ export function faqButtons(faq: Faq): Middleware {
     if (data === 'menu:motherhood') return void (await turn.reply(topicMessage(t, k, 'safe-motherhood') ?? topicsMessage(t, k)));
     if (data === 'menu:hotlines' || data === 'menu:trusted') {
       const section = data === 'menu:hotlines' ? 'hotlines' : 'trustedAddresses';
-      const where = await places(turn);
+      const where = turn.places;
       const list = directoryText(t, k, where, section, { localOnly: section === 'trustedAddresses' });
       const title = t(section === 'hotlines' ? 'directory.hotlinesTitle' : 'directory.trustedTitle');
       const empty = t(section === 'hotlines' ? 'directory.noHotlines' : where.length > 0 ? 'directory.noTrusted' : 'directory.unknownPlace');
@@ -103,14 +97,14 @@ export function faqButtons(faq: Faq): Middleware {
     }
     if (data.startsWith('faq:')) {
       const entry = entryById(k, data.slice('faq:'.length));
-      return void (await turn.reply(entry ? answerMessage(t, k, entry, turn.language, await places(turn), turn.event.chat.kind) : topicsMessage(t, k, t('faq.gone'))));
+      return void (await turn.reply(entry ? answerMessage(t, k, entry, turn.language, turn.places, turn.event.chat.kind) : topicsMessage(t, k, t('faq.gone'))));
     }
     if (data.startsWith('faqmore:')) {
       const entry = entryById(k, data.slice('faqmore:'.length));
       const more = entry ? answerMoreMessage(t, entry, turn.language) : null;
       return void (await turn.reply(more ?? topicsMessage(t, k, t('faq.gone'))));
     }
-    if (data === faqData.safetyMore) return void (await turn.reply(safetyMoreMessage(t, k, await places(turn))));
+    if (data === faqData.safetyMore) return void (await turn.reply(safetyMoreMessage(t, k, turn.places)));
     if (data === faqData.alert) return alertWomensUnion(turn);
     return next();
   };
@@ -125,7 +119,7 @@ async function alertWomensUnion(turn: Turn): Promise<void> {
   if (event.chat.kind !== 'private') return;
   const entity = `${event.platform}:${event.chat.id}`;
   if (await recentSafetyAlert(db, entity, new Date(Date.now() - alertRepeatMs))) return void (await turn.reply({ text: t('safety.alertAlready') }));
-  const where = await places(turn);
+  const where = turn.places;
   for (const place of where) {
     const chats = await areaAdminChats(db, place.id, event.platform);
     if (chats.length === 0) continue;

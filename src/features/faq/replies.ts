@@ -6,7 +6,7 @@
  * conversation and `loaban faq` say exactly the same thing.
  */
 import type { Button, ChatKind, OutboundMessage } from '../../channels/channel.ts';
-import type { Place } from '../groups/index.ts';
+import type { Place } from '../../core/store/arrival.ts';
 import type { Translate } from '../../core/i18n.ts';
 import { entriesOf, topicsWithEntries, type Faq } from './faq.ts';
 import { extraTopics, leadingTopics, nationalArea, type DirectoryFile, type FaqEntry, type Hotline, type Knowledge, type TrustedAddress } from './knowledge.ts';

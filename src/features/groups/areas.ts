@@ -55,37 +55,6 @@ export async function areaPathNames(db: Db, areaId: number): Promise<string[]> {
   return ids.map((id) => byId.get(id) ?? '?');
 }
 
-export interface Place {
-  id: number;
-  code: string;
-  name: string;
-}
-
-/**
- * Where the person behind a chat lives, as far as Loa Bản knows: a group chat's group area, or
- * (in a private chat) the area of the first group the person belongs to; that area and its
- * ancestors, nearest first (village, commune, …, province); empty when unknown. One query: it
- * runs for every question asked.
- */
-export async function placesOfChat(db: Db, chat: { platform: string; chatId: string; kind: string; userId: string }): Promise<Place[]> {
-  return db.$queryRaw<Place[]>`
-    WITH home AS (
-      SELECT COALESCE(
-        (SELECT g."areaId" FROM "ChatLink" c JOIN "CommunicationGroup" g ON g.id = c."groupId"
-          WHERE c.platform = ${chat.platform} AND c."chatId" = ${chat.chatId}),
-        (SELECT g."areaId" FROM "Membership" m
-           JOIN "Person" p ON p.id = m."personId"
-           JOIN "CommunicationGroup" g ON g.id = m."groupId"
-          WHERE ${chat.kind} = 'private' AND p.platform = ${chat.platform} AND p."platformUserId" = ${chat.userId}
-          ORDER BY m.id LIMIT 1)
-      ) AS "areaId"
-    )
-    SELECT up.id, up.code, up.name
-      FROM home JOIN "Area" here ON here.id = home."areaId"
-      JOIN "Area" up ON starts_with(here.path, up.path)
-     ORDER BY length(up.path) DESC`;
-}
-
 /** A name or id that named no area (or group), or several: the candidates to choose from. */
 class NotFoundByName extends Error {
   constructor(
