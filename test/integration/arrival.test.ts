@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrive } from '../../src/core/store/arrival.ts';
 import { recordUpdateFailure } from '../../src/core/store/once.ts';
+import { createArea } from '../../src/features/groups/areas.ts';
 import type { Db, Store } from '../../src/core/store/store.ts';
 import { backends, freshStore } from '../support/stores.ts';
 
@@ -86,10 +87,10 @@ describe.each(backends)('an update arrives (%s)', (backend) => {
 
   it('reads where the sender lives, nearest first: a group chat\'s village, else in private the village of their first group; none when unknown', async () => {
     const userId = '77';
-    const province = await db.area.create({ data: { code: 'p77', name: 'Tỉnh Lai Châu', level: 'province', path: '/p77/' } });
-    const commune = await db.area.create({ data: { code: 'c77', name: 'Xã Mường Tè', level: 'commune', path: `/p77/c77/`, parentId: province.id } });
-    const village = await db.area.create({ data: { code: 'v77', name: 'Bản Nà Hìn', level: 'village', path: `/p77/c77/v77/`, parentId: commune.id } });
-    const other = await db.area.create({ data: { code: 'w77', name: 'Bản Pa Vệ Sủ', level: 'village', path: `/p77/c77/w77/`, parentId: commune.id } });
+    const province = await createArea(db, { code: 'p77', name: 'Tỉnh Lai Châu', level: 'province', parentId: null });
+    const commune = await createArea(db, { code: 'c77', name: 'Xã Mường Tè', level: 'commune', parentId: province.id });
+    const village = await createArea(db, { code: 'v77', name: 'Bản Nà Hìn', level: 'village', parentId: commune.id });
+    const other = await createArea(db, { code: 'w77', name: 'Bản Pa Vệ Sủ', level: 'village', parentId: commune.id });
     const names = async (who: { chatId: string; chatKind: string }) => (await arrive(db, key(), { ...who, userId })).places.map((p) => p.name);
 
     // Never met, in a chat no group holds: nothing known.
@@ -105,5 +106,8 @@ describe.each(backends)('an update arrives (%s)', (backend) => {
     await db.chatLink.create({ data: { platform: 'telegram', chatId: '-1077', kind: 'group', groupId: second.id } });
     expect(await names({ chatId: '-1077', chatKind: 'group' })).toEqual(['Bản Pa Vệ Sủ', 'Xã Mường Tè', 'Tỉnh Lai Châu']);
     expect(await names({ chatId: '-1078', chatKind: 'group' })).toEqual([]);
+    // An area whose path was damaged (not ids): the message is still read, where the person lives unknown.
+    await db.area.update({ where: { id: other.id }, data: { path: '/Pa Vệ Sủ/' } });
+    expect(await names({ chatId: '-1077', chatKind: 'group' })).toEqual([]);
   });
 });

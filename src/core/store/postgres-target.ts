@@ -59,13 +59,18 @@ export async function connectTarget(target: Target): Promise<pg.Client> {
 
 /** What is in the public schema: relations and types, except what belongs to an extension. */
 const publicObjects = `
-  SELECT c.relname AS name, c.relkind::text AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  SELECT c.relname::text AS name, c.relkind::text AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
   UNION ALL
-  SELECT t.typname, 'type:' || t.typtype::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  SELECT t.typname::text, 'type:' || t.typtype::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
    WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r', 'm')
-     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')`;
+     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+  UNION ALL
+  -- As text, not name: a function's signature is often longer than a name's 63 bytes.
+  SELECT p.oid::regprocedure::text, 'routine' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname = 'public' AND p.prokind IN ('f', 'p')
+     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')`;
 
 /** Refuses a target that does not store UTF8 or has anything in its public schema. */
 export async function checkEmpty(client: pg.Client, target: Target): Promise<void> {
@@ -91,7 +96,9 @@ export async function inspectTarget(target: Target): Promise<void> {
 }
 
 const quoted = (name: string) => `"public"."${name.replace(/"/g, '""')}"`;
-const dropOf: Record<string, string> = { r: 'TABLE', p: 'TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW', S: 'SEQUENCE', f: 'FOREIGN TABLE', 'type:e': 'TYPE', 'type:r': 'TYPE', 'type:m': 'TYPE', 'type:d': 'DOMAIN' };
+/** A function's name as listed (regprocedure: quoted where needed, with its argument types) is dropped as it is. */
+const dropped = (name: string, kind: string) => (kind === 'routine' ? name : quoted(name));
+const dropOf: Record<string, string> = { routine: 'ROUTINE', r: 'TABLE', p: 'TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW', S: 'SEQUENCE', f: 'FOREIGN TABLE', 'type:e': 'TYPE', 'type:r': 'TYPE', 'type:m': 'TYPE', 'type:d': 'DOMAIN' };
 
 /**
  * Removes everything in the target's public schema, in one transaction: only after a move that
@@ -104,7 +111,7 @@ export async function emptyAgain(target: Target): Promise<void> {
     const { rows } = await client.query<{ name: string; kind: string }>(publicObjects);
     // Tables first: their own sequences and row types go with them.
     const ordered = [...rows.filter((r) => dropOf[r.kind] === 'TABLE'), ...rows.filter((r) => dropOf[r.kind] !== 'TABLE')];
-    for (const { name, kind } of ordered) await client.query(`DROP ${dropOf[kind]} IF EXISTS ${quoted(name)} CASCADE`);
+    for (const { name, kind } of ordered) await client.query(`DROP ${dropOf[kind]} IF EXISTS ${dropped(name, kind)} CASCADE`);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

@@ -43,6 +43,19 @@ function loadWasm(): Promise<void> {
 }
 
 /**
+ * `adapter` running a migration's script as one statement list, as Prisma's native engine does: the
+ * pg adapter cuts a script at every ";" and sends each piece alone, which breaks a function's body
+ * (its statements end with ";" inside $$ … $$) and leaves a migration half applied when a later piece
+ * fails. PostgreSQL runs a query of several statements (the simple protocol: no parameters) as one
+ * transaction. The embedded database's adapter already sends the script whole.
+ */
+function wholeScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  if (adapter.adapterName !== '@prisma/adapter-pg') return adapter;
+  adapter.executeScript = async (script) => void (await adapter.executeRaw({ sql: script, args: [], argTypes: [] }));
+  return adapter;
+}
+
+/**
  * Opens a schema engine on the database behind `factory`, runs `work`, then frees the engine
  * and disposes the connections it opened (the engine does not: a pg pool left open would
  * keep the process alive for its idle timeout).
@@ -54,7 +67,7 @@ export async function withSchemaEngine<T>(
 ): Promise<T> {
   await loadWasm();
   const opened: SqlDriverAdapter[] = [];
-  const track = (adapter: SqlDriverAdapter) => (opened.push(adapter), adapter);
+  const track = (adapter: SqlDriverAdapter) => (opened.push(adapter), wholeScripts(adapter));
   const tracked: SqlMigrationAwareDriverAdapterFactory = {
     provider: factory.provider,
     adapterName: factory.adapterName,
