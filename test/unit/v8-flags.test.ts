@@ -10,16 +10,17 @@ import { v8Flags } from '../../src/bin/v8-flags.js';
 
 const small = '--semi-space-growth-factor=1';
 const bounded = '--heap-growing-percent=50';
+const lateRegexps = '--regexp-tier-up-ticks=1000';
 const big = 4 * 2 ** 30; // the heap V8 allows itself on a machine with 16 GB or more
 const plain = { execArgv: [], nodeOptions: '', heapLimitBytes: big };
 
 describe('the V8 settings loaban starts with', () => {
-  it('keep the young generation small, compile WebAssembly once and bound the old generation', () => {
-    expect(v8Flags(plain)).toEqual(['--liftoff-only', small, bounded]);
+  it('keep the young generation small, compile WebAssembly once, regular expressions once they are used, and bound the old generation', () => {
+    expect(v8Flags(plain)).toEqual(['--liftoff-only', lateRegexps, small, bounded]);
   });
 
   it('leave the old generation to V8 where it may use less than 1 GB of heap (it is careful there already)', () => {
-    expect(v8Flags({ ...plain, heapLimitBytes: 300 * 2 ** 20 })).toEqual(['--liftoff-only', small]);
+    expect(v8Flags({ ...plain, heapLimitBytes: 300 * 2 ** 20 })).toEqual(['--liftoff-only', lateRegexps, small]);
   });
 
   it.each([
@@ -34,8 +35,9 @@ describe('the V8 settings loaban starts with', () => {
     expect(flags).toContain(bounded);
   });
 
-  it("leave the old generation's growth and the WebAssembly compilers to the operator who set them", () => {
-    expect(v8Flags({ ...plain, execArgv: ['--heap-growing-percent=20', '--liftoff-only'] })).toEqual([small]);
+  it("leave the old generation's growth, the WebAssembly compilers and the regular expressions' to the operator who set them", () => {
+    expect(v8Flags({ ...plain, execArgv: ['--heap-growing-percent=20', '--liftoff-only', '--regexp-tier-up-ticks=1'] })).toEqual([small]);
+    expect(v8Flags({ ...plain, nodeOptions: '--no-regexp-tier-up' })).not.toContain(lateRegexps);
   });
 
   it('are not fooled by a flag that only begins the same', () => {
@@ -61,5 +63,27 @@ describe('the V8 settings loaban starts with', () => {
     const sized = youngGenerationAfterBurst(['--max-semi-space-size=16']);
     expect(pinned).toBeGreaterThan(0);
     expect(sized).toBeGreaterThanOrEqual(4 * pinned);
+  });
+
+  it('hold in a real process: patterns run a few times each leave no native code behind, unless the operator wants it compiled at once', () => {
+    /** Code space (bytes) taken by 400 patterns run five times each, in a node started with `nodeArgs`. */
+    const codeAfterPatterns = (nodeArgs: string[]) => {
+      const script = `
+        import v8 from 'node:v8';
+        import { v8Flags } from ${JSON.stringify(new URL('../../src/bin/v8-flags.js', import.meta.url).href)};
+        for (const flag of v8Flags({ execArgv: process.execArgv, nodeOptions: '' })) v8.setFlagsFromString(flag);
+        const code = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'code_space').space_used_size;
+        const before = code();
+        const patterns = Array.from({ length: 400 }, (_, i) => new RegExp('(?<= )(bi|bị) ?(danh|đánh)' + i + '(\\\\s|$)', 'u'));
+        for (let round = 0; round < 5; round++) for (const p of patterns) p.test(' chong bi danh' + round + ' ');
+        process.stdout.write(String(code() - before));`;
+      const run = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+      expect(run.stderr).toBe('');
+      return Number(run.stdout);
+    };
+    const late = codeAfterPatterns([]);
+    const atOnce = codeAfterPatterns(['--regexp-tier-up-ticks=1']);
+    expect(atOnce).toBeGreaterThan(500_000);
+    expect(late).toBeLessThan(atOnce / 10);
   });
 });
