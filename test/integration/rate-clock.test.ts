@@ -77,4 +77,31 @@ describe.each(backends)('the send clock (%s)', (backend) => {
       await store.close();
     }
   });
+
+  it('a reservation whose statement hangs (a dead connection) is told so in time, and those after it get their slots', async () => {
+    const store = await freshStore(backend);
+    let hung = false;
+    const stuck = new PrismaClient({
+      adapter: watched(store.adapterFactory, async (sql) => {
+        if (!hung && /RateClock/.test(sql)) {
+          hung = true;
+          await new Promise(() => {}); // never answers
+        }
+      }),
+    });
+    try {
+      const clock = databaseClock(stuck, 100);
+      const t0 = 4_000_000;
+      const started = performance.now();
+      const first = clock.reserve('zalo', 10, t0);
+      const second = clock.reserve('zalo', 10, t0); // waits behind the hung one
+      await expect(first).rejects.toThrow(/did not answer in 100 ms/);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(await second).toBeGreaterThanOrEqual(t0);
+      expect(await clock.reserve('zalo', 10, t0)).toBeGreaterThanOrEqual((await second) + 10);
+    } finally {
+      await stuck.$disconnect().catch(() => {});
+      await store.close();
+    }
+  });
 });

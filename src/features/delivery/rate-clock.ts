@@ -61,9 +61,18 @@ function sendWindows(): RateClock['window'] {
 
 interface Asked {
   nowMs: number;
+  /** When it was asked, in this process's monotonic time: a reservation that waited counts from when its statement goes. */
+  askedAt: number;
   resolve: (slotMs: number) => void;
   reject: (error: unknown) => void;
 }
+
+/**
+ * How long a reservation's statement may take before those waiting on it are told it failed (and
+ * send without a slot, as when the clock cannot be read): one statement hung on a dead connection
+ * must not hold every send of the platform.
+ */
+export const clockAnswerAtMostMs = 2_000;
 
 /**
  * The RateClock row, shared by every process. A reservation asked while this process's previous
@@ -72,18 +81,26 @@ interface Asked {
  * lanes) a round trip per batch instead of one per send, and no slot reserved that no send waits
  * for — another process's sends keep their share of the rate.
  */
-export function databaseClock(db: Db): RateClock {
+export function databaseClock(db: Db, answerAtMostMs = clockAnswerAtMostMs): RateClock {
   const queues = new Map<string, Asked[]>();
   async function drain(key: string, platform: string, intervalMs: number, queue: Asked[]): Promise<void> {
-    while (queue.length > 0) {
+    for (let waited = false; queue.length > 0; waited = true) {
       const batch = queue.splice(0);
+      // No slot before the time any of them asked from; those that waited for the statement before, from now.
+      const sentAt = performance.now();
+      const nowMs = Math.max(...batch.map((a) => (waited ? a.nowMs + (sentAt - a.askedAt) : a.nowMs)));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the send clock did not answer in ${answerAtMostMs} ms`)), answerAtMostMs);
+      });
       try {
-        // From the latest `now` asked: no slot before the time any of them asked from.
-        const first = await reserveSlots(db, platform, intervalMs, Math.max(...batch.map((a) => a.nowMs)), batch.length);
+        const first = await Promise.race([reserveSlots(db, platform, intervalMs, nowMs, batch.length), late]);
         const interval = usUp(intervalMs);
         batch.forEach((asked, i) => asked.resolve(msOf(first + interval * BigInt(i))));
       } catch (error) {
         for (const asked of batch) asked.reject(error);
+      } finally {
+        clearTimeout(timer);
       }
     }
     queues.delete(key);
@@ -93,8 +110,9 @@ export function databaseClock(db: Db): RateClock {
       return new Promise((resolve, reject) => {
         const key = `${platform}\u0000${intervalMs}`;
         const waiting = queues.get(key);
-        if (waiting) return void waiting.push({ nowMs, resolve, reject });
-        const queue: Asked[] = [{ nowMs, resolve, reject }];
+        const asked = { nowMs, askedAt: performance.now(), resolve, reject };
+        if (waiting) return void waiting.push(asked);
+        const queue: Asked[] = [asked];
         queues.set(key, queue);
         void drain(key, platform, intervalMs, queue);
       });
