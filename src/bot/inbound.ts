@@ -93,7 +93,7 @@ export function createInboundHandler({ db, log, channel, faq, report, languages,
         return counted('dropped');
       }
     }
-    // The claim, the sender and their open flow in one statement: they are made or fail together, and
+    // The claim, the sender, their open flow and where they live in one statement: made or failed together, and
     // a failure here (nothing claimed) goes back to the platform, which sends the update again.
     const { claimed, person, flow, places } = await arrive(db, updateKey(event), { chatId: event.chat.id, userId: event.sender.id, chatKind: event.chat.kind }).catch((error: unknown) => {
       counted('failed');
