@@ -4,7 +4,9 @@
  * longer syllables. How sure the match is comes from coverage: the share of the question's
  * content syllables (weighted by rarity) and of its syllable pairs that the best entry knows.
  * A question about pig prices shares a loose syllable with the FAQ ("giá" of "gia đình"), not
- * its compounds.
+ * its compounds. So when some entries share one of the question's pairs, only they are ranked:
+ * an entry that shares none cannot be sure (half the confidence is pairs), and scoring every entry
+ * that shares a loose syllable ("phụ", "nữ", "có") was most of the time of a search (bench:faq).
  */
 import MiniSearch from 'minisearch';
 import type { FaqEntry, Knowledge } from './knowledge.ts';
@@ -42,6 +44,8 @@ export class FaqMatcher {
   /** Entry → every term (syllables and pairs) of its questions and answers. */
   private readonly vocabulary = new Map<string, Set<string>>();
   private readonly unknownIdf: number;
+  /** Pair → the entries whose indexed text holds it (as MiniSearch indexes it: questions, then answers). */
+  private readonly entriesWithPair = new Map<string, string[]>();
 
   constructor(
     private readonly knowledge: Pick<Knowledge, 'entries' | 'spelling'>,
@@ -61,7 +65,13 @@ export class FaqMatcher {
       // The first screen only: what "Xem thêm" opens holds details (places, figures, other cases)
       // that drew unrelated questions when indexed (bench: off-topic 0.912 with it, 0.941 without).
       const answers = Object.values(entry.answer);
-      docs.push({ id: entry.id, questions: entry.questions.join('\n'), answers: answers.join('\n') });
+      const doc = { id: entry.id, questions: entry.questions.join('\n'), answers: answers.join('\n') };
+      docs.push(doc);
+      for (const pair of new Set([doc.questions, doc.answers].flatMap((text) => termsOf(this.words(text), fillers).filter(isPair)))) {
+        const ids = this.entriesWithPair.get(pair);
+        if (ids) ids.push(entry.id);
+        else this.entriesWithPair.set(pair, [entry.id]);
+      }
       const words = [...entry.questions, ...answers].map((t) => this.words(t));
       this.vocabulary.set(entry.id, new Set(words.flatMap((w) => termsOf(w, fillers))));
       for (const word of contentWords(words.flat(), fillers)) df.set(word, (df.get(word) ?? 0) + 1);
@@ -82,7 +92,10 @@ export class FaqMatcher {
     const content = contentWords(words, this.knowledge.spelling.fillers);
     if (content.length === 0) return null;
     const terms = termsOf(words, this.knowledge.spelling.fillers);
-    const [top] = this.index.search(question, { tokenize: () => terms });
+    const near = new Set(terms.filter(isPair).flatMap((pair) => this.entriesWithPair.get(pair) ?? []));
+    // MiniSearch skips an entry whose boost is 0 before scoring it.
+    const only = near.size > 0 ? { boostDocument: (id: string) => (near.has(id) ? 1 : 0) } : {};
+    const [top] = this.index.search(question, { tokenize: () => terms, ...only });
     if (!top) return null;
     const vocabulary = this.vocabulary.get(top.id as string)!;
     // Known to the entry, or matched with a typo forgiven.

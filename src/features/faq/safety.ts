@@ -273,6 +273,12 @@ function variantsOf(text: string, spelling: ChatSpelling): string[] {
   return [...forms].filter((form) => form !== '').map((form) => ` ${form} `);
 }
 
+/** Whether every pattern of `all` is found in `text` (a loop: this runs a few hundred times a message). */
+function everyMatches(all: RegExp[], text: string): boolean {
+  for (const pattern of all) if (!pattern.test(text)) return false;
+  return true;
+}
+
 /** Cuts look-alikes out, leaving a separator so that words on either side do not join into a signal. */
 function without(text: string, lookalikes: RegExp[]): string {
   let out = text;
@@ -318,7 +324,7 @@ export function safetyDetector(patterns: SafetyPatterns, spelling: ChatSpelling)
     for (const category of categories) {
       for (const form of forms) {
         const searched = without(form, category.lookalikes);
-        if (category.signals.some((all) => all.every((signal) => signal.test(searched)))) {
+        if (category.signals.some((all) => everyMatches(all, searched))) {
           const found = whoIsAtRisk(forms[0]!, who);
           // "chồng đánh vợ bị phạt thế nào", "cưới lúc 15 tuổi có hại gì": a question that names no one.
           if (!found?.named && questions.some((q) => q.test(forms[0]!))) return null;

@@ -1,0 +1,38 @@
+/** Which FAQ entry a question gets: the entries that share its compounds come first. */
+import { describe, expect, it } from 'vitest';
+import { FaqMatcher } from '../../src/features/faq/matcher.ts';
+import { loadKnowledge, type FaqEntry } from '../../src/features/faq/knowledge.ts';
+import { defaultContentDir } from '../../src/core/paths.ts';
+
+const { spelling } = loadKnowledge(defaultContentDir);
+const entry = (id: string, questions: string[], answer: string): FaqEntry => ({ id, topic: 'general', questions, answer: { vi: answer }, source: 'test' });
+
+// "loose" holds every syllable of the questions below, one at a time; "pens" holds the compound
+// "chuồng trại" (and "nái" on its own), among many other words.
+const matcher = new FaqMatcher({
+  spelling,
+  entries: [
+    entry('loose', ['lợn à chuồng à trại à nái à sạch à sẽ à thức à ăn à'], 'Không rõ.'),
+    entry('pens', ['giữ chuồng trại sạch sẽ thế nào trong mùa mưa bão lũ ở vùng núi cao'], 'Quét dọn hằng ngày, phun thuốc khử trùng định kỳ theo hướng dẫn của cán bộ thú y xã, cho cả nái.'),
+    entry('loans', ['vay vốn ở đâu'], 'Hỏi hội phụ nữ xã.'),
+  ],
+});
+
+describe('the FAQ matcher', () => {
+  it('answers with an entry that shares a compound of the question, over one that shares only its loose syllables', () => {
+    // Ranked among all entries, "loose" came first (every syllable, no compound): confidence 0.5, no answer.
+    const best = matcher.best('lợn nái chuồng trại');
+    expect(best?.entry.id).toBe('pens');
+    expect(best!.confidence).toBeGreaterThanOrEqual(matcher.threshold);
+  });
+
+  it('still finds the nearest entry when no entry shares a compound of the question', () => {
+    const best = matcher.best('ăn thức lợn');
+    expect(best?.entry.id).toBe('loose');
+    expect(best!.confidence).toBeLessThan(matcher.threshold);
+  });
+
+  it('answers a sample question itself, whole', () => {
+    expect(matcher.best('Vay vốn ở đâu?')).toMatchObject({ entry: { id: 'loans' }, confidence: 1 });
+  });
+});
