@@ -2,10 +2,11 @@
  * What Loa Bản reads as a sign of danger, of which kind, and who is at risk — as villagers write
  * it — and what the Women's Union sees when a safety content file is wrong.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ContentError } from '../../src/content/yaml.ts';
 import { createFaq, readMessage } from '../../src/features/faq/faq.ts';
 import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
@@ -147,6 +148,33 @@ describe('patterns', () => {
     expect(finds('{n<18} tuoi', '19 tuổi')).toBe(false);
     expect(finds('{d<18}t', '15t')).toBe(true);
     expect(finds('{d<18}t', 'bat')).toBe(false);
+  });
+
+  it('a pattern that is only tested finds the messages it finds when it is cut out', () => {
+    // Tested patterns start with the space before them, cut ones look behind for it (compilePattern).
+    const patterns = readdirSync(path.join(defaultContentDir, 'safety')).flatMap((file) => {
+      const data = parse(readFileSync(path.join(defaultContentDir, 'safety', file), 'utf8')) as { signals?: Array<string | string[]>; lookalikes?: string[] };
+      return [...(data.signals ?? []).flat(), ...(data.lookalikes ?? [])].map(normalizePattern);
+    });
+    const messages = ['messages.jsonl', 'heldout.jsonl', 'review.jsonl'].flatMap((file) =>
+      readFileSync(path.join(projectRoot, 'test/fixtures/safety', file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => ` ${(JSON.parse(line) as { q: string }).q.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `),
+    );
+    expect(patterns.length).toBeGreaterThan(200);
+    let found = 0;
+    for (const pattern of patterns) {
+      const tested = compilePattern(pattern, numbers);
+      const cut = compilePattern(pattern, numbers, 'g');
+      for (const message of messages) {
+        cut.lastIndex = 0;
+        const expected = cut.test(message);
+        expect(tested.test(message), `${pattern} in "${message}"`).toBe(expected);
+        if (expected) found++;
+      }
+    }
+    expect(found).toBeGreaterThan(100);
   });
 
   it('a mistake is said plainly', () => {

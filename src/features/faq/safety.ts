@@ -234,19 +234,26 @@ function parseSequence(tokens: string[], at: { i: number }, numbers: ReadonlyMap
   return { re: parts.map((p) => p.re).join(''), empty: parts.every((p) => p.empty) };
 }
 
-/** Compiles a normalized pattern to a regular expression over " "-padded words of a message. Throws PatternError. */
+/**
+ * Compiles a normalized pattern to a regular expression over " "-padded words of a message. Throws
+ * PatternError. A match starts after a space: a pattern that is cut out (flag "g") looks behind for
+ * it, so that the next cut may start at the space the last one ended with; one that is only tested
+ * takes the space itself, which finds the same messages and which V8 runs faster (0.7–0.8 µs a test
+ * against 1.0–1.1, a few hundred tests a message).
+ */
 export function compilePattern(pattern: string, numbers: ReadonlyMap<string, number>, flags = ''): RegExp {
-  return new RegExp(remembered(cacheOf(patternSources, numbers), pattern, () => patternSource(pattern, numbers)), flags);
+  const start = flags.includes('g') ? '(?<= )' : ' ';
+  return new RegExp(start + remembered(cacheOf(patternSources, numbers), pattern, () => patternSource(pattern, numbers)), flags);
 }
 
-/** The regular expression's source of a normalized pattern (see compilePattern). Throws PatternError. */
+/** The regular expression's source of a normalized pattern, from its first word (see compilePattern). Throws PatternError. */
 function patternSource(pattern: string, numbers: ReadonlyMap<string, number>): string {
   const tokens = tokenize(pattern);
   const at = { i: 0 };
   const sequence = parseSequence(tokens, at, numbers, pattern);
   if (at.i < tokens.length) throw new PatternError(tokens[at.i] === ')' ? `")" without its "(" in "${pattern}"` : `"|" outside "( )" in "${pattern}"`);
   if (sequence.empty) throw new PatternError(`"${pattern}" would match every message: it needs a word that is not optional`);
-  return `(?<= )${sequence.re}`;
+  return sequence.re;
 }
 
 /** The words of `text` with chat spellings expanded where typed without marks ("ck" → "chong", but "à" stays). */
