@@ -95,7 +95,9 @@ export class FaqMatcher {
     const near = new Set(terms.filter(isPair).flatMap((pair) => this.entriesWithPair.get(pair) ?? []));
     // MiniSearch skips an entry whose boost is 0 before scoring it.
     const only = near.size > 0 ? { boostDocument: (id: string) => (near.has(id) ? 1 : 0) } : {};
-    const [top] = this.index.search(question, { tokenize: () => terms, ...only });
+    // A pair no entry holds finds nothing: it is left out of the search (not of the confidence).
+    const searched = terms.filter((term) => !isPair(term) || this.entriesWithPair.has(term));
+    const [top] = this.index.search(question, { tokenize: () => searched, ...only });
     if (!top) return null;
     const vocabulary = this.vocabulary.get(top.id as string)!;
     // Known to the entry, or matched with a typo forgiven.
