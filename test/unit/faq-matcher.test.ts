@@ -32,6 +32,14 @@ describe('the FAQ matcher', () => {
     expect(best!.confidence).toBeLessThan(matcher.threshold);
   });
 
+  it('knows every sample question of an entry, however many it has', () => {
+    // Together past the thousand characters a single question is cut at.
+    const many = Array.from({ length: 40 }, (_, i) => `câu hỏi thứ ${i + 1} về vay vốn của hội phụ nữ xã`);
+    const long = new FaqMatcher({ spelling, entries: [entry('many', [...many, 'lợn nái đẻ mấy lứa một năm'], 'Hai lứa.'), entry('feed', ['lợn nái ăn gì'], 'Cám.'), entry('loans', ['vay vốn ở đâu'], 'Hỏi hội phụ nữ xã.')] });
+    expect(many.join('\n').length).toBeGreaterThan(1000);
+    expect(long.best('lợn nái đẻ mấy lứa một năm')).toMatchObject({ entry: { id: 'many' }, confidence: 1 });
+  });
+
   it('answers a sample question itself, whole', () => {
     expect(matcher.best('Vay vốn ở đâu?')).toMatchObject({ entry: { id: 'loans' }, confidence: 1 });
   });

@@ -41,11 +41,9 @@ export class FaqMatcher {
   private readonly entries = new Map<string, FaqEntry>();
   /** Content syllable → inverse entry frequency. */
   private readonly idf = new Map<string, number>();
-  /** Entry → every term (syllables and pairs) of its questions and answers. */
-  private readonly vocabulary = new Map<string, Set<string>>();
   private readonly unknownIdf: number;
-  /** Pair → the entries whose indexed text holds it (as MiniSearch indexes it: questions, then answers). */
-  private readonly entriesWithPair = new Map<string, string[]>();
+  /** Pair → the entry (or entries) whose indexed text holds it. */
+  private readonly entriesWithPair = new Map<string, string | string[]>();
 
   constructor(
     private readonly knowledge: Pick<Knowledge, 'entries' | 'spelling'>,
@@ -54,7 +52,7 @@ export class FaqMatcher {
     const { fillers } = knowledge.spelling;
     this.index = new MiniSearch<Doc>({
       fields: ['questions', 'answers'],
-      tokenize: (text) => termsOf(this.words(text), fillers),
+      tokenize: (text) => this.indexedTerms(text),
       processTerm: (term) => term,
       searchOptions: { combineWith: 'OR', fuzzy: fuzziness, weights: { fuzzy: 0.5, prefix: 0 }, boost: fieldBoost },
     });
@@ -67,13 +65,11 @@ export class FaqMatcher {
       const answers = Object.values(entry.answer);
       const doc = { id: entry.id, questions: entry.questions.join('\n'), answers: answers.join('\n') };
       docs.push(doc);
-      for (const pair of new Set([doc.questions, doc.answers].flatMap((text) => termsOf(this.words(text), fillers).filter(isPair)))) {
+      for (const pair of new Set([doc.questions, doc.answers].flatMap((text) => this.indexedTerms(text).filter(isPair)))) {
         const ids = this.entriesWithPair.get(pair);
-        if (ids) ids.push(entry.id);
-        else this.entriesWithPair.set(pair, [entry.id]);
+        this.entriesWithPair.set(pair, ids === undefined ? entry.id : [ids, entry.id].flat());
       }
       const words = [...entry.questions, ...answers].map((t) => this.words(t));
-      this.vocabulary.set(entry.id, new Set(words.flatMap((w) => termsOf(w, fillers))));
       for (const word of contentWords(words.flat(), fillers)) df.set(word, (df.get(word) ?? 0) + 1);
     }
     this.index.addAll(docs);
@@ -84,6 +80,11 @@ export class FaqMatcher {
 
   private words(text: string): string[] {
     return syllables(text, this.knowledge.spelling);
+  }
+
+  /** An entry's text as indexed: all of it (a question is cut at `maxMatchedChars`; an entry's questions together may be longer). */
+  private indexedTerms(text: string): string[] {
+    return termsOf(syllables(text, this.knowledge.spelling, Infinity), this.knowledge.spelling.fillers);
   }
 
   /** The best entry for `question` with its confidence, or null when nothing shares a term. */
@@ -99,9 +100,8 @@ export class FaqMatcher {
     const searched = terms.filter((term) => !isPair(term) || this.entriesWithPair.has(term));
     const [top] = this.index.search(question, { tokenize: () => searched, ...only });
     if (!top) return null;
-    const vocabulary = this.vocabulary.get(top.id as string)!;
-    // Known to the entry, or matched with a typo forgiven.
-    const known = (term: string) => vocabulary.has(term) || top.queryTerms.includes(term);
+    // Known to the entry: found in its indexed text, or with a typo forgiven (MiniSearch lists both).
+    const known = (term: string) => top.queryTerms.includes(term);
     return { entry: this.entries.get(top.id as string)!, confidence: this.confidence(terms, content, known) };
   }
 
