@@ -260,8 +260,9 @@ describe('any message at all', () => {
     expect(parseQuickReport('12/3 họp thôn', { ...ctx, formats: [], topics: [] }).draft).toEqual({ heldOn: full.heldOn });
   });
 
-  it('reads 10,000 characters in under 5 ms, once warmed up', () => {
+  it('reads 10,000 characters in under 10 ms, once warmed up', () => {
     // Processor time of the fastest of ten runs, so that other work on a busy machine does not count.
+    // A pattern that backtracks takes seconds here; this machine reads one in 2–5 ms from hour to hour.
     const cpuMs = (run: () => void) => {
       const start = process.cpuUsage();
       run();
@@ -272,7 +273,7 @@ describe('any message at all', () => {
     for (let i = 0; i < 5; i++) for (const [, text] of long) read(text);
     for (const [name, text] of long) {
       const fastest = Math.min(...Array.from({ length: 10 }, () => cpuMs(() => read(text))));
-      expect(fastest, name).toBeLessThan(5);
+      expect(fastest, name).toBeLessThan(10);
     }
   });
 });

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { ContentError } from '../../src/content/yaml.ts';
 import { createFaq, readMessage } from '../../src/features/faq/faq.ts';
 import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
-import { compilePattern, normalizePattern, PatternError } from '../../src/features/faq/safety.ts';
+import { compilePattern, normalizePattern, PatternError } from '../../src/features/faq/safety-patterns.ts';
 import { defaultContentDir, projectRoot } from '../../src/core/paths.ts';
 
 const knowledge = loadKnowledge(defaultContentDir);

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { readYamlFileWithLines, type ContentProblem, type YamlWithLines } from '../../content/yaml.ts';
 import type { ChatSpelling } from './spelling.ts';
-import { compilePattern, normalizePattern, PatternError, safetyDetector, type AtRisk, type SafetyDetector, type SafetyPatterns } from './safety.ts';
+import { safetyDetector, type AtRisk, type SafetyDetector, type SafetyPatterns } from './safety.ts';
+import { compilePattern, normalizePattern, PatternError } from './safety-patterns.ts';
 
 /**
  * A safety reply must leave room on one phone screen (600 characters) for the area's emergency
