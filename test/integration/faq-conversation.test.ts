@@ -3,9 +3,10 @@
  * answers, the hotlines of their own commune, the safety replies, and the questions it could not
  * answer kept for the Women's Union without who asked.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { groupChat, sandboxHarness, villager, villagerChat, type SandboxHarness } from '../support/sandbox-harness.ts';
 import { backends } from '../support/stores.ts';
+import { shippedFaq } from '../support/inbound.ts';
 import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
 
@@ -34,6 +35,21 @@ describe.each(backends)('questions and answers in the sandbox (%s)', (backend) =
     expect(answer!.indexOf('Xã Hoa Ban')).toBeLessThan(answer!.indexOf('Cả nước:'));
     // Another commune's numbers are not the asker's.
     expect(answer).not.toContain('Xã Suối Mây');
+  });
+
+  it('a question is read for danger once: alone first, and the FAQ takes that reading', async () => {
+    const detect = vi.spyOn(shippedFaq().knowledge.safety, 'detect');
+    try {
+      const [answer] = await h.say('tảo hôn có bị phạt không');
+      expect(answer).toMatch(/tảo hôn/i);
+      expect(detect).toHaveBeenCalledTimes(1);
+      // A danger the question alone (without the @mention) speaks of is still found.
+      detect.mockClear();
+      const [reply] = await h.say('@loaban chồng em đang đánh em');
+      expect(reply).toMatch(/^Bạn đang bị đánh/);
+    } finally {
+      detect.mockRestore();
+    }
   });
 
   it('a question it cannot answer: says so, shows the topics, and keeps the question without who asked', async () => {

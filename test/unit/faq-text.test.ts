@@ -1,5 +1,5 @@
 /** How Loa Bản reads Vietnamese as people type it, and what it treats as a sign of danger. */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 import { foldText } from '../../src/core/text/fold.ts';
 import { syllables, termsOf } from '../../src/features/faq/tokens.ts';
@@ -41,24 +41,6 @@ describe('folding', () => {
 });
 
 describe('signs of danger', () => {
-  it('a message read twice in a row (for danger, then with the question) is searched once', () => {
-    const message = 'cho em hỏi vay vốn ở đâu';
-    const first = knowledge.safety.detect(message);
-    const tests = vi.spyOn(RegExp.prototype, 'test');
-    try {
-      expect(knowledge.safety.detect(message)).toEqual(first);
-      expect(tests).not.toHaveBeenCalled();
-      // Another message is searched, and the one before is then searched again.
-      expect(knowledge.safety.detect('chồng em đang đánh em')).toMatchObject({ category: 'violence' });
-      expect(tests).toHaveBeenCalled();
-      tests.mockClear();
-      expect(knowledge.safety.detect(message)).toBeNull();
-      expect(tests).toHaveBeenCalled();
-    } finally {
-      tests.mockRestore();
-    }
-  });
-
   it.each([
     'chồng em đang đánh em',
     'chong em dang danh em',

@@ -11,6 +11,7 @@ import { answerMessage, answerMoreMessage, directoryText, faqData, safetyMessage
 import type { Middleware, Turn } from '../../bot/turn.ts';
 import { areaAdminChats, keepUnansweredQuestion, recentSafetyAlert, recordSafetyAlert } from './store.ts';
 import { faqQuestions } from '../../core/metrics.ts';
+import type { SafetySignal } from './safety.ts';
 
 /** One alert to the Women's Union per chat in this time: pressing again says it was sent. */
 const alertRepeatMs = 12 * 60 * 60 * 1000;
@@ -28,12 +29,17 @@ export function questionOf(event: InboundEvent): string {
  * other than /hoi (a leader's /baocao naming the topic "tảo hôn") are requests, not disclosures.
  * An answer to a report being filled in still reaches the report after the safety reply.
  */
+/** The text safetyFirst read for danger in a turn and what it found, so that the FAQ does not read it again. */
+const readForDanger = new WeakMap<Turn, { text: string; signal: SafetySignal | null }>();
+
 export function safetyFirst(faq: Faq): Middleware {
   return async (turn, next) => {
     const { command } = turn.event;
     const text = turn.event.type === 'message' && (!command || command.name === 'hoi') ? turn.event.text : undefined;
     // The detector alone first: most messages carry no sign of danger and skip the matcher here.
-    const reading = text && faq.knowledge.safety.detect(text) ? readMessage(faq, text) : null;
+    const signal = text ? faq.knowledge.safety.detect(text) : null;
+    if (text) readForDanger.set(turn, { text, signal });
+    const reading = text && signal ? readMessage(faq, text, signal) : null;
     if (reading?.kind !== 'safety') return next();
     const { kind } = turn.event.chat;
     const { category, atRisk } = reading.signal;
@@ -52,7 +58,8 @@ export function answerQuestion(faq: Faq): Middleware {
     const question = questionOf(turn.event);
     // Nothing to read (a photo, only emoji, only punctuation): the router's "not understood".
     if (turn.event.type !== 'message' || foldText(question) === '') return next();
-    const reading = readMessage(faq, question);
+    const read = readForDanger.get(turn);
+    const reading = readMessage(faq, question, read?.text === question ? read.signal : undefined);
     const where = turn.places;
     // A sign of danger in the whole message was answered by safetyFirst; this one is in the question alone.
     faqQuestions.inc({ outcome: reading.kind === 'safety' ? 'safety' : reading.kind === 'answer' ? 'answered' : 'unanswered' });

@@ -42,9 +42,9 @@ export const answerOverDanger = 0.8;
  * that speaks of danger gets its safety reply unless it names no one and is very surely
  * (`answerOverDanger`) asking what an entry not about danger answers (support for victims, prevention, counselling for a man
  * who hits); a category marked `beforeAnswers` (self-harm) gets its reply whatever else is asked.
+ * `signal`: the text's sign of danger when it was read already (safetyFirst reads every message).
  */
-export function readMessage(faq: Faq, text: string): Reading {
-  const signal = faq.knowledge.safety.detect(text);
+export function readMessage(faq: Faq, text: string, signal: SafetySignal | null = faq.knowledge.safety.detect(text)): Reading {
   const best = faq.matcher.best(text);
   const sure = best && best.confidence >= faq.matcher.threshold ? best : null;
   // Only a message that names no one: "con em bị lạm dụng" is a disclosure, whatever entry it resembles.

@@ -150,7 +150,7 @@ export function safetyDetector(patterns: SafetyPatterns, spelling: ChatSpelling)
     other: patterns.atRisk.other.map((p) => compile(p, 'g')),
     self: patterns.atRisk.self.map((p) => compile(p)),
   };
-  const detect = (text: string): SafetySignal | null => {
+  return (text) => {
     if (text.trim() === '') return null;
     const forms = variantsOf(text, spelling).map((form) => without(form, lookalikes));
     for (const category of categories) {
@@ -170,12 +170,5 @@ export function safetyDetector(patterns: SafetyPatterns, spelling: ChatSpelling)
       }
     }
     return null;
-  };
-  // A question is read for danger first on its own, then again with the FAQ's reading of it: the
-  // last message's signal is kept (the patterns do not change; a signal is not changed by its readers).
-  let last: { text: string; signal: SafetySignal | null } | undefined;
-  return (text) => {
-    if (last?.text !== text) last = { text, signal: detect(text) };
-    return last.signal;
   };
 }
