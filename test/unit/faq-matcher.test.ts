@@ -1,10 +1,14 @@
 /** Which FAQ entry a question gets: the entries that share its compounds come first. */
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { FaqMatcher } from '../../src/features/faq/matcher.ts';
 import { loadKnowledge, type FaqEntry } from '../../src/features/faq/knowledge.ts';
-import { defaultContentDir } from '../../src/core/paths.ts';
+import { defaultContentDir, projectRoot } from '../../src/core/paths.ts';
+import { createFaq, readMessage } from '../../src/features/faq/faq.ts';
 
-const { spelling } = loadKnowledge(defaultContentDir);
+const shipped = loadKnowledge(defaultContentDir);
+const { spelling } = shipped;
 const entry = (id: string, questions: string[], answer: string): FaqEntry => ({ id, topic: 'general', questions, answer: { vi: answer }, source: 'test' });
 
 // "loose" holds every syllable of the questions below, one at a time; "pens" holds the compound
@@ -42,5 +46,33 @@ describe('the FAQ matcher', () => {
 
   it('answers a sample question itself, whole', () => {
     expect(matcher.best('Vay vốn ở đâu?')).toMatchObject({ entry: { id: 'loans' }, confidence: 1 });
+  });
+
+  it('gives every labelled question the entry it gave when all entries were ranked, whenever that one was sure', () => {
+    const faq = createFaq(shipped);
+    const questions = readFileSync(path.join(projectRoot, 'test/fixtures/faq/questions.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { q: string }).q);
+    let sure = 0;
+    for (const q of questions) {
+      const all = faq.matcher.best(q, { everyEntry: true });
+      if (!all || all.confidence < faq.matcher.threshold) continue;
+      sure++;
+      expect(faq.matcher.best(q), q).toEqual(all);
+    }
+    expect(sure).toBeGreaterThan(200);
+  });
+
+  it('ranks every entry for a message that speaks of danger: whether an answer replaces the safety reply is decided as before', () => {
+    const faq = createFaq(shipped);
+    const best = vi.spyOn(faq.matcher, 'best');
+    expect(readMessage(faq, 'phụ nữ bị bạo lực gia đình được hỗ trợ gì').kind).toBe('answer');
+    expect(best.mock.calls.map(([, options]) => options)).toEqual([{ everyEntry: true }]);
+    // One that names someone is a disclosure: the safety reply, whatever entry it resembles.
+    expect(readMessage(faq, 'chồng em đang đánh em').kind).toBe('safety');
+    expect(best).toHaveBeenCalledTimes(1);
+    readMessage(faq, 'tảo hôn là gì');
+    expect(best.mock.calls.at(-1)![1]).toEqual({ everyEntry: false });
   });
 });

@@ -45,10 +45,12 @@ export const answerOverDanger = 0.8;
  * `signal`: the text's sign of danger when it was read already (safetyFirst reads every message).
  */
 export function readMessage(faq: Faq, text: string, signal: SafetySignal | null = faq.knowledge.safety.detect(text)): Reading {
-  const best = faq.matcher.best(text);
+  // Only a message that names no one may get an answer: "con em bị lạm dụng" is a disclosure, whatever entry it resembles.
+  if (signal && !signal.general) return { kind: 'safety', signal };
+  // Whether an answer goes instead of a safety reply is decided among every entry, as it always was.
+  const best = faq.matcher.best(text, { everyEntry: signal !== null });
   const sure = best && best.confidence >= faq.matcher.threshold ? best : null;
-  // Only a message that names no one: "con em bị lạm dụng" is a disclosure, whatever entry it resembles.
-  const answerInstead = signal?.general && sure && !sure.entry.safety && sure.confidence >= answerOverDanger;
+  const answerInstead = signal && sure && !sure.entry.safety && sure.confidence >= answerOverDanger;
   if (signal && (!answerInstead || faq.knowledge.safety.beforeAnswers.has(signal.category))) return { kind: 'safety', signal };
   if (sure) return signal ? { kind: 'answer', match: sure, signal } : { kind: 'answer', match: sure };
   return { kind: 'unknown', best };

@@ -5,8 +5,9 @@
  * content syllables (weighted by rarity) and of its syllable pairs that the best entry knows.
  * A question about pig prices shares a loose syllable with the FAQ ("giá" of "gia đình"), not
  * its compounds. So when some entries share one of the question's pairs, only they are ranked:
- * an entry that shares none cannot be sure (half the confidence is pairs), and scoring every entry
- * that shares a loose syllable ("phụ", "nữ", "có") was most of the time of a search (bench:faq).
+ * an entry that shares none cannot be sure (half the confidence is pairs, and the threshold is
+ * over a half), and scoring every entry that shares a loose syllable ("phụ", "nữ", "có") was most
+ * of the time of a search (bench:faq). `best(q, { everyEntry: true })` ranks them all, as before.
  */
 import MiniSearch from 'minisearch';
 import type { FaqEntry, Knowledge } from './knowledge.ts';
@@ -14,7 +15,7 @@ import { contentWords, isPair, syllables, termsOf } from './tokens.ts';
 
 export interface Match {
   entry: FaqEntry;
-  /** 0–1: the rarity-weighted share of the question's content syllables the entry knows. */
+  /** 0–1: half the rarity-weighted share of the question's content syllables the entry knows, half its pairs' (see `confidence`). */
   confidence: number;
 }
 
@@ -87,14 +88,19 @@ export class FaqMatcher {
     return termsOf(syllables(text, this.knowledge.spelling, Infinity), this.knowledge.spelling.fillers);
   }
 
-  /** The best entry for `question` with its confidence, or null when nothing shares a term. */
-  best(question: string): Match | null {
+  /**
+   * The best entry for `question` with its confidence, or null when nothing shares a term.
+   * `everyEntry`: ranked among all entries, not only those sharing a pair when some do.
+   */
+  best(question: string, { everyEntry = false } = {}): Match | null {
     const words = this.words(question);
     const content = contentWords(words, this.knowledge.spelling.fillers);
     if (content.length === 0) return null;
     const terms = termsOf(words, this.knowledge.spelling.fillers);
-    const near = new Set(terms.filter(isPair).flatMap((pair) => this.entriesWithPair.get(pair) ?? []));
-    // MiniSearch skips an entry whose boost is 0 before scoring it.
+    // Below a half, an entry sharing no pair could be sure: then every entry is ranked.
+    const narrowed = !everyEntry && this.threshold > 0.5;
+    const near = new Set(narrowed ? terms.filter(isPair).flatMap((pair) => this.entriesWithPair.get(pair) ?? []) : []);
+    // MiniSearch skips an entry whose boost is 0 before scoring it (it still walks its postings).
     const only = near.size > 0 ? { boostDocument: (id: string) => (near.has(id) ? 1 : 0) } : {};
     // A pair no entry holds finds nothing: it is left out of the search (not of the confidence).
     const searched = terms.filter((term) => !isPair(term) || this.entriesWithPair.has(term));
