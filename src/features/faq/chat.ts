@@ -22,6 +22,9 @@ export function questionOf(event: InboundEvent): string {
   return (event.text ?? '').replace(/(^|\s)@\S+/g, ' ').trim();
 }
 
+/** The text safetyFirst read for danger in a turn and what it found, so that the FAQ does not read it again. */
+const readForDanger = new WeakMap<Turn, { text: string; signal: SafetySignal | null }>();
+
 /**
  * Every message with text is first read for danger, in groups too, before anything else; the
  * safety reply of its category is the whole answer (no FAQ answer competes with it). A message
@@ -29,9 +32,6 @@ export function questionOf(event: InboundEvent): string {
  * other than /hoi (a leader's /baocao naming the topic "tảo hôn") are requests, not disclosures.
  * An answer to a report being filled in still reaches the report after the safety reply.
  */
-/** The text safetyFirst read for danger in a turn and what it found, so that the FAQ does not read it again. */
-const readForDanger = new WeakMap<Turn, { text: string; signal: SafetySignal | null }>();
-
 export function safetyFirst(faq: Faq): Middleware {
   return async (turn, next) => {
     const { command } = turn.event;
