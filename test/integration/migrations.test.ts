@@ -64,6 +64,24 @@ describe('migrations', () => {
     }
   }, 120_000);
 
+  it('a migration that fails on the embedded database is an error naming it, leaves nothing behind and is not recorded as applied', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'loaban-mig-'));
+    cpSync(migrationsDir, dir, { recursive: true });
+    mkdirSync(path.join(dir, '20300101000000_broken'));
+    writeFileSync(path.join(dir, '20300101000000_broken', 'migration.sql'), 'CREATE TABLE "Broken" ("id" INTEGER);\nSELECT * FROM "NoSuchTable";\n');
+    const store = await openMemoryStore();
+    try {
+      await expect(applyMigrations(store.adapterFactory, { schemaPath, migrationsDir: dir })).rejects.toThrow(/NoSuchTable[\s\S]*20300101000000_broken/);
+      const [broken] = await store.prisma.$queryRawUnsafe<{ table: string | null }[]>(`SELECT to_regclass('"Broken"')::text AS "table"`);
+      expect(broken!.table).toBeNull();
+      const recorded = await store.prisma.$queryRawUnsafe<{ finished: Date | null }[]>(`SELECT finished_at AS finished FROM _prisma_migrations WHERE migration_name = '20300101000000_broken'`);
+      expect(recorded.every((row) => row.finished === null)).toBe(true);
+      expect(await migrationsUpToDate(store.prisma, dir)).toBe(false);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
   it('migrates in a child process while this process lends it the embedded database, then uses it again', async () => {
     const store = await openStore({ databaseUrl: null, dataDir: mkdtempSync(path.join(tmpdir(), 'loaban-lend-')) });
     try {
