@@ -56,14 +56,24 @@ function migrationsList(dir: string) {
   };
 }
 
-/** Applies pending migrations to the database behind `factory`; returns the names applied. */
+/**
+ * Applies pending migrations to the database behind `factory`; returns the names applied. A failure's
+ * first line names the migration and what the database said: the engine's own begins "external
+ * connector error", with the migration's name in its trace below.
+ */
 export async function applyMigrations(
   factory: SqlMigrationAwareDriverAdapterFactory,
   paths: MigrationPaths = defaults,
 ): Promise<string[]> {
   const result = await withSchemaEngine(factory, readSchema(paths), (engine) =>
     engine.applyMigrations({ migrationsList: migrationsList(paths.migrationsDir), filters }),
-  );
+  ).catch((error: unknown) => {
+    const message = (error as Error)?.message ?? String(error);
+    const migration = /migration_name="([^"]+)"/.exec(message)?.[1];
+    if (!migration) throw error;
+    const said = message.split('\n').map((line) => line.trim()).find((line) => line !== '' && line !== 'external connector error');
+    throw new Error(`${migration}: ${said ?? message}`, { cause: error });
+  });
   return result.appliedMigrationNames;
 }
 
