@@ -59,12 +59,14 @@ describe('migrations', () => {
       // A migration left half-done (failed) is the engine's to report.
       await store.prisma.$executeRawUnsafe(`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '${first}'`);
       expect(await migrationsUpToDate(store.prisma, dir)).toBe(false);
+      // The engine refuses to go on; the first line (all an operator is shown) names it.
+      await expect(applyMigrations(store.adapterFactory, { schemaPath, migrationsDir: dir })).rejects.toThrow(new RegExp(`^${first}: failed at an earlier start`));
     } finally {
       await store.close();
     }
   }, 120_000);
 
-  it('a migration that fails on the embedded database is an error naming it, leaves nothing behind and is not recorded as applied', async () => {
+  it('a migration that fails on the embedded database is an error naming it, leaves nothing of its own, and runs again once mended', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'loaban-mig-'));
     cpSync(migrationsDir, dir, { recursive: true });
     mkdirSync(path.join(dir, '20300101000000_broken'));
@@ -74,9 +76,18 @@ describe('migrations', () => {
       await expect(applyMigrations(store.adapterFactory, { schemaPath, migrationsDir: dir })).rejects.toThrow(/^20300101000000_broken: .*NoSuchTable/);
       const [broken] = await store.prisma.$queryRawUnsafe<{ table: string | null }[]>(`SELECT to_regclass('"Broken"')::text AS "table"`);
       expect(broken!.table).toBeNull();
-      const recorded = await store.prisma.$queryRawUnsafe<{ finished: Date | null }[]>(`SELECT finished_at AS finished FROM _prisma_migrations WHERE migration_name = '20300101000000_broken'`);
-      expect(recorded.every((row) => row.finished === null)).toBe(true);
+      const recorded = await store.prisma.$queryRawUnsafe<{ finished: Date | null; rolledBack: Date | null }[]>(
+        `SELECT finished_at AS finished, rolled_back_at AS "rolledBack" FROM _prisma_migrations WHERE migration_name = '20300101000000_broken'`,
+      );
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]!.finished).toBeNull();
+      // Marked rolled back: the next start runs it again instead of refusing every start.
+      expect(recorded[0]!.rolledBack).toBeInstanceOf(Date);
       expect(await migrationsUpToDate(store.prisma, dir)).toBe(false);
+      writeFileSync(path.join(dir, '20300101000000_broken', 'migration.sql'), 'CREATE TABLE "Broken" ("id" INTEGER);\n');
+      expect(await applyMigrations(store.adapterFactory, { schemaPath, migrationsDir: dir })).toEqual(['20300101000000_broken']);
+      const [mended] = await store.prisma.$queryRawUnsafe<{ table: string | null }[]>(`SELECT to_regclass('"Broken"')::text AS "table"`);
+      expect(mended!.table).toBe('"Broken"');
     } finally {
       await store.close();
     }

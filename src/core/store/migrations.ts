@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fork } from 'node:child_process';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { migrationsDir as defaultMigrationsDir, schemaPath as defaultSchemaPath } from '../paths.ts';
-import { withSchemaEngine } from './schema-engine.ts';
+import { withSchemaEngine, type SchemaEngine } from './schema-engine.ts';
 import { openMemoryStore, openStore, StoreError, type DatabaseLocation, type Db, type Store } from './store.ts';
 import { translator } from '../i18n.ts';
 import type { Config } from '../config.ts';
@@ -56,25 +56,39 @@ function migrationsList(dir: string) {
   };
 }
 
-/**
- * Applies pending migrations to the database behind `factory`; returns the names applied. A failure's
- * first line names the migration and what the database said: the engine's own begins "external
- * connector error", with the migration's name in its trace below.
- */
+/** Applies pending migrations to the database behind `factory`; returns the names applied. */
 export async function applyMigrations(
   factory: SqlMigrationAwareDriverAdapterFactory,
   paths: MigrationPaths = defaults,
 ): Promise<string[]> {
-  const result = await withSchemaEngine(factory, readSchema(paths), (engine) =>
-    engine.applyMigrations({ migrationsList: migrationsList(paths.migrationsDir), filters }),
-  ).catch((error: unknown) => {
-    const message = (error as Error)?.message ?? String(error);
-    const migration = /migration_name="([^"]+)"/.exec(message)?.[1];
-    if (!migration) throw error;
-    const said = message.split('\n').map((line) => line.trim()).find((line) => line !== '' && line !== 'external connector error');
-    throw new Error(`${migration}: ${said ?? message}`, { cause: error });
+  const result = await withSchemaEngine(factory, readSchema(paths), async (engine) => {
+    try {
+      return await engine.applyMigrations({ migrationsList: migrationsList(paths.migrationsDir), filters });
+    } catch (error) {
+      throw await failedMigration(engine, error);
+    }
   });
   return result.appliedMigrationNames;
+}
+
+/**
+ * The engine's error as the operator reads it, in its first line (all `loaban start` shows): the
+ * migration and what the database said — the engine's own begins "external connector error". A
+ * script runs as one transaction and left nothing, so the migration is marked rolled back: the next
+ * start runs it again (mended, or once what stopped it is), where the engine would refuse every
+ * start until someone ran `prisma migrate resolve`, which cannot reach the embedded database.
+ */
+async function failedMigration(engine: SchemaEngine, error: unknown): Promise<unknown> {
+  const message = (error as Error)?.message ?? String(error);
+  const migration = /migration_name="([^"]+)"/.exec(message)?.[1];
+  if (migration) {
+    await engine.markMigrationRolledBack({ migrationName: migration }).catch(() => undefined);
+    const said = message.split('\n').map((line) => line.trim()).find((line) => line !== '' && line !== 'external connector error');
+    return new Error(`${migration}: ${said ?? message}`, { cause: error });
+  }
+  // Left failed by an earlier version (P3009): named, for whoever mends the database.
+  const earlier = /The `([^`]+)` migration started at .+ failed/.exec(message)?.[1];
+  return earlier ? new Error(`${earlier}: failed at an earlier start and is still marked failed in _prisma_migrations (set its rolled_back_at to try it again)`, { cause: error }) : error;
 }
 
 /** The SQL that would bring a database with every migration applied up to the schema; '' when none. */

@@ -56,9 +56,11 @@ function wholeScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
     adapter.executeScript = async (script) => void (await adapter.executeRaw({ sql: script, args: [], argTypes: [] }));
   } else if (adapter.adapterName === 'pglite-prisma-adapter') {
     // Its own `client` and `onError` (the database's error as Prisma's, so the engine names it).
-    const embedded = adapter as SqlDriverAdapter & { client: Pick<PGlite, 'exec'>; onError(error: unknown): never };
+    const embedded = adapter as SqlDriverAdapter & { client?: Partial<Pick<PGlite, 'exec'>>; onError?(error: unknown): never };
+    const { client, onError } = embedded;
+    if (typeof client?.exec !== 'function' || typeof onError !== 'function') throw new Error('pglite-prisma-adapter changed: its adapter has no client.exec or onError to run a migration with');
     adapter.executeScript = async (script) => {
-      await embedded.client.exec(script).catch((error: unknown) => embedded.onError(error));
+      await client.exec!(script).catch((error: unknown) => onError.call(embedded, error));
     };
   }
   return adapter;
