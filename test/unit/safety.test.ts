@@ -107,13 +107,17 @@ describe('how people really write it', () => {
   });
 });
 
-describe('the test set of villagers\' messages gets the safety reply of its kind (npm run bench:faq reports the same)', () => {
-  const sets = ['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl', 'review-2.jsonl'].flatMap((file) =>
+/** The labelled messages of test/fixtures/safety/ `files`. */
+const safetySets = (files: string[]) =>
+  files.flatMap((file) =>
     readFileSync(path.join(projectRoot, 'test/fixtures/safety', file), 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { q: string; category: string | null; atRisk: string | null }),
   );
+
+describe('the test set of villagers\' messages gets the safety reply of its kind (npm run bench:faq reports the same)', () => {
+  const sets = safetySets(['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl', 'review-2.jsonl']);
   const categories = [...new Set(sets.map((m) => m.category).filter((c): c is string => c !== null))];
 
   it('has at least 15 messages of each kind and 60 look-alikes', () => {
@@ -156,12 +160,7 @@ describe('patterns', () => {
       const data = parse(readFileSync(path.join(defaultContentDir, 'safety', file), 'utf8')) as { signals?: Array<string | string[]>; lookalikes?: string[]; questions?: string[]; atRisk?: Record<string, string[]> };
       return [...(data.signals ?? []).flat(), ...(data.lookalikes ?? []), ...(data.questions ?? []), ...Object.values(data.atRisk ?? {}).flat()].map(normalizePattern);
     });
-    const messages = ['messages.jsonl', 'heldout.jsonl', 'review.jsonl'].flatMap((file) =>
-      readFileSync(path.join(projectRoot, 'test/fixtures/safety', file), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => ` ${(JSON.parse(line) as { q: string }).q.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `),
-    );
+    const messages = safetySets(['messages.jsonl', 'heldout.jsonl', 'review.jsonl']).map(({ q }) => ` ${q.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `);
     expect(patterns.length).toBeGreaterThan(300);
     let found = 0;
     for (const pattern of patterns) {
