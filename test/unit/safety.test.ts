@@ -10,7 +10,8 @@ import { parse } from 'yaml';
 import { ContentError } from '../../src/content/yaml.ts';
 import { createFaq, readMessage } from '../../src/features/faq/faq.ts';
 import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
-import { compilePattern, normalizePattern, PatternError } from '../../src/features/faq/safety-patterns.ts';
+import { compilePattern, normalizePattern, PatternError, patternWords } from '../../src/features/faq/safety-patterns.ts';
+import { foldText, stripMarks } from '../../src/core/text/fold.ts';
 import { defaultContentDir, projectRoot } from '../../src/core/paths.ts';
 
 const knowledge = loadKnowledge(defaultContentDir);
@@ -154,13 +155,19 @@ describe('patterns', () => {
     expect(finds('{d<18}t', 'bat')).toBe(false);
   });
 
-  it('a pattern that is only tested finds the messages it finds when it is cut out', () => {
-    // Tested patterns start with the space before them, cut ones look behind for it (compilePattern).
-    const patterns = readdirSync(path.join(defaultContentDir, 'safety')).flatMap((file) => {
+  /** Every pattern of content/safety/, normalized. */
+  const shippedPatterns = () =>
+    readdirSync(path.join(defaultContentDir, 'safety')).flatMap((file) => {
       const data = parse(readFileSync(path.join(defaultContentDir, 'safety', file), 'utf8')) as { signals?: Array<string | string[]>; lookalikes?: string[]; questions?: string[]; atRisk?: Record<string, string[]> };
       return [...(data.signals ?? []).flat(), ...(data.lookalikes ?? []), ...(data.questions ?? []), ...Object.values(data.atRisk ?? {}).flat()].map(normalizePattern);
     });
-    const messages = safetySets(['messages.jsonl', 'heldout.jsonl', 'review.jsonl']).map(({ q }) => ` ${q.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `);
+  /** The test sets' messages as the patterns see them: lower case, words between spaces. */
+  const paddedMessages = (files: string[]) => safetySets(files).map(({ q }) => ` ${q.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `);
+
+  it('a pattern that is only tested finds the messages it finds when it is cut out', () => {
+    // Tested patterns start with the space before them, cut ones look behind for it (compilePattern).
+    const patterns = shippedPatterns();
+    const messages = paddedMessages(['messages.jsonl', 'heldout.jsonl', 'review.jsonl']);
     expect(patterns.length).toBeGreaterThan(300);
     let found = 0;
     for (const pattern of patterns) {
@@ -174,6 +181,41 @@ describe('patterns', () => {
       }
     }
     expect(found).toBeGreaterThan(100);
+  });
+
+  it('the words a pattern names are those one of which every message it finds holds (the detector tries no other)', () => {
+    const words = (pattern: string) => patternWords(normalizePattern(pattern), numbers);
+    expect(words('ep * quan he')).toEqual(['ep']);
+    expect(words('(chồng|ck) (đánh|đấm (vào|) mặt)')).toEqual(['chong', 'ck']);
+    expect(words('* (đánh|đấm) {n<18} tuổi')).toEqual(['tuoi']);
+    expect(words('(bị|) =tự tử')).toEqual(['tu']);
+    expect(words('{n<18} (tuổi|t)')).toEqual(['tuoi', 't']);
+    expect(words('{d<18}t')).toBeNull();
+    expect(words('(bị|) * {n<18}')).toBeNull();
+    expect(words('(đánh|*) em')).toEqual(['em']);
+    expect(words('(đánh|* bé)')).toEqual(['danh', 'be']);
+    expect(words('(đánh|*)')).toBeNull();
+
+    // Over every shipped pattern and the test sets, typed with and without marks.
+    const patterns = shippedPatterns();
+    const typed = paddedMessages(['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl', 'review-2.jsonl']);
+    const messages = [...typed, ...typed.map(stripMarks)];
+    let found = 0;
+    let named = 0;
+    for (const pattern of patterns) {
+      const of = patternWords(pattern, numbers);
+      if (of === null) continue;
+      named++;
+      const re = compilePattern(pattern, numbers);
+      for (const message of messages) {
+        if (!re.test(message)) continue;
+        found++;
+        const held = new Set(foldText(message).split(' '));
+        expect(of.some((word) => held.has(word)), `${pattern} (${of.join(', ')}) in "${message}"`).toBe(true);
+      }
+    }
+    expect(named / patterns.length).toBeGreaterThan(0.9);
+    expect(found).toBeGreaterThan(300);
   });
 
   it('a mistake is said plainly', () => {

@@ -46,7 +46,7 @@ function letterClass(letter: string, anyMarks: boolean): string {
  */
 const letterClasses = new Map<string, string>();
 const numberPatterns = new WeakMap<ReadonlyMap<string, number>, Map<number, string>>();
-const patternSources = new WeakMap<ReadonlyMap<string, number>, Map<string, string>>();
+const parsedPatterns = new WeakMap<ReadonlyMap<string, number>, Map<string, Part>>();
 
 /** `cache`'s value for `key`, made by `make` the first time. */
 function remembered<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
@@ -117,10 +117,15 @@ export function normalizePattern(pattern: string): string {
     .trim();
 }
 
-/** One part of a pattern as a regular expression that ends with the space after it; `empty` when it may match nothing. */
+/**
+ * One part of a pattern as a regular expression that ends with the space after it; `empty` when it
+ * may match nothing; `words`: the words (folded) one of which every match of it holds, or null when
+ * that cannot be said (a gap, a number, an optional choice).
+ */
 interface Part {
   re: string;
   empty: boolean;
+  words: readonly string[] | null;
 }
 
 /** A pattern's tokens: "(", ")", "|", "*", "**", and words (a number pattern such as {n<18} is one word). */
@@ -131,8 +136,8 @@ function parseSequence(tokens: string[], at: { i: number }, numbers: ReadonlyMap
   const parts: Part[] = [];
   while (at.i < tokens.length && tokens[at.i] !== ')' && tokens[at.i] !== '|') {
     const token = tokens[at.i++]!;
-    if (token === '*') parts.push({ re: '\\S+ (?:\\S+ ){0,2}', empty: false });
-    else if (token === '**') parts.push({ re: '\\S+ (?:\\S+ ){0,5}', empty: false });
+    if (token === '*') parts.push({ re: '\\S+ (?:\\S+ ){0,2}', empty: false, words: null });
+    else if (token === '**') parts.push({ re: '\\S+ (?:\\S+ ){0,5}', empty: false, words: null });
     else if (token === '(') {
       const choices: Part[] = [parseSequence(tokens, at, numbers, pattern)];
       while (tokens[at.i] === '|') {
@@ -144,19 +149,22 @@ function parseSequence(tokens: string[], at: { i: number }, numbers: ReadonlyMap
       const filled = choices.filter((c) => c.re !== '');
       if (filled.length === 0) throw new PatternError(`"( )" with no choice in "${pattern}"`);
       const empty = filled.length < choices.length || filled.some((c) => c.empty);
-      parts.push({ re: `(?:${filled.map((c) => c.re).join('|')})${filled.length < choices.length ? '?' : ''}`, empty });
+      const words = empty || filled.some((c) => c.words === null) ? null : [...new Set(filled.flatMap((c) => c.words!))];
+      parts.push({ re: `(?:${filled.map((c) => c.re).join('|')})${filled.length < choices.length ? '?' : ''}`, empty, words });
     } else {
       // {n<18}: digits or number words; {d<18}: digits only; letters after it ("{d<18}t" finds "15t") want digits.
       const number = /^\{([nd])<(\d{1,3})\}([a-z]*)$/.exec(token);
       if (number) {
         const words = number[1] === 'n' && number[3] === '' ? numbers : new Map<string, number>();
-        parts.push({ re: `${numberPattern(Number(number[2]), words)}${number[3]} `, empty: false });
+        parts.push({ re: `${numberPattern(Number(number[2]), words)}${number[3]} `, empty: false, words: null });
       } else if (/[{}<>]/.test(token)) throw new PatternError(`"${token}" is not a number pattern: write {n<18} or {d<18}`);
-      else if (token.startsWith('=') && token.length > 1) parts.push({ re: `${escape(token.slice(1))} `, empty: false });
-      else parts.push({ re: `${wordPattern(token)} `, empty: false });
+      else if (token.startsWith('=') && token.length > 1) parts.push({ re: `${escape(token.slice(1))} `, empty: false, words: [foldText(token.slice(1))] });
+      else parts.push({ re: `${wordPattern(token)} `, empty: false, words: [foldText(token)] });
     }
   }
-  return { re: parts.map((p) => p.re).join(''), empty: parts.every((p) => p.empty) };
+  // Of the parts every match holds, the one with the fewest words to look for.
+  const pinned = parts.filter((p) => !p.empty && p.words !== null).sort((a, b) => a.words!.length - b.words!.length)[0];
+  return { re: parts.map((p) => p.re).join(''), empty: parts.every((p) => p.empty), words: pinned?.words ?? null };
 }
 
 /**
@@ -169,15 +177,30 @@ function parseSequence(tokens: string[], at: { i: number }, numbers: ReadonlyMap
  */
 export function compilePattern(pattern: string, numbers: ReadonlyMap<string, number>, flags = ''): RegExp {
   const start = flags.includes('g') ? '(?<= )' : ' ';
-  return new RegExp(start + remembered(cacheOf(patternSources, numbers), pattern, () => patternSource(pattern, numbers)), flags);
+  return new RegExp(start + parsed(pattern, numbers).re, flags);
 }
 
-/** The regular expression's source of a normalized pattern, from its first word (see compilePattern). Throws PatternError. */
-function patternSource(pattern: string, numbers: ReadonlyMap<string, number>): string {
+/**
+ * Words one of which every match of `pattern` holds, folded (foldText: no marks, "đ" as "d"), or
+ * null when no such words can be named ("* bi {n<18}"). A message none of whose folded words is
+ * among them cannot match: the detector leaves the pattern untested (most of a few hundred a message).
+ * Why folding keeps this true: a pattern's letter accepts only letters of the same base ("a" any of
+ * "aàáảãạăằ…", "d" also "đ"), so a word it matches folds to the pattern word folded.
+ */
+export function patternWords(pattern: string, numbers: ReadonlyMap<string, number>): readonly string[] | null {
+  return parsed(pattern, numbers).words;
+}
+
+/** A normalized pattern parsed: its regular expression's source from its first word, and its words. Throws PatternError. */
+function parsed(pattern: string, numbers: ReadonlyMap<string, number>): Part {
+  return remembered(cacheOf(parsedPatterns, numbers), pattern, () => parse(pattern, numbers));
+}
+
+function parse(pattern: string, numbers: ReadonlyMap<string, number>): Part {
   const tokens = tokenize(pattern);
   const at = { i: 0 };
   const sequence = parseSequence(tokens, at, numbers, pattern);
   if (at.i < tokens.length) throw new PatternError(tokens[at.i] === ')' ? `")" without its "(" in "${pattern}"` : `"|" outside "( )" in "${pattern}"`);
   if (sequence.empty) throw new PatternError(`"${pattern}" would match every message: it needs a word that is not optional`);
-  return sequence.re;
+  return sequence;
 }

@@ -20,7 +20,7 @@
  */
 import type { ChatSpelling } from './spelling.ts';
 import { foldText } from '../../core/text/fold.ts';
-import { compilePattern, wordsOf } from './safety-patterns.ts';
+import { compilePattern, patternWords, wordsOf } from './safety-patterns.ts';
 
 /** A cry for help is read in full, however long the message (it is only string search). */
 const maxSafetyChars = 20_000;
@@ -105,16 +105,30 @@ function variantsOf(text: string, spelling: ChatSpelling): string[] {
   return [...forms].filter((form) => form !== '').map((form) => ` ${form} `);
 }
 
+/** A compiled pattern with the words one of which each of its matches holds (null: not known; see patternWords). */
+interface Compiled {
+  re: RegExp;
+  words: readonly string[] | null;
+}
+
+/** Whether `pattern` may match a message whose folded words are `words`: untested otherwise. */
+function mayMatch(pattern: Compiled, words: ReadonlySet<string>): boolean {
+  if (pattern.words === null) return true;
+  for (const word of pattern.words) if (words.has(word)) return true;
+  return false;
+}
+
 /** Whether every pattern of `all` is found in `text` (a loop: this runs a few hundred times a message). */
-function everyMatches(all: RegExp[], text: string): boolean {
-  for (const pattern of all) if (!pattern.test(text)) return false;
+function everyMatches(all: Compiled[], text: string, words: ReadonlySet<string>): boolean {
+  for (const pattern of all) if (!mayMatch(pattern, words)) return false;
+  for (const pattern of all) if (!pattern.re.test(text)) return false;
   return true;
 }
 
 /** Cuts look-alikes out, leaving a separator so that words on either side do not join into a signal. */
-function without(text: string, lookalikes: RegExp[]): string {
+function without(text: string, lookalikes: Compiled[], words: ReadonlySet<string>): string {
   let out = text;
-  for (const lookalike of lookalikes) out = out.replace(lookalike, '| ');
+  for (const lookalike of lookalikes) if (mayMatch(lookalike, words)) out = out.replace(lookalike.re, '| ');
   return out;
 }
 
@@ -122,13 +136,13 @@ function without(text: string, lookalikes: RegExp[]): string {
  * Who is at risk in `text` (padded, look-alikes cut), or null when the message names no one: see
  * AtRiskPatterns for the order.
  */
-function whoIsAtRisk(message: string, who: Record<keyof AtRiskPatterns, RegExp[]>): { atRisk: AtRisk; named: boolean; writerIsChild?: true } | null {
-  const any = (patterns: RegExp[], t: string) => patterns.some((p) => p.test(t));
-  const text = without(message, who.nobody);
+function whoIsAtRisk(message: string, who: Record<keyof AtRiskPatterns, Compiled[]>, words: ReadonlySet<string>): { atRisk: AtRisk; named: boolean; writerIsChild?: true } | null {
+  const any = (patterns: Compiled[], t: string) => patterns.some((p) => mayMatch(p, words) && p.re.test(t));
+  const text = without(message, who.nobody, words);
   if (any(who.withChild, text)) return { atRisk: 'self', named: true };
   if (any(who.child, text)) return { atRisk: 'child', named: true };
   // "hàng xóm em", "chị gái tôi": the "em", "tôi" there is the writer's, not the one at risk.
-  const others = without(text, who.other);
+  const others = without(text, who.other, words);
   if (any(who.self, others)) return any(who.minorAge, text) ? { atRisk: 'child', named: true, writerIsChild: true } : { atRisk: 'self', named: true };
   if (others !== text) return { atRisk: any(who.minorAge, text) ? 'child' : 'other', named: true };
   return any(who.minorAge, text) ? { atRisk: 'child', named: false } : null;
@@ -136,7 +150,7 @@ function whoIsAtRisk(message: string, who: Record<keyof AtRiskPatterns, RegExp[]
 
 /** A detector over compiled `patterns`; `spelling` expands chat abbreviations and reads number words. Throws PatternError. */
 export function safetyDetector(patterns: SafetyPatterns, spelling: ChatSpelling): SafetyDetector {
-  const compile = (p: string, flags = '') => compilePattern(p, spelling.numbers, flags);
+  const compile = (p: string, flags = ''): Compiled => ({ re: compilePattern(p, spelling.numbers, flags), words: patternWords(p, spelling.numbers) });
   const lookalikes = patterns.lookalikes.map((p) => compile(p, 'g'));
   const categories = [...patterns.categories]
     .sort((a, b) => a.urgency - b.urgency)
@@ -152,14 +166,17 @@ export function safetyDetector(patterns: SafetyPatterns, spelling: ChatSpelling)
   };
   return (text) => {
     if (text.trim() === '') return null;
-    const forms = variantsOf(text, spelling).map((form) => without(form, lookalikes));
+    const variants = variantsOf(text, spelling);
+    // Every word of every form, folded: a pattern none of whose words is here is not tried.
+    const words = new Set(foldText(variants.join(' ')).split(' '));
+    const forms = variants.map((form) => without(form, lookalikes, words));
     for (const category of categories) {
       for (const form of forms) {
-        const searched = without(form, category.lookalikes);
-        if (category.signals.some((all) => everyMatches(all, searched))) {
-          const found = whoIsAtRisk(forms[0]!, who);
+        const searched = without(form, category.lookalikes, words);
+        if (category.signals.some((all) => everyMatches(all, searched, words))) {
+          const found = whoIsAtRisk(forms[0]!, who, words);
           // "chồng đánh vợ bị phạt thế nào", "cưới lúc 15 tuổi có hại gì": a question that names no one.
-          if (!found?.named && questions.some((q) => q.test(forms[0]!))) return null;
+          if (!found?.named && questions.some((q) => mayMatch(q, words) && q.re.test(forms[0]!))) return null;
           return {
             category: category.id,
             atRisk: found?.atRisk ?? 'self',
