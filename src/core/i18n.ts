@@ -46,9 +46,38 @@ void i18n.init({
 /** The languages that have locale files. */
 export const uiLanguages: string[] = Object.keys(resources);
 
-/** A translate function fixed to `language` (falling back to Vietnamese). */
+const translators = new Map<string, Translate>();
+
+/** A translate function fixed to `language` (falling back to Vietnamese): one per language. */
 export function translator(language: string = defaultLanguage): Translate {
-  return i18n.getFixedT(uiLanguages.includes(language) ? language : defaultLanguage);
+  const lng = uiLanguages.includes(language) ? language : defaultLanguage;
+  let t = translators.get(lng);
+  if (!t) translators.set(lng, (t = remembering(i18n.getFixedT(lng))));
+  return t;
+}
+
+/** How many texts asked by key alone a language keeps: more than the locale files hold, a bound should a key ever be made of input. */
+const rememberedTexts = 5_000;
+
+/**
+ * `t`, keeping the text of each key asked for alone (no options): i18next resolves a key anew at
+ * every call, about 10 µs and its garbage, and a message asks for a dozen (the menu's labels, the
+ * prompts). The locale files are read once, at start, so a key's text does not change.
+ */
+function remembering(t: TFunction): Translate {
+  const texts = new Map<string, unknown>();
+  const call = t as unknown as (...args: unknown[]) => unknown;
+  const remembered = (...args: unknown[]): unknown => {
+    const [key] = args;
+    if (args.length !== 1 || typeof key !== 'string') return call(...args);
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = call(key);
+      if (texts.size < rememberedTexts) texts.set(key, text);
+    }
+    return text;
+  };
+  return remembered as unknown as Translate;
 }
 
 const foldedLists = new Map<string, readonly string[]>();
