@@ -5,7 +5,6 @@
  * clock, so they share one budget with broadcasts and never wait behind them: a reply takes the
  * next slot, at most a few lanes' worth (a fraction of a second) after the ones already reserved.
  */
-import cron from 'node-cron';
 import type { Channel, MessageRef, OutboundMessage, SendResult, SendTarget } from '../../channels/channel.ts';
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
@@ -15,7 +14,7 @@ import type { Db } from '../../core/store/store.ts';
 import { expandDue, messageSource } from './broadcasts.ts';
 import { ChatGate } from './chat-gate.ts';
 import { nextSlot, startInSlot } from './send-window.ts';
-import { Dispatcher, type StillWanted } from './dispatcher.ts';
+import type { Dispatcher, StillWanted } from './dispatcher.ts';
 import { databaseClock, type RateClock } from './rate-clock.ts';
 import { runDueSchedules, type ScheduleLibrary } from './schedules.ts';
 
@@ -65,6 +64,8 @@ function ratesFor(config: Pick<Config, 'delivery'>, platform: string) {
 }
 
 export async function startDelivery(options: DeliveryOptions): Promise<DeliveryService> {
+  // Loaded here, not with the slice: the commands that only read or list (`loaban groups`) need neither.
+  const [{ default: cron }, { Dispatcher }] = await Promise.all([import('node-cron'), import('./dispatcher.ts')]);
   const { db, channels, config, log } = options;
   const now = options.now ?? (() => new Date());
   const platforms = options.platforms ?? channels.map((c) => c.platform);
