@@ -132,11 +132,14 @@ function everyMatches(all: Compiled[], text: string, words: ReadonlySet<string>)
 class ByWords<T> {
   private readonly always: number[] = [];
   private readonly byWord = new Map<string, number[]>();
+  /** Which items a message's words found, cleared after each lookup (one message at a time: no await between). */
+  private readonly marked: Uint8Array;
 
   constructor(
     readonly items: readonly T[],
     wordsOf: (item: T) => readonly string[] | null,
   ) {
+    this.marked = new Uint8Array(items.length);
     items.forEach((item, i) => {
       const words = wordsOf(item);
       if (words === null) this.always.push(i);
@@ -146,7 +149,7 @@ class ByWords<T> {
 
   /** Those that may be found in a message of `words`, in their order. */
   among(words: readonly string[]): T[] {
-    const marked = new Uint8Array(this.items.length);
+    const { marked } = this;
     let any = this.always.length > 0;
     for (const i of this.always) marked[i] = 1;
     for (const word of words) {
@@ -156,7 +159,12 @@ class ByWords<T> {
       for (const i of found) marked[i] = 1;
     }
     const among: T[] = [];
-    if (any) for (let i = 0; i < marked.length; i++) if (marked[i] === 1) among.push(this.items[i]!);
+    if (!any) return among;
+    for (let i = 0; i < marked.length; i++) {
+      if (marked[i] === 0) continue;
+      marked[i] = 0;
+      among.push(this.items[i]!);
+    }
     return among;
   }
 }
