@@ -1,6 +1,7 @@
 // `npm run build` (run by `npm install`): compiles src/ to dist/ so `loaban` starts without
 // transpiling TypeScript, copies the files beside the sources that are not TypeScript (the sandbox
-// page), writes the template of a new embedded database (dist/embedded-database.tar.gz), and writes
+// page), writes the template of a new embedded database (dist/embedded-database.tar.gz) and what the
+// shipped content parses to (dist/content-snapshot.json), and writes
 // dist/.built: every source file with its size and modification time.
 // src/bin/loaban.js runs dist/ only while the sources are exactly those; otherwise the sources.
 // Types are not checked here (`npm test` does): a production install without the type packages
@@ -54,6 +55,24 @@ async function writeEmbeddedTemplate() {
   }
 }
 
+/**
+ * What each text of the shipped content parses to, read by the compiled code as `loaban content
+ * validate` reads it (src/content/yaml.ts): a start then parses only the texts edited since. Without
+ * it every text is parsed, as before: a failure is said, not fatal.
+ */
+async function writeContentSnapshot() {
+  try {
+    const yaml = await import(pathToFileURL(path.join(dist, 'content', 'yaml.js')).href);
+    const { validateContent } = await import(pathToFileURL(path.join(dist, 'cli', 'validate-content.js')).href);
+    const { defaultContentDir } = await import(pathToFileURL(path.join(dist, 'core', 'paths.js')).href);
+    yaml.recordParsedTexts();
+    validateContent(defaultContentDir);
+    writeFileSync(yaml.contentSnapshotFile, JSON.stringify(yaml.parsedTextsSnapshot()));
+  } catch (error) {
+    process.stderr.write(`loaban: no snapshot of the content (${error.message.split('\n')[0]}); a start parses every content file.\n`);
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   rmSync(dist, { recursive: true, force: true });
   const manifest = sourceManifest(); // before compiling: a file changed meanwhile makes the build stale
@@ -62,6 +81,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--noCheck'], { stdio: 'inherit' });
     copyAssets(src);
     await writeEmbeddedTemplate();
+    await writeContentSnapshot();
     writeFileSync(path.join(dist, '.built'), JSON.stringify({ builtAt: new Date().toISOString(), files: manifest }));
   } catch (error) {
     rmSync(dist, { recursive: true, force: true });

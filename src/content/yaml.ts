@@ -1,10 +1,90 @@
 /**
  * Reads YAML content files and validates them with a zod schema. Every problem is reported
  * as "file:line: what is wrong", so the Women's Union can fix content without reading code.
+ *
+ * `npm install` keeps what each shipped text parses to (dist/content-snapshot.json, by its SHA-256):
+ * a text found there is not parsed again at start (the YAML parser's first run over the content was
+ * about 0.2 s of a start); a text edited since is parsed as it is. Either way the data is checked
+ * against its schema here, and a problem's line comes from the text itself.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
+import { projectRoot } from '../core/paths.ts';
+
+type Yaml = typeof import('yaml');
+let yamlLibrary: Yaml | undefined;
+/** The YAML library, loaded the first time a text is not in the snapshot. */
+const yaml = (): Yaml => (yamlLibrary ??= createRequire(import.meta.url)('yaml') as Yaml);
+
+/** Where `npm install` writes what the shipped content parses to (scripts/build.mjs). */
+export const contentSnapshotFile = path.join(projectRoot, 'dist', 'content-snapshot.json');
+
+export interface Snapshot {
+  /** The YAML library's version that parsed the texts: another version's snapshot is not used. */
+  yaml: string;
+  /** SHA-256 (base64) of a text → what it parses to. */
+  texts: Record<string, unknown>;
+}
+
+const yamlVersion = (): string => {
+  const entry = createRequire(import.meta.url).resolve('yaml');
+  return (JSON.parse(readFileSync(path.join(entry, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+};
+
+/** A text's key in the snapshot. */
+export const digest = (text: string) => createHash('sha256').update(text).digest('base64');
+
+let snapshot: Map<string, unknown> | undefined;
+
+/** Reads texts from `read` from now on (null: none); one of another YAML library's version is not used. Read from `contentSnapshotFile` otherwise. */
+export function useContentSnapshot(read: Snapshot | null): void {
+  snapshot = read && read.yaml === yamlVersion() ? new Map(Object.entries(read.texts)) : new Map();
+}
+
+/** What `text` parses to according to the snapshot (a copy), or undefined. A missing or unreadable snapshot is no snapshot. */
+function fromSnapshot(text: string): unknown {
+  if (!snapshot) {
+    try {
+      useContentSnapshot(JSON.parse(readFileSync(contentSnapshotFile, 'utf8')) as Snapshot);
+    } catch {
+      useContentSnapshot(null);
+    }
+  }
+  if (snapshot!.size === 0) return undefined;
+  const data = snapshot!.get(digest(text));
+  return data === undefined ? undefined : structuredClone(data);
+}
+
+let recorded: Map<string, unknown> | undefined;
+
+/** Starts keeping what each text parsed here parses to (the build, over the shipped content). */
+export function recordParsedTexts(): void {
+  recorded = new Map();
+}
+
+/** The snapshot of the texts parsed since `recordParsedTexts`, those that JSON keeps as they are. */
+export function parsedTextsSnapshot(): Snapshot {
+  const texts: Record<string, unknown> = {};
+  for (const [key, data] of recorded ?? []) if (isDeepStrictEqual(JSON.parse(JSON.stringify(data) ?? 'null'), data)) texts[key] = data;
+  return { yaml: yamlVersion(), texts };
+}
+
+/** A text parsed with the line of each node: once, when first asked. */
+function documentOf(text: string): () => { doc: Document; lines: LineCounter } {
+  let parsed: { doc: Document; lines: LineCounter } | undefined;
+  return () => {
+    if (!parsed) {
+      const lines = new (yaml().LineCounter)();
+      parsed = { doc: yaml().parseDocument(text, { lineCounter: lines, prettyErrors: false }), lines };
+    }
+    return parsed;
+  };
+}
 
 /** One problem in one content file. */
 export interface ContentProblem {
@@ -25,7 +105,7 @@ export class ContentError extends Error {
 function lineOf(doc: Document, lines: LineCounter, path: PropertyKey[]): number {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = doc.getIn(path.slice(0, depth) as unknown[], true);
-    if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+    if (yaml().isNode(node) && node.range) return lines.linePos(node.range[0]).line;
   }
   return 1;
 }
@@ -33,6 +113,7 @@ function lineOf(doc: Document, lines: LineCounter, path: PropertyKey[]): number 
 /** The line of the key `key` in the mapping at `path` (an unknown key is reported where it is written). */
 function keyLineOf(doc: Document, lines: LineCounter, path: PropertyKey[], key: string): number {
   const map = path.length > 0 ? doc.getIn(path as unknown[], true) : doc.contents;
+  const { isMap, isNode, isScalar } = yaml();
   if (isMap(map)) {
     const pair = map.items.find((p) => (isScalar(p.key) ? p.key.value === key : p.key === key));
     if (pair && isNode(pair.key) && pair.key.range) return lines.linePos(pair.key.range[0]).line;
@@ -54,15 +135,21 @@ export interface YamlWithLines<T> {
 
 /** Like `parseYaml`, keeping the lines of the values. */
 export function parseYamlWithLines<S extends z.ZodType>(file: string, text: string, schema: S, lineOffset = 0): YamlWithLines<z.infer<S>> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ContentError(
-      doc.errors.map((e) => ({ file, line: (e.linePos?.[0]?.line ?? 1) + lineOffset, message: e.message.split('\n')[0]! })),
-    );
+  const document = documentOf(text);
+  let data = fromSnapshot(text);
+  if (data === undefined) {
+    const { doc } = document();
+    if (doc.errors.length > 0) {
+      throw new ContentError(
+        doc.errors.map((e) => ({ file, line: (e.linePos?.[0]?.line ?? 1) + lineOffset, message: e.message.split('\n')[0]! })),
+      );
+    }
+    data = doc.toJS();
+    recorded?.set(digest(text), structuredClone(data));
   }
-  const parsed = schema.safeParse(doc.toJS());
-  if (parsed.success) return { data: parsed.data, lineAt: (path) => lineOf(doc, lines, path) + lineOffset };
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return { data: parsed.data, lineAt: (path) => lineOf(document().doc, document().lines, path) + lineOffset };
+  const { doc, lines } = document();
   const where = (path: PropertyKey[]) => (path.length > 0 ? `${path.join('.')}: ` : '');
   throw new ContentError(
     parsed.error.issues.flatMap((issue) =>
