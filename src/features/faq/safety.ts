@@ -126,7 +126,7 @@ function everyMatches(all: Compiled[], text: string, words: ReadonlySet<string>)
 }
 
 /**
- * Patterns or signals, found by the words one of which each needs (`wordsOf`; null: none named, always
+ * Patterns or signals, found by the words one of which each needs (`needs`; null: none named, always
  * tried): a message is looked up by its dozen words instead of trying each of a few hundred.
  */
 class ByWords<T> {
@@ -137,11 +137,11 @@ class ByWords<T> {
 
   constructor(
     readonly items: readonly T[],
-    wordsOf: (item: T) => readonly string[] | null,
+    needs: (item: T) => readonly string[] | null,
   ) {
     this.marked = new Uint8Array(items.length);
     items.forEach((item, i) => {
-      const words = wordsOf(item);
+      const words = needs(item);
       if (words === null) this.always.push(i);
       else for (const word of words) this.byWord.set(word, [...(this.byWord.get(word) ?? []), i]);
     });
