@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { ContentError } from '../../src/content/yaml.ts';
 import { createFaq, readMessage } from '../../src/features/faq/faq.ts';
 import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
+import { safetyDetector } from '../../src/features/faq/safety.ts';
 import { compilePattern, normalizePattern, PatternError, patternWords } from '../../src/features/faq/safety-patterns.ts';
 import { foldText, stripMarks } from '../../src/core/text/fold.ts';
 import { defaultContentDir, projectRoot } from '../../src/core/paths.ts';
@@ -216,6 +217,20 @@ describe('patterns', () => {
     }
     expect(named / patterns.length).toBeGreaterThan(0.9);
     expect(found).toBeGreaterThan(300);
+  });
+
+  it('the detector reads every message of the test sets as it does trying every pattern', () => {
+    const everyPattern = safetyDetector(knowledge.safety.patterns, knowledge.spelling, { everyPattern: true });
+    const typed = safetySets(['messages.jsonl', 'heldout.jsonl', 'heldout-2.jsonl', 'review.jsonl', 'review-2.jsonl']).map(({ q }) => q);
+    const questions = readFileSync(path.join(projectRoot, 'test/fixtures/faq/questions.jsonl'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { q: string }).q);
+    const messages = [...typed, ...typed.map(stripMarks), ...typed.map((q) => q.toUpperCase()), ...questions];
+    let signals = 0;
+    for (const message of messages) {
+      const read = detect(message);
+      expect(read, message).toEqual(everyPattern(message));
+      if (read) signals++;
+    }
+    expect(signals).toBeGreaterThan(500);
   });
 
   it('a mistake is said plainly', () => {

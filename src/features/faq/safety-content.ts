@@ -66,6 +66,8 @@ export interface SafetyReplies {
 
 export interface SafetyContent {
   detect: SafetyDetector;
+  /** The patterns `detect` reads with, normalized. */
+  patterns: SafetyPatterns;
   /** Categories whose reply is given even when the message also asks what a FAQ entry answers. */
   beforeAnswers: Set<string>;
   /** Replies by category id, the shared ones filled in. */
@@ -172,5 +174,5 @@ export function readSafety(contentDir: string, spelling: ChatSpelling, problems:
     replies.set(id, { ...common.data.replies, ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) } as SafetyReplies);
   }
   // Returned even when examples fail, so that a check of the content can try messages against it.
-  return { detect, replies, beforeAnswers: new Set(categories.filter((c) => c.read!.data.beforeAnswers).map((c) => c.id)) };
+  return { detect, patterns, replies, beforeAnswers: new Set(categories.filter((c) => c.read!.data.beforeAnswers).map((c) => c.id)) };
 }

@@ -198,9 +198,13 @@ function whoIsAtRisk(message: string, who: Record<keyof AtRiskPatterns, Compiled
   return any(who.minorAge, text) ? { atRisk: 'child', named: false } : null;
 }
 
-/** A detector over compiled `patterns`; `spelling` expands chat abbreviations and reads number words. Throws PatternError. */
-export function safetyDetector(patterns: SafetyPatterns, spelling: ChatSpelling): SafetyDetector {
-  const compile = (p: string, flags = ''): Compiled => ({ re: compilePattern(p, spelling.numbers, flags), words: patternWords(p, spelling.numbers) });
+/**
+ * A detector over compiled `patterns`; `spelling` expands chat abbreviations and reads number words.
+ * Throws PatternError. `everyPattern`: tries every pattern, not only those whose words the message
+ * holds — the same readings, more slowly (a test compares the two).
+ */
+export function safetyDetector(patterns: SafetyPatterns, spelling: ChatSpelling, { everyPattern = false } = {}): SafetyDetector {
+  const compile = (p: string, flags = ''): Compiled => ({ re: compilePattern(p, spelling.numbers, flags), words: everyPattern ? null : patternWords(p, spelling.numbers) });
   const byWords = (all: Compiled[]) => new ByWords(all, (p) => p.words);
   const lookalikes = byWords(patterns.lookalikes.map((p) => compile(p, 'g')));
   const categories = [...patterns.categories]
