@@ -9,7 +9,7 @@ import { loadFaq } from '../features/faq/index.ts';
 import { readDemoData } from '../features/groups/index.ts';
 import { readFormats } from '../features/reporting/index.ts';
 import { loadCampaigns } from '../content/campaigns.ts';
-import { collectProblems, type ContentProblem } from '../content/yaml.ts';
+import { collectProblems, parsedAfresh, type ContentProblem } from '../content/yaml.ts';
 
 export interface ContentSummary {
   campaigns: number;
@@ -31,8 +31,16 @@ function collect<T>(problems: ContentProblem[], read: () => T): T | undefined {
   }
 }
 
-/** Every problem of the content under `contentDir` (file:line: message), and what it holds. The folder itself is checked by the caller (`checkContentDir`, in the operator's language). */
+/**
+ * Every problem of the content under `contentDir` (file:line: message), and what it holds, every file
+ * parsed as it is (not from the snapshot `npm install` keeps). The folder itself is checked by the
+ * caller (`checkContentDir`, in the operator's language).
+ */
 export function validateContent(contentDir: string): { problems: ContentProblem[]; summary: ContentSummary } {
+  return parsedAfresh(() => validated(contentDir));
+}
+
+function validated(contentDir: string): { problems: ContentProblem[]; summary: ContentSummary } {
   const summary: ContentSummary = { campaigns: 0, languages: [], calendarEvents: 0, faqEntries: 0 };
   const problems: ContentProblem[] = [];
   const faq = collect(problems, () => loadFaq(contentDir));

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
@@ -25,29 +26,54 @@ const yaml = (): Yaml => (yamlLibrary ??= createRequire(import.meta.url)('yaml')
 export const contentSnapshotFile = path.join(projectRoot, 'dist', 'content-snapshot.json');
 
 export interface Snapshot {
-  /** The YAML library's version that parsed the texts: another version's snapshot is not used. */
-  yaml: string;
+  /** Who parsed the texts (`parser()`): a snapshot another parser made is not used. */
+  parser: string;
   /** SHA-256 (base64) of a text → what it parses to. */
   texts: Record<string, unknown>;
 }
 
-const yamlVersion = (): string => {
-  const entry = createRequire(import.meta.url).resolve('yaml');
-  return (JSON.parse(readFileSync(path.join(entry, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-};
+let parserId: string | undefined;
+
+/**
+ * The YAML library's version and this module's own file: a new version of either (another parse,
+ * other options) leaves the snapshot unused. Built, this is dist/content/yaml.js, which the same
+ * build wrote the snapshot with; run from the sources (tests, an edited checkout), it is this file,
+ * and the snapshot is not used.
+ */
+function parser(): string {
+  if (parserId === undefined) {
+    const entry = createRequire(import.meta.url).resolve('yaml');
+    const { version } = JSON.parse(readFileSync(path.join(entry, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    parserId = `yaml ${version}, ${digest(readFileSync(fileURLToPath(import.meta.url), 'utf8'))}`;
+  }
+  return parserId;
+}
 
 /** A text's key in the snapshot. */
 export const digest = (text: string) => createHash('sha256').update(text).digest('base64');
 
 let snapshot: Map<string, unknown> | undefined;
+/** Set while `parsedAfresh` runs. */
+let afresh = false;
 
-/** Reads texts from `read` from now on (null: none); one of another YAML library's version is not used. Read from `contentSnapshotFile` otherwise. */
+/** Reads texts from `read` from now on (null: none); one another parser made is not used. Read from `contentSnapshotFile` otherwise. */
 export function useContentSnapshot(read: Snapshot | null): void {
-  snapshot = read && read.yaml === yamlVersion() ? new Map(Object.entries(read.texts)) : new Map();
+  snapshot = read && read.parser === parser() ? new Map(Object.entries(read.texts)) : new Map();
+}
+
+/** Runs `read` parsing every text, the snapshot aside (`loaban content validate`: the files themselves are checked). */
+export function parsedAfresh<T>(read: () => T): T {
+  afresh = true;
+  try {
+    return read();
+  } finally {
+    afresh = false;
+  }
 }
 
 /** What `text` parses to according to the snapshot (a copy), or undefined. A missing or unreadable snapshot is no snapshot. */
 function fromSnapshot(text: string): unknown {
+  if (afresh) return undefined;
   if (!snapshot) {
     try {
       useContentSnapshot(JSON.parse(readFileSync(contentSnapshotFile, 'utf8')) as Snapshot);
@@ -67,11 +93,12 @@ export function recordParsedTexts(): void {
   recorded = new Map();
 }
 
-/** The snapshot of the texts parsed since `recordParsedTexts`, those that JSON keeps as they are. */
+/** The snapshot of the texts parsed since `recordParsedTexts`, those that JSON keeps as they are; ends the recording. */
 export function parsedTextsSnapshot(): Snapshot {
   const texts: Record<string, unknown> = {};
   for (const [key, data] of recorded ?? []) if (isDeepStrictEqual(JSON.parse(JSON.stringify(data) ?? 'null'), data)) texts[key] = data;
-  return { yaml: yamlVersion(), texts };
+  recorded = undefined;
+  return { parser: parser(), texts };
 }
 
 /** A text parsed with the line of each node: once, when first asked. */
