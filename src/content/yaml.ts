@@ -19,8 +19,8 @@ import { projectRoot } from '../core/paths.ts';
 
 type Yaml = typeof import('yaml');
 let yamlLibrary: Yaml | undefined;
-/** The YAML library, loaded the first time a text is not in the snapshot. */
-const yaml = (): Yaml => (yamlLibrary ??= createRequire(import.meta.url)('yaml') as Yaml);
+/** The YAML library, loaded the first time a text is not in the snapshot (or a file is edited: directory-files.ts), not at start. */
+export const yaml = (): Yaml => (yamlLibrary ??= createRequire(import.meta.url)('yaml') as Yaml);
 
 /** Where `npm install` writes what the shipped content parses to (scripts/build.mjs). */
 export const contentSnapshotFile = path.join(projectRoot, 'dist', 'content-snapshot.json');

@@ -6,7 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
+import { yaml } from '../../content/yaml.ts';
 import { foldText } from '../../core/text/fold.ts';
 
 export interface DirectoryLine {
@@ -36,6 +37,7 @@ function directoryFilesOf(contentDir: string): string[] {
 export function listDirectory(contentDir: string): DirectoryLine[] {
   const out: DirectoryLine[] = [];
   for (const file of directoryFilesOf(contentDir)) {
+    const { isMap, isSeq, LineCounter, parseDocument } = yaml();
     const counter = new LineCounter();
     const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter });
     if (doc.errors.length > 0) continue;
@@ -77,7 +79,7 @@ export function findDirectoryEntries(lines: readonly DirectoryLine[], query: str
 
 /** Marks one entry confirmed in its file (the `confirmed` field becomes true, nothing else changes). */
 export function confirmDirectoryEntry(entry: DirectoryLine): void {
-  const doc = parseDocument(readFileSync(entry.file, 'utf8'));
+  const doc = yaml().parseDocument(readFileSync(entry.file, 'utf8'));
   doc.setIn([entry.section, entry.index, 'confirmed'], true);
   writeFileSync(entry.file, doc.toString({ lineWidth: 0 }));
 }
