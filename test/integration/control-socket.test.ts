@@ -66,6 +66,20 @@ describe('the control socket', () => {
     expect((await store.prisma.area.findMany({ orderBy: { code: 'asc' } })).map((a) => a.code)).toEqual(['x', 'y']);
   });
 
+  it('a script a command sends runs whole, and one that fails is said to have failed and leaves nothing', async () => {
+    const control = (await connectControl(dataDir))!;
+    const adapter = await control.factory.connect();
+    try {
+      await adapter.executeScript('CREATE TABLE "Kept" (a int); INSERT INTO "Kept" VALUES (1);');
+      await expect(adapter.executeScript('CREATE TABLE "Half" (a int); SELECT no_such_function();')).rejects.toThrow(/no_such_function/);
+      expect(await store.prisma.$queryRawUnsafe('SELECT count(*)::int AS n FROM "Kept"')).toEqual([{ n: 1 }]);
+      expect(await store.prisma.$queryRawUnsafe(`SELECT to_regclass('"Half"') IS NULL AS gone`)).toEqual([{ gone: true }]);
+    } finally {
+      await adapter.dispose();
+      control.close();
+    }
+  });
+
   it('a command that goes away, or holds a transaction too long, has it rolled back: the bot goes on', async () => {
     const gone = await command();
     const open = gone.prisma.$transaction(async (tx) => {

@@ -24,6 +24,7 @@ import {
 import { translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import { StoreError } from './errors.ts';
+import { wholeScripts } from './whole-scripts.ts';
 
 export const controlSocketName = 'loaban.sock';
 /**
@@ -87,7 +88,8 @@ export async function serveControl(
   }
   // A socket left by a process that died: this process holds DATA_DIR's lock, so it is nobody's.
   if (existsSync(socketPath)) rmSync(socketPath, { force: true });
-  const adapter = await factory.connect();
+  // A script runs whole and is waited for, as a migration's (the embedded database's adapter did not wait).
+  const adapter = wholeScripts(await factory.connect());
   const clients = new Set<Socket>();
   const server: Server = createServer((socket) => {
     clients.add(socket);
