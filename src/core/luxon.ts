@@ -1,11 +1,17 @@
 /**
  * Luxon as cron-parser loads it (CommonJS), so that one copy of it is in memory: imported as ESM it
- * is a second copy of the same library beside cron-parser's.
+ * is a second copy of the same library beside cron-parser's. Loaded at its first use, not with the
+ * modules that use it: a command that never reads a date in a time zone (`loaban groups`) does not load it.
  */
 import { createRequire } from 'node:module';
 import type * as Luxon from 'luxon';
 
-const luxon = createRequire(import.meta.url)('luxon') as typeof Luxon;
+let loaded: typeof Luxon | undefined;
+const luxon = (): typeof Luxon => (loaded ??= createRequire(import.meta.url)('luxon') as typeof Luxon);
 
-export const DateTime = luxon.DateTime;
+/** The two ways in of Luxon's DateTime this project uses. */
+export const DateTime = {
+  fromJSDate: (...args: Parameters<typeof Luxon.DateTime.fromJSDate>): Luxon.DateTime => luxon().DateTime.fromJSDate(...args),
+  fromObject: (...args: Parameters<typeof Luxon.DateTime.fromObject>): Luxon.DateTime => luxon().DateTime.fromObject(...args),
+};
 export type DateTime = Luxon.DateTime;

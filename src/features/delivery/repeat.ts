@@ -4,7 +4,7 @@
  * keeps; a stored expression (made on the form, or by `loaban schedule add --cron`) is read back
  * into one of them when it fits, else it stays an "advanced" cron expression.
  */
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from './cron.ts';
 
 /** Weekdays as cron numbers them: 0 Sunday, 1 Monday … 6 Saturday. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -48,7 +48,7 @@ export function repeatOf(cron: string): Repeat | null {
   if (cron.trim().split(/\s+/).length !== 5) return null;
   let fields;
   try {
-    fields = CronExpressionParser.parse(cron).fields;
+    fields = cronParser().parse(cron).fields;
   } catch {
     return null;
   }

@@ -5,7 +5,7 @@
  * pause, resume or delete); and the dry run behind the preview (the same checks `addSchedule`
  * makes, nothing stored).
  */
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from './cron.ts';
 import type { CampaignLibrary } from '../../content/campaigns.ts';
 import type { Audience } from './audience.ts';
 import type { FieldErrors, FieldName, ScheduleRequest } from './schedule-form.ts';
@@ -136,7 +136,7 @@ export interface Preview {
 
 /** Refuses a repeating schedule with two of its next runs closer than `minCronGapMinutes`. */
 function checkCronGap(cron: string, timeZone: string, now: Date): void {
-  const times = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: now });
+  const times = cronParser().parse(cron, { tz: timeZone, currentDate: now });
   let previous = times.next().getTime();
   for (let i = 0; i < 5; i++) {
     const at = times.next().getTime();

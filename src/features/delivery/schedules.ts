@@ -5,7 +5,7 @@
  * neither loses nor repeats one. A run missed while the bot was down goes out late if it is
  * within the grace window, else it is recorded as a skipped broadcast.
  */
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from './cron.ts';
 import { splitText } from '../../channels/text.ts';
 import type { Db } from '../../core/store/store.ts';
 import { audienceSchema, resolveAudience, unknownIds, type Audience } from './audience.ts';
@@ -62,7 +62,7 @@ export interface Run {
 type ScheduleRow = Awaited<ReturnType<Db['schedule']['findUniqueOrThrow']>>;
 
 function parseCron(expression: string, timeZone: string, after: Date) {
-  return CronExpressionParser.parse(expression, { tz: timeZone, currentDate: after });
+  return cronParser().parse(expression, { tz: timeZone, currentDate: after });
 }
 
 /** The calendar event's runs after `after` (exclusive), up to `until` (inclusive; null: the next two years), in order. */
