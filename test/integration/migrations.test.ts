@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrationsDir, schemaPath } from '../../src/core/paths.ts';
-import { applyMigrations, migrateApart, migrationsUpToDate, pendingSchemaChange, writeNewMigration } from '../../src/core/store/migrations.ts';
+import { loadConfig } from '../../src/core/config.ts';
+import { translator } from '../../src/core/i18n.ts';
+import { createLogger } from '../../src/core/log.ts';
+import { StoreError } from '../../src/core/store/errors.ts';
+import { applyMigrations, migrateApart, migrationsUpToDate, openMigratedStore, pendingSchemaChange, writeNewMigration } from '../../src/core/store/migrations.ts';
 import { openMemoryStore, openStore } from '../../src/core/store/store.ts';
 
 describe('migrations', () => {
@@ -105,6 +109,27 @@ describe('migrations', () => {
     } finally {
       await store.close();
     }
+  }, 120_000);
+
+  it('a start that finds a migration left failed by an earlier version says so in the operator\'s language, naming it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'loaban-failed-'));
+    const config = loadConfig({ DATA_DIR: dataDir, OPERATOR_LANG: 'vi' });
+    const log = createLogger('silent', false);
+    const { store } = await openMigratedStore(config, log);
+    const [first] = readdirSync(migrationsDir).filter((n) => n !== 'migration_lock.toml').sort();
+    try {
+      await store.prisma.$executeRawUnsafe(`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '${first}'`);
+    } finally {
+      await store.close();
+    }
+    const refused = await openMigratedStore(config, log).then(
+      () => null,
+      (error: unknown) => error as Error,
+    );
+    expect(refused).toBeInstanceOf(StoreError);
+    expect(refused!.message).toBe(translator('vi')('ops:store.migrationFailed', { reason: translator('vi')('ops:store.migrationMarkedFailed', { migration: first }) }));
+    expect(refused!.message).toContain(first);
+    expect(refused!.message).not.toMatch(/failed at an earlier start/);
   }, 120_000);
 
   it('refuses a migration name that is not lower-case letters, digits and underscores', async () => {

@@ -7,11 +7,11 @@
  * these migrations: then neither initdb nor the schema engine runs.
  */
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { applyMigrations } from './migrations.ts';
+import { applyMigrations, MigrationMarkedFailed } from './migrations.ts';
 import { openEmbedded, type DatabaseLocation } from './store.ts';
 import { createFromTemplate, isEmptyFolder, matchingTemplate } from './template.ts';
 
-type MigrateAnswer = { applied: string[]; fromTemplate?: true } | { error: string };
+type MigrateAnswer = { applied: string[]; fromTemplate?: true } | { error: string; markedFailed?: string };
 
 async function migrate(where: DatabaseLocation): Promise<MigrateAnswer> {
   const isNew = where.kind === 'pglite' && isEmptyFolder(where.dbDir);
@@ -39,6 +39,10 @@ async function migrate(where: DatabaseLocation): Promise<MigrateAnswer> {
 }
 
 const where = await new Promise<DatabaseLocation>((resolve) => process.once('message', (message) => resolve(message as DatabaseLocation)));
-const answer: MigrateAnswer = await migrate(where).catch((error: unknown) => ({ error: (error as Error)?.message ?? String(error) }));
+const answer: MigrateAnswer = await migrate(where).catch((error: unknown) => ({
+  error: (error as Error)?.message ?? String(error),
+  // Which migration, for the parent to say in the operator's language.
+  ...(error instanceof MigrationMarkedFailed ? { markedFailed: error.migration } : {}),
+}));
 // Sent after the database is closed; then this process ends (a pool left open would keep it).
 process.send!(answer, () => process.exit(0));

@@ -71,6 +71,17 @@ export async function applyMigrations(
   return result.appliedMigrationNames;
 }
 
+/** A migration an earlier version left failed (Prisma's P3009): the engine refuses to go on until it is mended. */
+export class MigrationMarkedFailed extends Error {
+  override name = 'MigrationMarkedFailed';
+  constructor(
+    readonly migration: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${migration}: failed at an earlier start and is still marked failed in _prisma_migrations (set its rolled_back_at to try it again)`, options);
+  }
+}
+
 /**
  * The engine's error as the operator reads it, in its first line (all `loaban start` shows): the
  * migration and what the database said — the engine's own begins "external connector error". A
@@ -88,7 +99,7 @@ async function failedMigration(engine: SchemaEngine, error: unknown): Promise<un
   }
   // Left failed by an earlier version (P3009): named, for whoever mends the database.
   const earlier = /The `([^`]+)` migration started at .+ failed/.exec(message)?.[1];
-  return earlier ? new Error(`${earlier}: failed at an earlier start and is still marked failed in _prisma_migrations (set its rolled_back_at to try it again)`, { cause: error }) : error;
+  return earlier ? new MigrationMarkedFailed(earlier, { cause: error }) : error;
 }
 
 /** The SQL that would bring a database with every migration applied up to the schema; '' when none. */
@@ -187,7 +198,7 @@ export async function migrateApart(where: DatabaseLocation): Promise<{ applied: 
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  let answer: { applied?: string[]; fromTemplate?: true; error?: string } | undefined;
+  let answer: { applied?: string[]; fromTemplate?: true; error?: string; markedFailed?: string } | undefined;
   child.on('message', (message: typeof answer) => (answer = message));
   child.send(where);
   // Its end, not its message, is the sign the database is closed and may be opened again here.
@@ -195,7 +206,7 @@ export async function migrateApart(where: DatabaseLocation): Promise<{ applied: 
     child.once('error', reject);
     child.once('exit', (exitCode) => resolve(exitCode));
   });
-  if (answer?.error !== undefined) throw new Error(answer.error);
+  if (answer?.error !== undefined) throw answer.markedFailed ? new MigrationMarkedFailed(answer.markedFailed) : new Error(answer.error);
   if (!answer?.applied) {
     const last = stderr.trim().split('\n').pop();
     throw new Error(`the migration process stopped without an answer (exit code ${code})${last ? `: ${last}` : ''}`);
@@ -207,7 +218,7 @@ export async function migrateApart(where: DatabaseLocation): Promise<{ applied: 
 export async function openMigratedStore(config: Config, log: Logger, { reachRunning = false } = {}): Promise<{ store: Store; applied: string[] }> {
   const t = translator(config.operatorLanguage);
   const failed = (error: unknown): never => {
-    const reason = ((error as Error)?.message ?? String(error)).split('\n')[0];
+    const reason = error instanceof MigrationMarkedFailed ? t('ops:store.migrationMarkedFailed', { migration: error.migration }) : ((error as Error)?.message ?? String(error)).split('\n')[0];
     throw new StoreError(t('ops:store.migrationFailed', { reason }));
   };
   let applied: string[] = [];
