@@ -51,9 +51,12 @@ export class FaqMatcher {
     readonly threshold = defaultThreshold,
   ) {
     const { fillers } = knowledge.spelling;
+    // Each entry's texts tokenized once, for the pair map below and for the index (read back while it is built).
+    const tokenized = new Map<string, string[]>();
+    const termsOfText = (text: string) => tokenized.get(text) ?? this.indexedTerms(text);
     this.index = new MiniSearch<Doc>({
       fields: ['questions', 'answers'],
-      tokenize: (text) => this.indexedTerms(text),
+      tokenize: termsOfText,
       processTerm: (term) => term,
       searchOptions: { combineWith: 'OR', fuzzy: fuzziness, weights: { fuzzy: 0.5, prefix: 0 }, boost: fieldBoost },
     });
@@ -66,7 +69,8 @@ export class FaqMatcher {
       const answers = Object.values(entry.answer);
       const doc = { id: entry.id, questions: entry.questions.join('\n'), answers: answers.join('\n') };
       docs.push(doc);
-      for (const pair of new Set([doc.questions, doc.answers].flatMap((text) => this.indexedTerms(text).filter(isPair)))) {
+      for (const text of [doc.questions, doc.answers]) tokenized.set(text, this.indexedTerms(text));
+      for (const pair of new Set([doc.questions, doc.answers].flatMap((text) => termsOfText(text).filter(isPair)))) {
         const ids = this.entriesWithPair.get(pair);
         this.entriesWithPair.set(pair, ids === undefined ? entry.id : [ids, entry.id].flat());
       }
@@ -74,6 +78,7 @@ export class FaqMatcher {
       for (const word of contentWords(words.flat(), fillers)) df.set(word, (df.get(word) ?? 0) + 1);
     }
     this.index.addAll(docs);
+    tokenized.clear();
     const n = knowledge.entries.length;
     for (const [word, count] of df) this.idf.set(word, Math.log(1 + n / count));
     this.unknownIdf = Math.log(1 + n);
