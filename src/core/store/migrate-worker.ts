@@ -7,11 +7,9 @@
  * these migrations: then neither initdb nor the schema engine runs.
  */
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { applyMigrations, MigrationMarkedFailed } from './migrations.ts';
+import { applyMigrations, MigrationMarkedFailed, type MigrateAnswer } from './migrations.ts';
 import { openEmbedded, type DatabaseLocation } from './store.ts';
 import { createFromTemplate, isEmptyFolder, matchingTemplate } from './template.ts';
-
-type MigrateAnswer = { applied: string[]; fromTemplate?: true } | { error: string; markedFailed?: string };
 
 async function migrate(where: DatabaseLocation): Promise<MigrateAnswer> {
   const isNew = where.kind === 'pglite' && isEmptyFolder(where.dbDir);

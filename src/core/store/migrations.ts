@@ -71,6 +71,9 @@ export async function applyMigrations(
   return result.appliedMigrationNames;
 }
 
+/** What the migration child (migrate-worker.ts) answers: the migrations it applied, or its error and, for one left failed, which. */
+export type MigrateAnswer = { applied: string[]; fromTemplate?: true; error?: undefined } | { error: string; markedFailed?: string; applied?: undefined };
+
 /** A migration an earlier version left failed (Prisma's P3009): the engine refuses to go on until it is mended. */
 export class MigrationMarkedFailed extends Error {
   override name = 'MigrationMarkedFailed';
@@ -198,8 +201,8 @@ export async function migrateApart(where: DatabaseLocation): Promise<{ applied: 
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  let answer: { applied?: string[]; fromTemplate?: true; error?: string; markedFailed?: string } | undefined;
-  child.on('message', (message: typeof answer) => (answer = message));
+  let answer: MigrateAnswer | undefined;
+  child.on('message', (message: MigrateAnswer) => (answer = message));
   child.send(where);
   // Its end, not its message, is the sign the database is closed and may be opened again here.
   const code = await new Promise<number | null>((resolve, reject) => {
