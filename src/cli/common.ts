@@ -55,6 +55,30 @@ export async function withStore<T>(config: Config, log: Logger, use: (store: Sto
   }
 }
 
+/**
+ * Stops a long-running command cleanly on SIGINT or SIGTERM (Ctrl+C, a supervisor's stop), listening
+ * from before it starts: a signal while `starting` lets the start finish, then stops what started
+ * (without a handler, Node would end the process at once, mid-migration or mid-write). A second
+ * signal ends it at once with exit code 1. A start that fails is reported by `action`. Returns
+ * whether a signal has come, so that a start being stopped does not announce itself as running.
+ */
+export function stopOnSignals(starting: Promise<{ stop(): Promise<void> }>, log: Logger, t: ReturnType<typeof translator>): () => boolean {
+  let signals = 0;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (signals++ > 0) process.exit(1);
+    const running = await starting.catch(() => null);
+    if (!running) return;
+    log.info({ signal }, t('ops:start.stopping'));
+    await running.stop();
+    log.info(t('ops:start.stopped'));
+    log.flush?.();
+    process.exit(0);
+  };
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  return () => signals > 0;
+}
+
 /** Runs a command body, turning every failure into clear lines and exit code 1. */
 export function action<A extends unknown[]>(body: (...args: A) => Promise<void>) {
   return async (...args: A) => {

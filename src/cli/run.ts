@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { translator } from '../core/i18n.ts';
-import { environment, withStore, action } from './common.ts';
+import { environment, withStore, action, stopOnSignals } from './common.ts';
 import type { Command } from 'commander';
 import { ConfigError, operatorSettings } from '../core/config.ts';
 
@@ -21,23 +21,14 @@ export function runCommands(program: Command): void {
       action(async () => {
         const { config, log, t } = await environment();
         // The server's modules (web, channels, delivery) load for `start` only, not for every command.
-        const { startApp } = await import('../app.ts');
-        const app = await startApp(config, log);
+        const starting = import('../app.ts').then(({ startApp }) => startApp(config, log));
+        const stopping = stopOnSignals(starting, log, t);
+        const app = await starting;
+        if (stopping()) return;
         log.info({ url: app.url, channels: app.channels.map((c) => c.platform), database: app.store.kind }, t('ops:http.listening', { url: app.url }));
         if (app.sandbox) log.info(t('ops:http.sandboxAt', { url: `${app.url}/sandbox` }));
         log.info(t('ops:http.adminAt', { url: `${config.publicUrl ?? app.url}/admin` }));
         if ((config.telegram || config.zalo) && !config.publicUrl) log.warn(t('ops:http.noPublicUrl', { url: app.url }));
-        let signals = 0;
-        const shutdown = async (signal: string) => {
-          if (signals++ > 0) process.exit(1);
-          log.info({ signal }, t('ops:start.stopping'));
-          await app.stop();
-          log.info(t('ops:start.stopped'));
-          log.flush?.();
-          process.exit(0);
-        };
-        process.on('SIGINT', () => void shutdown('SIGINT'));
-        process.on('SIGTERM', () => void shutdown('SIGTERM'));
       }),
     );
 
@@ -87,18 +78,11 @@ export function runCommands(program: Command): void {
     .action(
       action(async () => {
         const { config, log, t } = await environment();
-        const { startDispatch } = await import('../app.ts');
-        const running = await startDispatch(config, log);
+        const starting = import('../app.ts').then(({ startDispatch }) => startDispatch(config, log));
+        const stopping = stopOnSignals(starting, log, t);
+        const running = await starting;
+        if (stopping()) return;
         log.info({ database: running.store.kind, platforms: running.delivery.dispatchers.length }, t('ops:dispatch.started'));
-        let signals = 0;
-        const shutdown = async () => {
-          if (signals++ > 0) process.exit(1);
-          await running.stop();
-          log.flush?.();
-          process.exit(0);
-        };
-        process.on('SIGINT', () => void shutdown());
-        process.on('SIGTERM', () => void shutdown());
       }),
     );
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startFakeTelegram } from '../fakes/telegram-fake.ts';
 import { startFakeZalo } from '../fakes/zalo-fake.ts';
-import { runCli, startCli } from '../support/cli.ts';
+import { runCli, signalWhileStarting, startCli } from '../support/cli.ts';
 import { backends, createPostgresDatabase } from '../support/stores.ts';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'loaban-cli-'));
@@ -36,6 +36,20 @@ describe('loaban start', () => {
     const personas = (await (await fetch(`${second.url}/sandbox/api/personas`)).json()) as unknown[];
     expect(personas.length).toBeGreaterThanOrEqual(14);
     expect(await second.stop('SIGINT')).toBe(0);
+  }, 120_000);
+
+  it('a SIGTERM while it starts (a supervisor stopping it) lets the start finish, then stops cleanly: exit code 0, the data kept', async () => {
+    const dataDir = tempDir();
+    // "FAQ loaded" comes first, before the database is opened, migrated and seeded.
+    const stopped = await signalWhileStarting({ DATA_DIR: dataDir }, /FAQ loaded/);
+    expect(stopped.stdout).toContain('demo data seeded');
+    expect(stopped.stdout).toContain('Đã dừng Loa Bản.');
+    expect(stopped.code).toBe(0);
+    expect(readdirSync(dataDir)).not.toContain('loaban.pid');
+
+    const again = await startCli({ DATA_DIR: dataDir });
+    expect(again.output()).not.toContain('demo data seeded');
+    expect(await again.stop()).toBe(0);
   }, 120_000);
 
   it('`npm start` passes SIGTERM on to the server, which stops cleanly instead of running on', async () => {

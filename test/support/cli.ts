@@ -32,6 +32,28 @@ export function runCli(args: string[], env: Record<string, string>, cwd = projec
   });
 }
 
+/**
+ * Starts `loaban start` and sends it `signal` as soon as its output matches `when` — while it is
+ * still starting, as a supervisor stopping it then would — and resolves when it has exited.
+ */
+export function signalWhileStarting(env: Record<string, string>, when: RegExp, signal: NodeJS.Signals = 'SIGTERM'): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'start'], { cwd: projectRoot, env: environment({ PORT: '0', ...env }) });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    const watch = () => {
+      if (!sent && when.test(stdout + stderr)) {
+        sent = true;
+        child.kill(signal);
+      }
+    };
+    child.stdout.on('data', (d) => ((stdout += d), watch()));
+    child.stderr.on('data', (d) => ((stderr += d), watch()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export interface Running {
   child: ChildProcess;
   url: string;
