@@ -5,7 +5,9 @@
  * `npm install` keeps what each shipped text parses to (dist/content-snapshot.json, by its SHA-256):
  * a text found there is not parsed again at start (the YAML parser's first run over the content was
  * about 0.2 s of a start); a text edited since is parsed as it is. Either way the data is checked
- * against its schema here, and a problem's line comes from the text itself.
+ * against its schema here, and a problem's line comes from the text itself. The snapshot also keeps
+ * which checks beyond the schema the build found right, over which exact data (`checkedByBuild`): the
+ * safety examples, tried against every pattern, were about 0.2 s of a start.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -30,6 +32,8 @@ export interface Snapshot {
   parser: string;
   /** SHA-256 (base64) of a text → what it parses to. */
   texts: Record<string, unknown>;
+  /** The checks the build found right, each as the digest of its name and the data it checked (`checkedByBuild`). */
+  checked?: string[];
 }
 
 let parserId: string | undefined;
@@ -53,12 +57,27 @@ function parser(): string {
 export const digest = (text: string) => createHash('sha256').update(text).digest('base64');
 
 let snapshot: Map<string, unknown> | undefined;
+let checkedBefore = new Set<string>();
 /** Set while `parsedAfresh` runs. */
 let afresh = false;
 
 /** Reads texts from `read` from now on (null: none); one another parser made is not used. Read from `contentSnapshotFile` otherwise. */
 export function useContentSnapshot(read: Snapshot | null): void {
-  snapshot = read && read.parser === parser() ? new Map(Object.entries(read.texts)) : new Map();
+  const usable = read !== null && read.parser === parser();
+  snapshot = usable ? new Map(Object.entries(read.texts)) : new Map();
+  checkedBefore = new Set(usable ? read.checked ?? [] : []);
+}
+
+/** The snapshot as read from `contentSnapshotFile` the first time it is needed (a missing or unreadable one is none). */
+function loadedSnapshot(): Map<string, unknown> {
+  if (!snapshot) {
+    try {
+      useContentSnapshot(JSON.parse(readFileSync(contentSnapshotFile, 'utf8')) as Snapshot);
+    } catch {
+      useContentSnapshot(null);
+    }
+  }
+  return snapshot!;
 }
 
 /** Runs `read` parsing every text, the snapshot aside (`loaban content validate`: the files themselves are checked). */
@@ -74,31 +93,48 @@ export function parsedAfresh<T>(read: () => T): T {
 /** What `text` parses to according to the snapshot (a copy), or undefined. A missing or unreadable snapshot is no snapshot. */
 function fromSnapshot(text: string): unknown {
   if (afresh) return undefined;
-  if (!snapshot) {
-    try {
-      useContentSnapshot(JSON.parse(readFileSync(contentSnapshotFile, 'utf8')) as Snapshot);
-    } catch {
-      useContentSnapshot(null);
-    }
-  }
-  if (snapshot!.size === 0) return undefined;
-  const data = snapshot!.get(digest(text));
+  const held = loadedSnapshot();
+  if (held.size === 0) return undefined;
+  const data = held.get(digest(text));
   return data === undefined ? undefined : structuredClone(data);
 }
 
-let recorded: Map<string, unknown> | undefined;
+/** The key of a check over `data` (JSON: a Map or a Set must be given as a list). */
+const checkKey = (check: string, data: unknown) => digest(`${check}\n${JSON.stringify(data)}`);
 
-/** Starts keeping what each text parsed here parses to (the build, over the shipped content). */
-export function recordParsedTexts(): void {
-  recorded = new Map();
+/**
+ * Whether the build ran `check` over exactly `data` with this same code and found it right — then it
+ * need not run again. False when the snapshot is not in use (run from the sources, other code) and
+ * while `parsedAfresh` runs: `loaban content validate` runs every check.
+ */
+export function checkedByBuild(check: string, data: unknown): boolean {
+  if (afresh) return false;
+  loadedSnapshot();
+  return checkedBefore.size > 0 && checkedBefore.has(checkKey(check, data));
 }
 
-/** The snapshot of the texts parsed since `recordParsedTexts`, those that JSON keeps as they are; ends the recording. */
+let recorded: Map<string, unknown> | undefined;
+let recordedChecks: Set<string> | undefined;
+
+/** Starts keeping what each text parsed here parses to, and the checks found right (the build, over the shipped content). */
+export function recordParsedTexts(): void {
+  recorded = new Map();
+  recordedChecks = new Set();
+}
+
+/** While the build records: `check` ran over `data` and found it right (see `checkedByBuild`). */
+export function recordCheckPassed(check: string, data: unknown): void {
+  recordedChecks?.add(checkKey(check, data));
+}
+
+/** The snapshot of the texts parsed since `recordParsedTexts`, those that JSON keeps as they are, and the checks passed; ends the recording. */
 export function parsedTextsSnapshot(): Snapshot {
   const texts: Record<string, unknown> = {};
   for (const [key, data] of recorded ?? []) if (isDeepStrictEqual(JSON.parse(JSON.stringify(data) ?? 'null'), data)) texts[key] = data;
+  const checked = [...(recordedChecks ?? [])];
   recorded = undefined;
-  return { parser: parser(), texts };
+  recordedChecks = undefined;
+  return { parser: parser(), texts, checked };
 }
 
 /** A text parsed with the line of each node: once, when first asked. */

@@ -3,14 +3,16 @@
  * there is not parsed again at start; an edited one is parsed as it stands, and its problems keep
  * their lines.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { validateContent } from '../../src/cli/validate-content.ts';
 import { defaultContentDir } from '../../src/core/paths.ts';
-import { ContentError, digest, parsedTextsSnapshot, parseYaml, parseYamlWithLines, recordParsedTexts, useContentSnapshot } from '../../src/content/yaml.ts';
+import { checkedByBuild, ContentError, digest, parsedAfresh, parsedTextsSnapshot, recordCheckPassed, parseYaml, parseYamlWithLines, recordParsedTexts, useContentSnapshot } from '../../src/content/yaml.ts';
+import { loadKnowledge } from '../../src/features/faq/knowledge.ts';
 
 const yamlFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : e.name.endsWith('.yaml') ? [path.join(dir, e.name)] : []));
@@ -68,5 +70,41 @@ describe('the content snapshot', () => {
     useContentSnapshot({ parser: parser(), texts: { [digest(topics)]: { topics: 'not a list' } } });
     expect(() => parseYaml('topics.yaml', topics, z.object({ topics: z.array(z.unknown()) }))).toThrow(/^topics\.yaml:\d+: topics: /);
     expect(validateContent(defaultContentDir).problems).toEqual([]);
+  });
+  it('keeps that the build read every safety example right; an example edited since is tried at start', () => {
+    useContentSnapshot(null);
+    recordParsedTexts();
+    expect(validateContent(defaultContentDir).problems).toEqual([]);
+    const built = parsedTextsSnapshot();
+    expect(built.checked).toHaveLength(1);
+
+    // A counter-example the detector reads as violence: the start that tries it says so, at its line.
+    const dir = mkdtempSync(path.join(tmpdir(), 'loaban-content-'));
+    cpSync(defaultContentDir, dir, { recursive: true });
+    const file = path.join(dir, 'safety', 'violence.yaml');
+    const shipped = readFileSync(file, 'utf8');
+    const edited = shipped.replace(/^counterExamples:\n/m, 'counterExamples:\n  - "chồng em đánh em"\n');
+    expect(edited).not.toBe(shipped);
+    writeFileSync(file, edited);
+    useContentSnapshot(built);
+    expect(() => loadKnowledge(dir)).toThrow(/violence\.yaml:\d+: counter-example "chồng em đánh em" is read as "violence"/);
+  });
+
+  it('believes a check the build passed only for the same data, with this parser, and not for `content validate`', () => {
+    useContentSnapshot(null);
+    recordParsedTexts();
+    recordCheckPassed('safety examples', { examples: ['cứu em'] });
+    const built = parsedTextsSnapshot();
+    useContentSnapshot(built);
+    expect(checkedByBuild('safety examples', { examples: ['cứu em'] })).toBe(true);
+    expect(checkedByBuild('safety examples', { examples: ['cứu em', 'nó dọa giết cả nhà'] })).toBe(false);
+    expect(checkedByBuild('another check', { examples: ['cứu em'] })).toBe(false);
+    expect(parsedAfresh(() => checkedByBuild('safety examples', { examples: ['cứu em'] }))).toBe(false);
+    useContentSnapshot({ ...built, parser: 'yaml 0.0.1, another' });
+    expect(checkedByBuild('safety examples', { examples: ['cứu em'] })).toBe(false);
+    // Outside a recording, a check that passed is not kept.
+    recordCheckPassed('safety examples', { examples: ['x'] });
+    recordParsedTexts();
+    expect(parsedTextsSnapshot().checked).toEqual([]);
   });
 });
