@@ -5,7 +5,8 @@
  * and an idle kept-alive connection is closed after `keepAliveTimeoutMs`.
  */
 import { createServer } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createRequire } from 'node:module';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import { HttpError } from './errors.ts';
@@ -24,6 +25,26 @@ export interface HttpLimits {
 
 export const defaultHttpLimits: HttpLimits = { requestTimeoutMs: 30_000, headersTimeoutMs: 15_000, keepAliveTimeoutMs: 10_000, bodyLimit: 1024 * 1024 };
 
+type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+type Factory = (...args: unknown[]) => unknown;
+
+/**
+ * fastify's schema compilers (ajv for requests, fast-json-stringify for replies), loaded the first
+ * time a route declares a schema instead of with every server: Loa Bản's routes check their input
+ * with zod, and loading them was about 50 ms of a start. A route with a schema gets them as fastify
+ * would have made them.
+ */
+function lazySchemaCompilers(): Compilers {
+  const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
+  /** The factory the package `name` makes (its default export, called), made on first use. */
+  const lazily = (name: string): Factory => {
+    let made: Factory | undefined;
+    return (...args) => (made ??= (fromFastify(name) as () => Factory)())(...args);
+  };
+  // fastify's own types for these are unions of its compilers' overloads; the factories are theirs.
+  return { buildValidator: lazily('@fastify/ajv-compiler'), buildSerializer: lazily('@fastify/fast-json-stringify-compiler') } as unknown as Compilers;
+}
+
 export function createHttpServer(log: Logger, limits: Partial<HttpLimits> = {}): FastifyInstance {
   const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs, bodyLimit } = { ...defaultHttpLimits, ...limits };
   const http = Fastify({
@@ -31,6 +52,7 @@ export function createHttpServer(log: Logger, limits: Partial<HttpLimits> = {}):
     loggerInstance: log.child({ part: 'http' }, { level: log.isLevelEnabled('debug') ? log.level : 'warn' }) as unknown as FastifyBaseLogger,
     forceCloseConnections: true,
     bodyLimit,
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     // Node checks the request timeouts every `connectionsCheckingInterval`: often enough that a slow body is cut near its time.
     serverFactory: (handler) =>
       createServer(
