@@ -65,6 +65,8 @@ describe('loaban backup and restore', () => {
     const target = path.join(tempDir(), 'restored');
     const restored = await runCli(['restore', file], { DATA_DIR: target });
     expect(restored.stdout).toMatch(/^Đã khôi phục .* \(sao lưu lúc \d{4}-\d\d-\d\d \d\d:\d\d\) vào .*restored\. Chạy loaban start để dùng\.\n$/);
+    // The restored folder is its owner's alone, as a new DATA_DIR is.
+    expect(statSync(target).mode & 0o777).toBe(0o700);
     expect(await contents(target)).toEqual(before);
 
     // Mistakes: one line each, nothing written.

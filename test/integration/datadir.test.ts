@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,20 @@ import { openStore, StoreError } from '../../src/core/store/store.ts';
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'loaban-data-'));
 
 describe('the embedded database folder (DATA_DIR)', () => {
+  it('is its owner\'s alone: made so when new, and made so when an earlier version left it open to others', async () => {
+    // What people told the bot lives here: on a shared server no other account may read it.
+    const mode = (dir: string) => statSync(dir).mode & 0o777;
+    const fresh = path.join(tempDir(), 'loaban', 'data');
+    const store = await openStore({ databaseUrl: null, dataDir: fresh });
+    await store.close();
+    expect(mode(fresh)).toBe(0o700);
+
+    chmodSync(fresh, 0o755);
+    const again = await openStore({ databaseUrl: null, dataDir: fresh });
+    await again.close();
+    expect(mode(fresh)).toBe(0o700);
+  }, 60_000);
+
   it('keeps data across a close and a reopen', async () => {
     const dataDir = tempDir();
     const first = await openStore({ databaseUrl: null, dataDir });

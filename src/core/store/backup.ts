@@ -10,10 +10,10 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from '../luxon.ts';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StoreError } from './errors.ts';
-import { markData, openEmbedded, unmarkData, type Store } from './store.ts';
+import { markData, openEmbedded, ownerOnlyFolder, unmarkData, type Store } from './store.ts';
 
 const magic = 'LOABAN-BACKUP 1\n';
 
@@ -94,7 +94,7 @@ export async function restoreInto(dataDir: string, image: Buffer, say: (key: Bac
   } catch {
     throw new BackupRefused('notADatabase', say('notADatabase'));
   }
-  mkdirSync(dataDir, { recursive: true });
+  ownerOnlyFolder(dataDir);
   try {
     markData(dataDir);
     const dbDir = path.join(dataDir, 'db');

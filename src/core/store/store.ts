@@ -4,7 +4,7 @@
  * Failures an operator can cause (a foreign, damaged or busy DATA_DIR, a server that does not
  * answer) become a StoreError with one clear line; nothing on disk is changed by a failed open.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -184,12 +184,26 @@ function takeLock(dir: string, t: ReturnType<typeof translator>): () => void {
   throw new DataDirLocked(t('ops:store.dataDirLocked', { dir, pid: '?' }));
 }
 
+/**
+ * Makes DATA_DIR when it is new and keeps it its owner's alone (0700): the database files inside are
+ * written readable by every account (PGlite's file system), and they hold what people told the bot.
+ * A folder this process may not change (another account's) is left as it is.
+ */
+export function ownerOnlyFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  } catch {
+    // Not ours to change: opening it goes on as before.
+  }
+}
+
 async function openPglite({ dataDir, language, reachRunning = false, whenNew }: StoreOptions): Promise<Store> {
   const t = translator(language);
   if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
     throw new StoreError(t('ops:store.dataDirNotDirectory', { dir: dataDir }));
   }
-  mkdirSync(dataDir, { recursive: true });
+  ownerOnlyFolder(dataDir);
   const entries = readdirSync(dataDir).filter((name) => !name.startsWith('.'));
   const ours = entries.includes(markerFile);
   if (!ours && entries.length > 0) throw new StoreError(t('ops:store.dataDirForeign', { dir: dataDir }));
