@@ -3,7 +3,7 @@
  * unpacked by a first start instead of running initdb and the migrations — only while it holds
  * exactly the migrations on disk and the installed PGlite made it.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { migrationsDir, schemaPath } from '../../src/core/paths.ts';
 import { migrationChecksums } from '../../src/core/store/migrations.ts';
 import { createFromTemplate, matchingTemplate, writeTemplate, type TemplateFiles } from '../../src/core/store/template.ts';
+import { unpackApart } from '../../src/core/store/template-image.ts';
 
 const scratch = () => mkdtempSync(path.join(tmpdir(), 'loaban-template-'));
 const migrationNames = readdirSync(migrationsDir).filter((n) => n !== 'migration_lock.toml').sort();
@@ -85,5 +86,25 @@ describe('the template of a new embedded database', () => {
     await createFromTemplate(dbDir, template);
     expect(readdirSync(dataDir)).toEqual(['db']);
     expect(readFileSync(path.join(dbDir, 'PG_VERSION'), 'utf8')).not.toContain('stopped');
+  }, 60_000);
+  it('is unpacked by a child process into files only their owner may read; a damaged image is refused and leaves nothing', async () => {
+    const template = matchingTemplate(files, migrationsDir)!;
+    const dbDir = path.join(scratch(), 'db');
+    await unpackApart(dbDir, template);
+    expect(statSync(dbDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dbDir, 'global', 'pg_control')).mode & 0o077).toBe(0);
+    const db = await PGlite.create(dbDir);
+    try {
+      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM _prisma_migrations')).rows[0]!.n).toBe(migrationNames.length);
+    } finally {
+      await db.close();
+    }
+
+    const cut = path.join(scratch(), 'cut.tar.gz');
+    writeFileSync(cut, readFileSync(template.image).subarray(0, 100_000));
+    const other = path.join(scratch(), 'db');
+    await expect(unpackApart(other, { image: cut })).rejects.toThrow(/unexpected end of file/);
+    expect(existsSync(other)).toBe(false);
+    expect(existsSync(`${other}.new`)).toBe(false);
   }, 60_000);
 });

@@ -2,22 +2,15 @@
  * A child process's entry point (see `migrateApart` in migrations.ts): receives a database
  * location over IPC, applies the pending migrations to it and sends back the names applied. The
  * WebAssembly schema engine lives and dies with this process, so the process that started it does
- * not keep the engine's memory (several hundred MB) for the rest of its life. A new embedded
- * database is unpacked from the template `npm install` made (template.ts) when it holds exactly
- * these migrations: then neither initdb nor the schema engine runs.
+ * not keep the engine's memory (several hundred MB) for the rest of its life (nor that of Postgres'
+ * initdb, for a new embedded database: the template `npm install` made is unpacked by the start
+ * itself, template-image.ts, and this process is not started then).
  */
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations, MigrationMarkedFailed, type MigrateAnswer } from './migrations.ts';
 import { openEmbedded, type DatabaseLocation } from './store.ts';
-import { createFromTemplate, isEmptyFolder, matchingTemplate } from './template.ts';
 
 async function migrate(where: DatabaseLocation): Promise<MigrateAnswer> {
-  const isNew = where.kind === 'pglite' && isEmptyFolder(where.dbDir);
-  const template = isNew ? matchingTemplate() : null;
-  if (where.kind === 'pglite' && template) {
-    await createFromTemplate(where.dbDir, template);
-    return { applied: template.migrations, fromTemplate: true };
-  }
   let factory: SqlMigrationAwareDriverAdapterFactory;
   let close = async () => {};
   if (where.kind === 'pglite') {
