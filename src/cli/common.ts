@@ -66,9 +66,9 @@ export function stopOnSignals(starting: Promise<{ stop(): Promise<void> }>, log:
   let signals = 0;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (signals++ > 0) process.exit(1);
+    log.info({ signal }, t('ops:start.stopping'));
     const running = await starting.catch(() => null);
     if (!running) return;
-    log.info({ signal }, t('ops:start.stopping'));
     await running.stop();
     log.info(t('ops:start.stopped'));
     log.flush?.();

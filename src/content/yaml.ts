@@ -99,8 +99,11 @@ function fromSnapshot(text: string): unknown {
   return data === undefined ? undefined : structuredClone(data);
 }
 
-/** The key of a check over `data` (JSON: a Map or a Set must be given as a list). */
-const checkKey = (check: string, data: unknown) => digest(`${check}\n${JSON.stringify(data)}`);
+/**
+ * The key of a check over `data` (JSON: a Map or a Set must be given as a list), and Node's version:
+ * its Unicode tables and regular expressions read the data too.
+ */
+const checkKey = (check: string, data: unknown) => digest(`${check}\nnode ${process.versions.node}\n${JSON.stringify(data)}`);
 
 /**
  * Whether the build ran `check` over exactly `data` with this same code and found it right — then it

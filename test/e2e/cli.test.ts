@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,12 +44,24 @@ describe('loaban start', () => {
     const stopped = await signalWhileStarting({ DATA_DIR: dataDir }, /FAQ loaded/);
     expect(stopped.stdout).toContain('demo data seeded');
     expect(stopped.stdout).toContain('Đã dừng Loa Bản.');
+    expect(stopped.stdout).not.toContain('"url"'); // not announced as running
     expect(stopped.code).toBe(0);
     expect(readdirSync(dataDir)).not.toContain('loaban.pid');
 
     const again = await startCli({ DATA_DIR: dataDir });
     expect(again.output()).not.toContain('demo data seeded');
     expect(await again.stop()).toBe(0);
+  }, 120_000);
+
+  it('Ctrl+C to the whole process group while the new database is unpacked: the unpacking child is not cut off, the start finishes, then stops', async () => {
+    const dataDir = tempDir();
+    // db.new exists only while the template is being unpacked, by a child process of the start.
+    const stopped = await signalWhileStarting({ DATA_DIR: dataDir }, () => existsSync(path.join(dataDir, 'db.new')), { signal: 'SIGINT', group: true });
+    expect(stopped.stderr).toBe('');
+    expect(stopped.stdout).toContain('new embedded database made from the template');
+    expect(stopped.stdout).toContain('Đã dừng Loa Bản.');
+    expect(stopped.code).toBe(0);
+    expect(readdirSync(dataDir).sort()).toEqual(['LOABAN-DATA.txt', 'db']);
   }, 120_000);
 
   it('`npm start` passes SIGTERM on to the server, which stops cleanly instead of running on', async () => {

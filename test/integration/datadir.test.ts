@@ -21,6 +21,35 @@ describe('the embedded database folder (DATA_DIR)', () => {
     const again = await openStore({ databaseUrl: null, dataDir: fresh });
     await again.close();
     expect(mode(fresh)).toBe(0o700);
+
+    // A folder that is not Loa Bản's (DATA_DIR mistyped) is refused as it is, its mode too.
+    const foreign = tempDir();
+    writeFileSync(path.join(foreign, 'notes.txt'), 'x');
+    chmodSync(foreign, 0o755);
+    await expect(openStore({ databaseUrl: null, dataDir: foreign })).rejects.toThrow(StoreError);
+    expect(mode(foreign)).toBe(0o755);
+    // Parents made for it are made as usual; only the folder itself is closed to others.
+    expect(mode(path.dirname(fresh))).toBe(0o777 & ~process.umask());
+  }, 60_000);
+
+  it('a new database that was made but does not open is removed, so the next start makes it again, and is said so', async () => {
+    const dataDir = tempDir();
+    const error = await openStore({
+      databaseUrl: null,
+      dataDir,
+      language: 'vi',
+      whenNew: async (where) => {
+        if (where.kind !== 'pglite') throw new Error('the embedded database was expected');
+        // What a damaged template would unpack: a folder that claims to be a database.
+        mkdirSync(where.dbDir);
+        writeFileSync(path.join(where.dbDir, 'PG_VERSION'), '17\n');
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/^Cơ sở dữ liệu mới vừa tạo trong .* không mở được \(.*\): đã xoá nó để lần khởi động sau tạo lại\./);
+    expect(readdirSync(dataDir).sort()).toEqual(['LOABAN-DATA.txt']);
+    const store = await openStore({ databaseUrl: null, dataDir });
+    await store.close();
   }, 60_000);
 
   it('keeps data across a close and a reopen', async () => {

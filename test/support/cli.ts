@@ -33,24 +33,37 @@ export function runCli(args: string[], env: Record<string, string>, cwd = projec
 }
 
 /**
- * Starts `loaban start` and sends it `signal` as soon as its output matches `when` — while it is
- * still starting, as a supervisor stopping it then would — and resolves when it has exited.
+ * Starts `loaban start` and sends it `signal` as soon as `when` holds (its output so far) — while it
+ * is still starting, as a supervisor stopping it then would — and resolves when it has exited. With
+ * `group`, the signal goes to its whole process group (its children too), as Ctrl+C and systemd send
+ * it. Killed after `timeoutMs` if it has not ended.
  */
-export function signalWhileStarting(env: Record<string, string>, when: RegExp, signal: NodeJS.Signals = 'SIGTERM'): Promise<Finished> {
+export function signalWhileStarting(
+  env: Record<string, string>,
+  when: RegExp | ((output: string) => boolean),
+  { signal = 'SIGTERM', group = false, timeoutMs = 90_000 }: { signal?: NodeJS.Signals; group?: boolean; timeoutMs?: number } = {},
+): Promise<Finished> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'start'], { cwd: projectRoot, env: environment({ PORT: '0', ...env }) });
+    const child = spawn(process.execPath, [bin, 'start'], { cwd: projectRoot, env: environment({ PORT: '0', ...env }), detached: group });
     let stdout = '';
     let stderr = '';
     let sent = false;
+    const holds = typeof when === 'function' ? when : (output: string) => when.test(output);
     const watch = () => {
-      if (!sent && when.test(stdout + stderr)) {
-        sent = true;
-        child.kill(signal);
-      }
+      if (sent || !holds(stdout + stderr)) return;
+      sent = true;
+      if (group) process.kill(-child.pid!, signal);
+      else child.kill(signal);
     };
+    const poll = setInterval(watch, 5);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout.on('data', (d) => ((stdout += d), watch()));
     child.stderr.on('data', (d) => ((stderr += d), watch()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

@@ -12,7 +12,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export interface Apart<A> {
   /** What the child sent, if it did. */
   answer: A | undefined;
-  code: number | null;
+  /** Its exit code, or the signal that ended it. */
+  code: number | string | null;
   /** The last line the child wrote to stderr, if any. */
   lastLine: string | undefined;
 }
@@ -33,9 +34,20 @@ export async function runApart<A>(entry: string, request: unknown): Promise<Apar
   child.on('message', (message: A) => (answer = message));
   child.send(request as object);
   // Its end, not its message, is the sign it is done (a database it opened is closed).
-  const code = await new Promise<number | null>((resolve, reject) => {
+  const code = await new Promise<number | string | null>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (exitCode) => resolve(exitCode));
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal));
   });
   return { answer, code, lastLine: stderr.trim().split('\n').pop() || undefined };
+}
+
+/**
+ * For a child's entry module: SIGINT and SIGTERM are left to the process that forked it. A Ctrl+C or a
+ * supervisor's stop reaches every process of the group; the start that is waiting for this child
+ * finishes its start first, then stops, so the child must not be cut off half-way (a migration half
+ * applied, a database half unpacked).
+ */
+export function leaveStopSignalsToParent(): void {
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
 }

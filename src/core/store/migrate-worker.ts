@@ -3,12 +3,15 @@
  * location over IPC, applies the pending migrations to it and sends back the names applied. The
  * WebAssembly schema engine lives and dies with this process, so the process that started it does
  * not keep the engine's memory (several hundred MB) for the rest of its life (nor that of Postgres'
- * initdb, for a new embedded database: the template `npm install` made is unpacked by the start
- * itself, template-image.ts, and this process is not started then).
+ * initdb, for a new embedded database that the template `npm install` made cannot be: that one is
+ * unpacked by unpack-worker.ts, and this process is not started then).
  */
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations, MigrationMarkedFailed, type MigrateAnswer } from './migrations.ts';
 import { openEmbedded, type DatabaseLocation } from './store.ts';
+import { leaveStopSignalsToParent } from './apart.ts';
+
+leaveStopSignalsToParent();
 
 async function migrate(where: DatabaseLocation): Promise<MigrateAnswer> {
   let factory: SqlMigrationAwareDriverAdapterFactory;

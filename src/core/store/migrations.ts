@@ -14,7 +14,7 @@ import { lockfileContent, lockfileName, migrationChecksums, migrationsList } fro
 import { runApart } from './apart.ts';
 import { isEmptyFolder, matchingTemplate, unpackApart } from './template-image.ts';
 
-export { migrationChecksums, type MigrationChecksum } from './migration-files.ts';
+export { migrationChecksums } from './migration-files.ts';
 import { translator } from '../i18n.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -152,7 +152,7 @@ export async function migrationsUpToDate(db: Db, dir: string = defaults.migratio
 export async function migrateApart(where: DatabaseLocation): Promise<{ applied: string[] }> {
   const { answer, code, lastLine } = await runApart<MigrateAnswer>('migrate-worker', where);
   if (answer?.error !== undefined) throw answer.markedFailed ? new MigrationMarkedFailed(answer.markedFailed) : new Error(answer.error);
-  if (!answer?.applied) throw new Error(`the migration process stopped without an answer (exit code ${code})${lastLine ? `: ${lastLine}` : ''}`);
+  if (!answer?.applied) throw new Error(`the migration process stopped without an answer (it ended with ${code})${lastLine ? `: ${lastLine}` : ''}`);
   return { applied: answer.applied };
 }
 
@@ -171,7 +171,9 @@ export async function openMigratedStore(config: Config, log: Logger, { reachRunn
   const whenNew = async (where: DatabaseLocation) => {
     const template = where.kind === 'pglite' && isEmptyFolder(where.dbDir) ? matchingTemplate() : null;
     if (where.kind === 'pglite' && template) {
-      await unpackApart(where.dbDir, template).catch(failed);
+      await unpackApart(where.dbDir, template).catch((error: unknown) => {
+        throw new StoreError(t('ops:store.templateFailed', { file: template.image, reason: ((error as Error)?.message ?? String(error)).split('\n')[0] }));
+      });
       applied = template.migrations;
       fromTemplate = true;
     } else applied = (await migrateApart(where).catch(failed)).applied;

@@ -185,12 +185,16 @@ function takeLock(dir: string, t: ReturnType<typeof translator>): () => void {
 }
 
 /**
- * Makes DATA_DIR when it is new and keeps it its owner's alone (0700): the database files inside are
- * written readable by every account (PGlite's file system), and they hold what people told the bot.
- * A folder this process may not change (another account's) is left as it is.
+ * Makes DATA_DIR when it is new (its parents as usual, itself 0700) and keeps it its owner's alone:
+ * the database files inside are written readable by every account (PGlite's file system), and they
+ * hold what people told the bot. Call it on a folder known to be Loa Bản's or empty: another's is
+ * not changed. A folder this process may not change (another account's) is left as it is.
  */
 export function ownerOnlyFolder(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(dir)) {
+    mkdirSync(path.dirname(dir), { recursive: true });
+    mkdirSync(dir, { mode: 0o700 });
+  }
   try {
     if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
   } catch {
@@ -203,10 +207,11 @@ async function openPglite({ dataDir, language, reachRunning = false, whenNew }: 
   if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
     throw new StoreError(t('ops:store.dataDirNotDirectory', { dir: dataDir }));
   }
-  ownerOnlyFolder(dataDir);
+  if (!existsSync(dataDir)) ownerOnlyFolder(dataDir);
   const entries = readdirSync(dataDir).filter((name) => !name.startsWith('.'));
   const ours = entries.includes(markerFile);
   if (!ours && entries.length > 0) throw new StoreError(t('ops:store.dataDirForeign', { dir: dataDir }));
+  ownerOnlyFolder(dataDir); // Loa Bản's or empty: an earlier version left it open to others
   const dbDir = path.join(dataDir, 'db');
   if (ours && existsSync(dbDir) && readdirSync(dbDir).length > 0 && !existsSync(path.join(dbDir, 'PG_VERSION'))) {
     throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: 'db/PG_VERSION missing' }));
@@ -220,9 +225,12 @@ async function openPglite({ dataDir, language, reachRunning = false, whenNew }: 
     if (running) return running;
     throw error;
   }
-  if (whenNew && !existsSync(path.join(dbDir, 'PG_VERSION'))) {
+  // A new database unpacked or made by a start stopped half-way, left beside `db`: ours, and never used.
+  rmSync(`${dbDir}.new`, { recursive: true, force: true });
+  const made = Boolean(whenNew) && !existsSync(path.join(dbDir, 'PG_VERSION'));
+  if (made) {
     try {
-      await whenNew({ kind: 'pglite', dbDir });
+      await whenNew!({ kind: 'pglite', dbDir });
     } catch (error) {
       release();
       throw error;
@@ -233,8 +241,10 @@ async function openPglite({ dataDir, language, reachRunning = false, whenNew }: 
     pglite = await openEmbedded(dbDir);
     await pglite.query('select 1');
   } catch (error) {
+    // Made just now and not opening (a damaged template): removed, so the next start makes it again.
+    if (made) rmSync(dbDir, { recursive: true, force: true });
     release();
-    throw new StoreError(t('ops:store.dataDirCorrupt', { dir: dataDir, reason: reasonOf(error) }));
+    throw new StoreError(t(made ? 'ops:store.newDatabaseFailed' : 'ops:store.dataDirCorrupt', { dir: dataDir, reason: reasonOf(error) }));
   }
   return fromPglite(pglite, dbDir, async () => release());
 }

@@ -88,5 +88,5 @@ export type UnpackAnswer = { done: true; error?: undefined } | { error: string }
 export async function unpackApart(dbDir: string, template: { image: string }): Promise<void> {
   const { answer, code, lastLine } = await runApart<UnpackAnswer>('unpack-worker', { dbDir, image: template.image });
   if (answer?.error !== undefined) throw new Error(answer.error);
-  if (!answer?.done) throw new Error(`the unpacking process stopped without an answer (exit code ${code})${lastLine ? `: ${lastLine}` : ''}`);
+  if (!answer?.done) throw new Error(`the unpacking process stopped without an answer (it ended with ${code})${lastLine ? `: ${lastLine}` : ''}`);
 }

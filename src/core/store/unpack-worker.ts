@@ -4,6 +4,9 @@
  * (about 25 MB of inflate and file buffers) leaves with this process instead of staying in the start's.
  */
 import { createFromTemplate, type UnpackAnswer } from './template-image.ts';
+import { leaveStopSignalsToParent } from './apart.ts';
+
+leaveStopSignalsToParent();
 
 const { dbDir, image } = await new Promise<{ dbDir: string; image: string }>((resolve) => process.once('message', (message) => resolve(message as { dbDir: string; image: string })));
 const answer: UnpackAnswer = await createFromTemplate(dbDir, { image }).then(
