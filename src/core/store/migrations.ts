@@ -13,11 +13,11 @@ import { openMemoryStore, openStore, StoreError, type DatabaseLocation, type Db,
 import { lockfileContent, lockfileName, migrationChecksums, migrationsList } from './migration-files.ts';
 import { runApart } from './apart.ts';
 import { isEmptyFolder, matchingTemplate, unpackApart } from './template-image.ts';
-
-export { migrationChecksums } from './migration-files.ts';
 import { translator } from '../i18n.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+
+export { migrationChecksums } from './migration-files.ts';
 
 const filters = { externalTables: [], externalEnums: [] };
 

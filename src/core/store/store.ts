@@ -2,7 +2,8 @@
  * Opens the database: embedded PGlite under DATA_DIR by default, a PostgreSQL server when
  * DATABASE_URL is set. Both go through the same generated Prisma client and the same migrations.
  * Failures an operator can cause (a foreign, damaged or busy DATA_DIR, a server that does not
- * answer) become a StoreError with one clear line; nothing on disk is changed by a failed open.
+ * answer) become a StoreError with one clear line; nothing that was on disk is changed by a failed
+ * open (a new database the open made itself and could not open is removed again).
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
