@@ -18,11 +18,11 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { projectRoot } from '../core/paths.ts';
+import { onFirstUse } from '../core/first-use.ts';
 
 type Yaml = typeof import('yaml');
-let yamlLibrary: Yaml | undefined;
 /** The YAML library, loaded the first time a text is not in the snapshot (or a file is edited: directory-files.ts), not at start. */
-export const yaml = (): Yaml => (yamlLibrary ??= createRequire(import.meta.url)('yaml') as Yaml);
+export const yaml = onFirstUse<Yaml>('yaml');
 
 /** Where `npm install` writes what the shipped content parses to (scripts/build.mjs). */
 export const contentSnapshotFile = path.join(projectRoot, 'dist', 'content-snapshot.json');

@@ -3,11 +3,10 @@
  * is a second copy of the same library beside cron-parser's. Loaded at its first use, not with the
  * modules that use it: a command that never reads a date in a time zone (`loaban groups`) does not load it.
  */
-import { createRequire } from 'node:module';
 import type * as Luxon from 'luxon';
+import { onFirstUse } from './first-use.ts';
 
-let loaded: typeof Luxon | undefined;
-const luxon = (): typeof Luxon => (loaded ??= createRequire(import.meta.url)('luxon') as typeof Luxon);
+const luxon = onFirstUse<typeof Luxon>('luxon');
 
 /** The two ways in of Luxon's DateTime this project uses. */
 export const DateTime = {

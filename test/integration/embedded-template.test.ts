@@ -10,8 +10,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrationsDir, schemaPath } from '../../src/core/paths.ts';
 import { migrationChecksums } from '../../src/core/store/migrations.ts';
-import { createFromTemplate, matchingTemplate, writeTemplate, type TemplateFiles } from '../../src/core/store/template.ts';
-import { unpackApart } from '../../src/core/store/template-image.ts';
+import { writeTemplate } from '../../src/core/store/template.ts';
+import { createFromTemplate, matchingTemplate, unpackApart, type TemplateFiles } from '../../src/core/store/template-image.ts';
 
 const scratch = () => mkdtempSync(path.join(tmpdir(), 'loaban-template-'));
 const migrationNames = readdirSync(migrationsDir).filter((n) => n !== 'migration_lock.toml').sort();

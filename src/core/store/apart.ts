@@ -13,7 +13,7 @@ export interface Apart<A> {
   /** What the child sent, if it did. */
   answer: A | undefined;
   /** Its exit code, or the signal that ended it. */
-  code: number | string | null;
+  ended: number | string | null;
   /** The last line the child wrote to stderr, if any. */
   lastLine: string | undefined;
 }
@@ -34,11 +34,11 @@ export async function runApart<A>(entry: string, request: unknown): Promise<Apar
   child.on('message', (message: A) => (answer = message));
   child.send(request as object);
   // Its end, not its message, is the sign it is done (a database it opened is closed).
-  const code = await new Promise<number | string | null>((resolve, reject) => {
+  const ended = await new Promise<number | string | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal));
   });
-  return { answer, code, lastLine: stderr.trim().split('\n').pop() || undefined };
+  return { answer, ended, lastLine: stderr.trim().split('\n').pop() || undefined };
 }
 
 /**

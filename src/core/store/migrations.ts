@@ -150,9 +150,9 @@ export async function migrationsUpToDate(db: Db, dir: string = defaults.migratio
  * exits. A worker thread was tried first: its memory stayed in this process, ~110 MB after a first start.
  */
 export async function migrateApart(where: DatabaseLocation): Promise<{ applied: string[] }> {
-  const { answer, code, lastLine } = await runApart<MigrateAnswer>('migrate-worker', where);
+  const { answer, ended, lastLine } = await runApart<MigrateAnswer>('migrate-worker', where);
   if (answer?.error !== undefined) throw answer.markedFailed ? new MigrationMarkedFailed(answer.markedFailed) : new Error(answer.error);
-  if (!answer?.applied) throw new Error(`the migration process stopped without an answer (it ended with ${code})${lastLine ? `: ${lastLine}` : ''}`);
+  if (!answer?.applied) throw new Error(`the migration process stopped without an answer (it ended with ${ended})${lastLine ? `: ${lastLine}` : ''}`);
   return { applied: answer.applied };
 }
 

@@ -86,7 +86,7 @@ export type UnpackAnswer = { done: true; error?: undefined } | { error: string }
  * buffers in it, 190 → 217 MB at rest after a first start; the child's memory goes with it.
  */
 export async function unpackApart(dbDir: string, template: { image: string }): Promise<void> {
-  const { answer, code, lastLine } = await runApart<UnpackAnswer>('unpack-worker', { dbDir, image: template.image });
+  const { answer, ended, lastLine } = await runApart<UnpackAnswer>('unpack-worker', { dbDir, image: template.image });
   if (answer?.error !== undefined) throw new Error(answer.error);
-  if (!answer?.done) throw new Error(`the unpacking process stopped without an answer (it ended with ${code})${lastLine ? `: ${lastLine}` : ''}`);
+  if (!answer?.done) throw new Error(`the unpacking process stopped without an answer (it ended with ${ended})${lastLine ? `: ${lastLine}` : ''}`);
 }

@@ -11,8 +11,6 @@ import { migrationsDir as defaultMigrationsDir, schemaPath as defaultSchemaPath 
 import { applyMigrations, migrationChecksums, type MigrationPaths } from './migrations.ts';
 import { defaultTemplate, pgliteVersion, type Manifest, type TemplateFiles } from './template-image.ts';
 
-export { createFromTemplate, matchingTemplate, type TemplateFiles } from './template-image.ts';
-
 /** Makes the template: a new database in memory, every migration applied. */
 export async function writeTemplate(files: TemplateFiles = defaultTemplate, paths: MigrationPaths = { schemaPath: defaultSchemaPath, migrationsDir: defaultMigrationsDir }): Promise<void> {
   const { PGlite } = await import('@electric-sql/pglite');

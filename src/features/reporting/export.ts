@@ -2,11 +2,11 @@
  * The quarterly figures the Women's Union sends upward: one row per confirmed session report of a
  * quarter (optionally under one area), as CSV (csv-stringify) or an Excel workbook (exceljs).
  */
-import { createRequire } from 'node:module';
 import type { stringify as Stringify } from 'csv-stringify/sync';
 import { PassThrough } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { subtreeIds } from '../groups/index.ts';
+import { onFirstUse } from '../../core/first-use.ts';
 import type { Translate } from '../../core/i18n.ts';
 import type { Db } from '../../core/store/store.ts';
 import type { Format } from './parse.ts';
@@ -98,13 +98,12 @@ export function safeCell(value: string | number): string | number {
   return typeof value === 'string' ? value.replace(/(^|[,;\t|])(\s*)(?=[=+\-@\t\r])/g, "$1$2'") : value;
 }
 
-/** CSV text of `rows` (the first one the header), every cell made safe, with a byte-order mark so that Excel opens the Vietnamese text as UTF-8. */
-let csvStringify: typeof Stringify | undefined;
 /** csv-stringify, loaded with the first CSV rather than at start (17 ms of it). */
-const stringify: typeof Stringify = (...args) => (csvStringify ??= (createRequire(import.meta.url)('csv-stringify/sync') as { stringify: typeof Stringify }).stringify)(...args);
+const csv = onFirstUse<{ stringify: typeof Stringify }>('csv-stringify/sync');
 
+/** CSV text of `rows` (the first one the header), every cell made safe, with a byte-order mark so that Excel opens the Vietnamese text as UTF-8. */
 export function csvWithBom(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  return `\uFEFF${stringify(rows.map((r) => r.map(safeCell)))}`;
+  return `\uFEFF${csv().stringify(rows.map((r) => r.map(safeCell)))}`;
 }
 
 /** Widths that fit each column's longest text (10 to 60 characters); no spreading of big arrays into Math.max. */
