@@ -7,7 +7,7 @@
 // Types are not checked here (`npm test` does): a production install without the type packages
 // builds too, and a failed build only leaves `loaban` running the sources.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,12 +33,17 @@ export function sourceManifest(dir = src) {
   return files;
 }
 
+/** The files beside the sources that are not TypeScript (the sandbox page); src/bin runs from src/. */
 function copyAssets(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const from = path.join(dir, entry.name);
     if (entry.isDirectory()) copyAssets(from);
     else if (!entry.name.endsWith('.ts') && path.relative(src, dir) !== 'bin') cpSync(from, path.join(dist, path.relative(src, from)));
   }
+  // A compiled start uses the V8 settings the launcher applied (src/bin/v8-flags.js): the same module,
+  // which knows what it applied, not a copy.
+  mkdirSync(path.join(dist, 'bin'), { recursive: true });
+  writeFileSync(path.join(dist, 'bin', 'v8-flags.js'), "export * from '../../src/bin/v8-flags.js';\n");
 }
 
 /**

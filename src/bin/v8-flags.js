@@ -3,6 +3,13 @@
 // `npm run bench:inbound` on a 2-core machine with 24 GB of memory; V8 sizes its heap by the memory it
 // sees, so on a small server it is already more careful and these settings change less.
 import v8 from 'node:v8';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+
+/** The young generation kept at its first size: see v8Flags. */
+const keptSmall = '--semi-space-growth-factor=1';
+
+/** Whether applyV8Flags kept the young generation small (the operator did not size it). */
+let keptSmallApplied = false;
 
 /** Node's own options as written in NODE_OPTIONS (quotes as Node accepts them removed). */
 function nodeOptionsOf(nodeOptions) {
@@ -37,7 +44,8 @@ export function v8Flags({ execArgv, nodeOptions, heapLimitBytes = v8.getHeapStat
   // CPU per message — on PostgreSQL 7.9-8.7 ms against 5.1-5.5, embedded 9.1-11.3 against 8.2-9.0.
   // A server with memory to spare chooses speed with NODE_OPTIONS=--max-semi-space-size=16: then
   // the young generation grows to what it says.
-  if (!given(options, 'max-semi-space-size') && !given(options, 'semi-space-growth-factor')) flags.push('--semi-space-growth-factor=1');
+  // Once a server serves it may grow to 8 MB: see youngGenerationWhileServing.
+  if (!given(options, 'max-semi-space-size') && !given(options, 'semi-space-growth-factor')) flags.push(keptSmall);
   // The old generation may grow to 1.5 times what a full collection left. Where V8 may use 1 GB or
   // more of heap (a machine with about 4 GB of memory or more) it lets it grow up to 4 times: after
   // 3,000 messages here, embedded 333 → 244 MB and on PostgreSQL 313 → 170 MB (about 45 MB live),
@@ -45,4 +53,38 @@ export function v8Flags({ execArgv, nodeOptions, heapLimitBytes = v8.getHeapStat
   // under memory pressure, which this setting would override: it is left to V8 there.
   if (heapLimitBytes >= 2 ** 30 && !given(options, 'heap-growing-percent')) flags.push('--heap-growing-percent=50');
   return flags;
+}
+
+/** Sets the flags v8Flags gives (src/bin/loaban.js, before anything is compiled or allocated). */
+export function applyV8Flags(options) {
+  const flags = v8Flags(options);
+  for (const flag of flags) v8.setFlagsFromString(flag);
+  keptSmallApplied = flags.includes(keptSmall);
+}
+
+/** Half the young generation while serving (V8's semi-space), in bytes: see youngGenerationWhileServing. */
+const servingSemiSpace = 4 * 2 ** 20;
+
+/**
+ * Called once `loaban start` or `dispatch` serves: the young generation v8Flags kept at 2 MB while
+ * starting (what a start allocates would have grown it for good) may now grow to 8 MB (halves of
+ * 4 MB, as `--max-semi-space-size=4` would set), no further. A message allocates a few hundred
+ * kilobytes that die young: at 2 MB a collection came every few messages and cost about a fifth of a
+ * message's CPU (embedded 5.2-5.9 against 4.2-4.3 ms a message, 8 MB more after a burst; halves of
+ * 8 MB bought no more speed for 6 MB more). V8 takes the maximum only at start but reads the growth
+ * factor whenever it grows the young generation: after each young collection the factor is set to
+ * double while under 8 MB, to stay once there. Nothing unless applyV8Flags kept it small.
+ */
+export function youngGenerationWhileServing() {
+  if (!keptSmallApplied) return;
+  let factor;
+  const follow = () => {
+    const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    const wanted = young && young.space_size < 2 * servingSemiSpace ? 2 : 1;
+    if (wanted !== factor) v8.setFlagsFromString(`--semi-space-growth-factor=${(factor = wanted)}`);
+  };
+  follow();
+  new PerformanceObserver((list) => {
+    if (list.getEntries().some((entry) => entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR)) follow();
+  }).observe({ entryTypes: ['gc'] });
 }

@@ -6,6 +6,7 @@ import { translator } from '../core/i18n.ts';
 import { environment, withStore, action, stopOnSignals } from './common.ts';
 import type { Command } from 'commander';
 import { ConfigError, operatorSettings } from '../core/config.ts';
+import { youngGenerationWhileServing } from '../bin/v8-flags.js';
 
 /** What the commands below need, loaded when one runs (not for `--help`). */
 const load = async () => {
@@ -25,6 +26,7 @@ export function runCommands(program: Command): void {
         const stopping = stopOnSignals(starting, log, t);
         const app = await starting;
         if (stopping()) return;
+        youngGenerationWhileServing();
         log.info({ url: app.url, channels: app.channels.map((c) => c.platform), database: app.store.kind }, t('ops:http.listening', { url: app.url }));
         if (app.sandbox) log.info(t('ops:http.sandboxAt', { url: `${app.url}/sandbox` }));
         log.info(t('ops:http.adminAt', { url: `${config.publicUrl ?? app.url}/admin` }));
@@ -82,6 +84,7 @@ export function runCommands(program: Command): void {
         const stopping = stopOnSignals(starting, log, t);
         const running = await starting;
         if (stopping()) return;
+        youngGenerationWhileServing();
         log.info({ database: running.store.kind, platforms: running.delivery.dispatchers.length }, t('ops:dispatch.started'));
       }),
     );

@@ -65,6 +65,38 @@ describe('the V8 settings loaban starts with', () => {
     expect(sized).toBeGreaterThanOrEqual(4 * pinned);
   });
 
+  /**
+   * The young generation's size (bytes) in a node started with `nodeArgs` and loaban's settings, after
+   * a burst of work done as a server does it (in turns, a little at a time), once it serves.
+   */
+  function youngGenerationServing(nodeArgs: string[]): { starting: number; serving: number } {
+    const script = `
+      import v8 from 'node:v8';
+      import { setImmediate as turn } from 'node:timers/promises';
+      import { applyV8Flags, youngGenerationWhileServing } from ${JSON.stringify(new URL('../../src/bin/v8-flags.js', import.meta.url).href)};
+      applyV8Flags({ execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS ?? '' });
+      const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+      let keep = [];
+      const burst = async () => { for (let i = 0; i < 400; i++) { for (let j = 0; j < 5000; j++) { keep.push({ j, s: 'x' + j }); if (keep.length > 20000) keep = []; } await turn(); } };
+      await burst();
+      const starting = young();
+      youngGenerationWhileServing();
+      await burst();
+      process.stdout.write(JSON.stringify({ starting, serving: young() }));`;
+    const run = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(run.stderr).toBe('');
+    return JSON.parse(run.stdout) as { starting: number; serving: number };
+  }
+
+  it('let the young generation grow to 4 MB once serving (fewer collections a message), no further; or leave it to the operator', () => {
+    const mine = youngGenerationServing([]);
+    expect(mine.serving).toBeGreaterThanOrEqual(4 * mine.starting);
+    expect(mine.serving).toBeLessThanOrEqual(8 * 2 ** 20); // both halves of a 4 MB semi-space
+    const operators = youngGenerationServing(['--max-semi-space-size=2']);
+    expect(operators.serving).toBe(operators.starting); // grown to what was set while starting: left there
+    expect(operators.serving).toBe(4 * 2 ** 20);
+  });
+
   it('hold in a real process: patterns run a few times each leave no native code behind, unless the operator wants it compiled at once', () => {
     /** Code space (bytes) taken by 400 patterns run five times each, in a node started with `nodeArgs`. */
     const codeAfterPatterns = (nodeArgs: string[]) => {
