@@ -84,7 +84,6 @@ export function runCommands(program: Command): void {
         const stopping = stopOnSignals(starting, log, t);
         const running = await starting;
         if (stopping()) return;
-        youngGenerationWhileServing();
         log.info({ database: running.store.kind, platforms: running.delivery.dispatchers.length }, t('ops:dispatch.started'));
       }),
     );
