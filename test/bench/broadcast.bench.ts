@@ -50,6 +50,8 @@ const { values: args } = parseArgs({
     trace: { type: 'string' },
     /** A folder: each dispatcher writes a CPU profile there (node --cpu-prof). */
     profile: { type: 'string' },
+    /** Extra node flags for each `loaban dispatch` (space-separated), to compare settings. */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 
@@ -155,7 +157,8 @@ function spawnDispatcher(name: string, fake: FakeTelegram, databaseEnv: Record<s
     ...databaseEnv,
   };
   const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(projectRoot, 'src/bin/loaban.js'), 'dispatch'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = args['node-flags'].split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, ...profile, path.join(projectRoot, 'src/bin/loaban.js'), 'dispatch'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (chunk: Buffer) =>
     process.stderr.write(
       chunk
