@@ -1,8 +1,9 @@
 // `npm run build` (run by `npm install`): compiles src/ to dist/ so `loaban` starts without
 // transpiling TypeScript, copies the files beside the sources that are not TypeScript (the sandbox
-// page), writes the template of a new embedded database (dist/embedded-database.tar.gz) and what the
-// shipped content parses to (dist/content-snapshot.json), and writes
-// dist/.built: every source file with its size and modification time.
+// page), bundles zod as one module the compiled code imports (dist/vendor/zod.js), writes the
+// template of a new embedded database (dist/embedded-database.tar.gz) and what the shipped content
+// parses to (dist/content-snapshot.json), and writes dist/.built: every source file with its size
+// and modification time.
 // src/bin/loaban.js runs dist/ only while the sources are exactly those; otherwise the sources.
 // Types are not checked here (`npm test` does): a production install without the type packages
 // builds too, and a failed build only leaves `loaban` running the sources.

@@ -88,7 +88,7 @@ describe('the V8 settings loaban starts with', () => {
     return JSON.parse(run.stdout) as { starting: number; serving: number };
   }
 
-  it('let the young generation grow to 4 MB once serving (fewer collections a message), no further; or leave it to the operator', () => {
+  it('let the young generation grow to 8 MB once serving (fewer collections a message), no further; or leave it to the operator', () => {
     const mine = youngGenerationServing([]);
     expect(mine.serving).toBeGreaterThanOrEqual(4 * mine.starting);
     expect(mine.serving).toBeLessThanOrEqual(8 * 2 ** 20); // both halves of a 4 MB semi-space
