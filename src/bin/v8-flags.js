@@ -74,8 +74,8 @@ const servingSemiSpace = 4 * 2 ** 20;
  * 8 MB bought no more speed for 6 MB more). V8 takes the maximum only at start but reads the growth
  * factor whenever it grows the young generation: after each young collection the factor is set to
  * double while under 8 MB, to stay once there. Nothing unless applyV8Flags kept it small. Not for
- * `loaban dispatch`: a broadcast at 300 a second took 3.8-4.1 ms of CPU a send against 3.9-4.3, within
- * the drift, for 8-13 MB more.
+ * `loaban dispatch`: a broadcast at 300 a second took 3.84 ms of CPU a send on average against 3.93
+ * (fourteen runs each, 3.41-4.14 against 3.55-4.33), for 8-13 MB more.
  */
 export function youngGenerationWhileServing() {
   if (!keptSmallApplied) return;
