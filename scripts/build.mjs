@@ -41,10 +41,18 @@ function copyAssets(dir) {
     if (entry.isDirectory()) copyAssets(from);
     else if (!entry.name.endsWith('.ts') && path.relative(src, dir) !== 'bin') cpSync(from, path.join(dist, path.relative(src, from)));
   }
-  // A compiled start uses the V8 settings the launcher applied (src/bin/v8-flags.js): the same module,
-  // which knows what it applied, not a copy.
-  mkdirSync(path.join(dist, 'bin'), { recursive: true });
-  writeFileSync(path.join(dist, 'bin', 'v8-flags.js'), "export * from '../../src/bin/v8-flags.js';\n");
+}
+
+/**
+ * `into`/bin/v8-flags.js, which the compiled start imports: a re-export of the launcher's own module
+ * (src/bin/v8-flags.js), which knows what the launcher applied — a copy would be another module
+ * that applied nothing.
+ */
+export function launcherSettings(into = dist) {
+  const bin = path.join(into, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const settings = path.relative(bin, path.join(src, 'bin', 'v8-flags.js')).split(path.sep).join('/');
+  writeFileSync(path.join(bin, 'v8-flags.js'), `export * from '${settings}';\n`);
 }
 
 /**
@@ -112,6 +120,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--noCheck'], { stdio: 'inherit' });
     copyAssets(src);
+    launcherSettings();
     await bundleZod().catch((error) => process.stderr.write(`loaban: zod not bundled (${error.message.split('\n')[0]}); the commands load the package as it is.\n`));
     await writeEmbeddedTemplate();
     await writeContentSnapshot();

@@ -39,12 +39,10 @@ export function v8Flags({ execArgv, nodeOptions, heapLimitBytes = v8.getHeapStat
   // tries are compiled within its first thousand messages. 2-5 MB less at rest (PostgreSQL 117-119
   // against 120-121 MB, two starts each).
   if (!['regexp-tier-up-ticks', 'regexp-tier-up', 'no-regexp-tier-up', 'regexp-interpret-all'].some((name) => given(options, name))) flags.push('--regexp-tier-up-ticks=1000');
-  // The young generation kept at its first size (2 MB) instead of growing to 32 MB (8 MB where V8
-  // sees 1 GB of memory): 25-30 MB less at rest and 35-40 MB less after a burst here, for more
-  // CPU per message — on PostgreSQL 7.9-8.7 ms against 5.1-5.5, embedded 9.1-11.3 against 8.2-9.0.
-  // A server with memory to spare chooses speed with NODE_OPTIONS=--max-semi-space-size=16: then
-  // the young generation grows to what it says.
-  // Once a server serves it may grow to 8 MB: see youngGenerationWhileServing.
+  // The young generation kept at its first size (2 MB) while starting instead of growing to 32 MB
+  // (8 MB where V8 sees 1 GB of memory): 25-30 MB less at rest here. Once `loaban start` serves it
+  // may grow to 8 MB: see youngGenerationWhileServing. An operator who sized it
+  // (NODE_OPTIONS=--max-semi-space-size=N) gets what they said, from the start.
   if (!given(options, 'max-semi-space-size') && !given(options, 'semi-space-growth-factor')) flags.push(keptSmall);
   // The old generation may grow to 1.5 times what a full collection left. Where V8 may use 1 GB or
   // more of heap (a machine with about 4 GB of memory or more) it lets it grow up to 4 times: after
@@ -66,16 +64,21 @@ export function applyV8Flags(options) {
 const servingSemiSpace = 4 * 2 ** 20;
 
 /**
- * Called once `loaban start` serves: the young generation v8Flags kept at 2 MB while
- * starting (what a start allocates would have grown it for good) may now grow to 8 MB (halves of
- * 4 MB, as `--max-semi-space-size=4` would set), no further. A message allocates a few hundred
- * kilobytes that die young: at 2 MB a collection came every few messages and cost about a fifth of a
- * message's CPU (embedded 5.2-5.9 against 4.2-4.3 ms a message, 8 MB more after a burst; halves of
- * 8 MB bought no more speed for 6 MB more). V8 takes the maximum only at start but reads the growth
- * factor whenever it grows the young generation: after each young collection the factor is set to
- * double while under 8 MB, to stay once there. Nothing unless applyV8Flags kept it small. Not for
- * `loaban dispatch`: a broadcast at 300 a second took 3.84 ms of CPU a send on average against 3.93
- * (fourteen runs each, 3.41-4.14 against 3.55-4.33), for 8-13 MB more.
+ * Called once `loaban start` serves: the young generation v8Flags kept at 2 MB while starting (what a
+ * start allocates would have grown it for good) may now grow to 8 MB (halves of 4 MB, as
+ * `--max-semi-space-size=4` would set). A message allocates a few hundred kilobytes that die young:
+ * at 2 MB a collection came every few messages. Measured with bench:inbound, three runs each in turns:
+ * embedded 4.0-5.6 -> 3.9-4.4 ms of CPU a message, PostgreSQL 2.9-3.8 -> 2.7-3.7, 8 MB more after the
+ * burst, the same at rest; halves of 8 MB bought no more speed for 6-8 MB more.
+ * V8 takes the maximum only at start but reads the growth factor whenever it grows the young
+ * generation: after each young collection the factor is set to double while under 8 MB, to stay once
+ * there. The observer runs between two turns of the event loop, so one long stretch of work without a
+ * pause can grow it past 8 MB, to V8's own maximum (32 MB here, 8 MB where V8 sees 1 GB of memory),
+ * where it stays: the bot's work comes in turns, message by message; an operator who wants a hard
+ * bound sets NODE_OPTIONS=--max-semi-space-size=4. Nothing unless applyV8Flags kept it small.
+ * Not for `loaban dispatch`: with the dispatcher's young generation at 8 MB (`--max-semi-space-size=4`)
+ * a broadcast at 300 a second took 3.84 ms of CPU a send on average against 3.93 (fourteen runs each,
+ * 3.41-4.14 against 3.55-4.33), for 8-13 MB more.
  */
 export function youngGenerationWhileServing() {
   if (!keptSmallApplied) return;
