@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrationsDir, schemaPath } from '../../src/core/paths.ts';
-import { migrationChecksums } from '../../src/core/store/migrations.ts';
+import { migrationChecksums } from '../../src/core/store/migration-files.ts';
 import { writeTemplate } from '../../src/core/store/template.ts';
 import { createFromTemplate, matchingTemplate, unpackApart, type TemplateFiles } from '../../src/core/store/template-image.ts';
 

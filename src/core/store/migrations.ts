@@ -17,8 +17,6 @@ import { translator } from '../i18n.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 
-export { migrationChecksums } from './migration-files.ts';
-
 const filters = { externalTables: [], externalEnums: [] };
 
 export interface MigrationPaths {

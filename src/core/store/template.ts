@@ -8,7 +8,8 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { migrationsDir as defaultMigrationsDir, schemaPath as defaultSchemaPath } from '../paths.ts';
-import { applyMigrations, migrationChecksums, type MigrationPaths } from './migrations.ts';
+import { applyMigrations, type MigrationPaths } from './migrations.ts';
+import { migrationChecksums } from './migration-files.ts';
 import { defaultTemplate, pgliteVersion, type Manifest, type TemplateFiles } from './template-image.ts';
 
 /** Makes the template: a new database in memory, every migration applied. */

@@ -1,6 +1,6 @@
 /**
  * A child process's entry point (see `unpackApart` in template-image.ts): receives a new database
- * folder and the template's image over IPC, unpacks it there and answers. What the unpacking takes
+ * folder and the path of the template's image over IPC, unpacks it there and answers. What the unpacking takes
  * (about 25 MB of inflate and file buffers) leaves with this process instead of staying in the start's.
  */
 import { createFromTemplate, type UnpackAnswer } from './template-image.ts';
