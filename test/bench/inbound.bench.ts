@@ -13,7 +13,8 @@
  * second, the fake enforcing them), with fewer updates. Each run prints a line on stderr; the last
  * line on stdout is one JSON object with updates a second, the ratio to the bare run beside it,
  * reply p50/p99 (ms), CPU ms per update, start seconds, RSS after the run and its peak (MB), the
- * targets of issue 17 and whether they were met, and the same targets as ratios to the bare bot.
+ * targets of issue 17 as the issue set them (per second) and as shares of the bare bot it set them
+ * beside, and whether they were met: `met` by the shares (see `issueBare`), `absoluteMet` by the figures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -211,8 +212,11 @@ const checks = {
   postgresPerSecond: postgres !== null && postgres.perSecond >= targets.postgresPerSecond,
   embeddedRssAfterLoadMb: embedded.rssMb <= targets.embeddedRssAfterLoadMb,
 };
-// The same targets as shares of the bare bot they were set beside (2,050 a second on the machine the
-// issue was measured on): what they ask of a machine of another speed. Reported; `met` is the above.
+// The issue set its targets beside a bare telegraf bot that answered 2,050 messages a second on its
+// machine, and names that bot as the measure: here the same bot runs just before each unpaced run, and
+// the targets are read as the same shares of it (350 / 2,050 and 500 / 2,050), what they ask of a
+// machine of another speed. `met` is read so; `absoluteChecks` and `absoluteMet` say whether this
+// machine reached the issue's figures themselves (a machine half as fast for the bare bot does not).
 const issueBare = 2050;
 const ratioTargets = { embedded: round(targets.embeddedPerSecond / issueBare, 3), postgres: round(targets.postgresPerSecond / issueBare, 3) };
 const embeddedRatio = round(embedded.perSecond / bareRun.perSecond, 3);
@@ -229,9 +233,10 @@ console.log(
     postgres: postgres && { ...postgres, ratio: postgresRatio },
     paced: { updates: pacedTotal, embedded: embeddedPaced, postgres: onPostgres.paced },
     targets,
-    checks,
+    absoluteChecks: checks,
+    absoluteMet: Object.values(checks).every(Boolean),
     ratioTargets,
     ratioChecks,
-    met: Object.values(checks).every(Boolean),
+    met: Object.values(ratioChecks).every(Boolean) && checks.embeddedRssAfterLoadMb,
   }),
 );
