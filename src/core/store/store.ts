@@ -14,6 +14,7 @@ import { translator } from '../i18n.ts';
 import { StoreError } from './errors.ts';
 import { takeEmbedded } from './pglite-early.ts';
 import { parsersOnce } from './pglite-parsers.ts';
+import { statementNames } from './statement-names.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
 
@@ -291,7 +292,7 @@ export function reasonOf(error: unknown): string {
 async function openPostgres(databaseUrl: string, language?: string): Promise<Store> {
   const t = translator(language);
   const [{ PrismaPg }, { PrismaClient }] = await Promise.all([import('@prisma/adapter-pg'), import('../../generated/prisma/client.ts')]);
-  const adapterFactory = new PrismaPg({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  const adapterFactory = new PrismaPg({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 }, { statementNameGenerator: statementNames() });
   const prisma = new PrismaClient({ adapter: adapterFactory });
   try {
     await prisma.$queryRawUnsafe('select 1');
