@@ -13,8 +13,8 @@
  * second, the fake enforcing them), with fewer updates. Each run prints a line on stderr; the last
  * line on stdout is one JSON object with updates a second, the ratio to the bare run beside it,
  * reply p50/p99 (ms), CPU ms per update, start seconds, RSS after the run and its peak (MB), the
- * targets of issue 17 as the issue set them (per second) and as shares of the bare bot it set them
- * beside, and whether they were met: `met` by the shares (see `issueBare`), `absoluteMet` by the figures.
+ * targets of issue 17 and whether they were met (`met`), and the same targets as shares of the bare
+ * bot the issue measured beside them (`metAsShares`, see `issueBare`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -212,11 +212,10 @@ const checks = {
   postgresPerSecond: postgres !== null && postgres.perSecond >= targets.postgresPerSecond,
   embeddedRssAfterLoadMb: embedded.rssMb <= targets.embeddedRssAfterLoadMb,
 };
-// The issue set its targets beside a bare telegraf bot that answered 2,050 messages a second on its
-// machine, and names that bot as the measure: here the same bot runs just before each unpaced run, and
-// the targets are read as the same shares of it (350 / 2,050 and 500 / 2,050), what they ask of a
-// machine of another speed. `met` is read so; `absoluteChecks` and `absoluteMet` say whether this
-// machine reached the issue's figures themselves (a machine half as fast for the bare bot does not).
+// The same targets as shares of the bare telegraf bot the issue measured beside them (2,050 a second
+// on its machine): what they would ask of a machine of another speed, if a bare bot's speed measures
+// the machine (the issue's harness may not have been this one). Reported as `metAsShares`; `met` is
+// the issue's own figures.
 const issueBare = 2050;
 const ratioTargets = { embedded: round(targets.embeddedPerSecond / issueBare, 3), postgres: round(targets.postgresPerSecond / issueBare, 3) };
 const embeddedRatio = round(embedded.perSecond / bareRun.perSecond, 3);
@@ -233,10 +232,10 @@ console.log(
     postgres: postgres && { ...postgres, ratio: postgresRatio },
     paced: { updates: pacedTotal, embedded: embeddedPaced, postgres: onPostgres.paced },
     targets,
-    absoluteChecks: checks,
-    absoluteMet: Object.values(checks).every(Boolean),
+    checks,
     ratioTargets,
     ratioChecks,
-    met: Object.values(ratioChecks).every(Boolean) && checks.embeddedRssAfterLoadMb,
+    metAsShares: Object.values(ratioChecks).every(Boolean) && checks.embeddedRssAfterLoadMb,
+    met: Object.values(checks).every(Boolean),
   }),
 );

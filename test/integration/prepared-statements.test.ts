@@ -33,12 +33,26 @@ describe.runIf(backends.includes('postgres'))('statements on PostgreSQL', () => 
     expect(statements.filter((s) => s.includes('AS what'))).toEqual([]);
   });
 
-  it('answers the same with the statements prepared as without: results, and a failing statement\'s error', async () => {
+  it('a prepared statement answers with its own values each time, and a failing one says why each time', async () => {
     const runs = [];
     for (let i = 0; i < 4; i++) runs.push(await store.prisma.$queryRaw<Array<{ n: number }>>`SELECT ${i}::int + 1 AS n`);
     expect(runs.map(([row]) => row!.n)).toEqual([1, 2, 3, 4]);
     for (let i = 0; i < 3; i++) {
       await expect(store.prisma.$queryRaw`SELECT 1 / ${0}::int AS n`).rejects.toThrow(/division by zero/);
     }
+  });
+
+  it('after a migration changes what a prepared statement returns, it fails at most once on the connection that held it, then answers in the new shape', async () => {
+    await store.prisma.$executeRawUnsafe('CREATE TABLE probe (id int)');
+    await store.prisma.$executeRawUnsafe('INSERT INTO probe VALUES (1)');
+    const read = () => store.prisma.$queryRaw<Array<Record<string, unknown>>>`SELECT * FROM probe WHERE id = ${1}`;
+    for (let i = 0; i < 3; i++) expect(await read()).toEqual([{ id: 1 }]);
+    await store.prisma.$executeRawUnsafe(`ALTER TABLE probe ADD COLUMN note text DEFAULT 'x'`);
+    const failures: string[] = [];
+    let rows: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 4; i++) rows = await read().catch((error: Error) => (failures.push(error.message), []));
+    expect(failures.length).toBeLessThanOrEqual(1);
+    for (const failure of failures) expect(failure).toMatch(/cached plan must not change result type/);
+    expect(rows).toEqual([{ id: 1, note: 'x' }]);
   });
 });

@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { statementNames } from '../../src/core/store/statement-names.ts';
 
-const q = (sql: string) => ({ sql });
+const q = (sql: string, args: unknown[] = [1]) => ({ sql, args });
 
 describe('names of prepared statements', () => {
   it('a text is named the second time it is sent, and keeps its name; different texts get different names', () => {
     const name = statementNames();
-    expect(name(q('SELECT 1'))).toBe('');
-    const first = name(q('SELECT 1'));
+    expect(name(q('SELECT $1'))).toBe('');
+    const first = name(q('SELECT $1'));
     expect(first).not.toBe('');
-    expect(name(q('SELECT 1'))).toBe(first);
-    name(q('SELECT 2'));
-    const second = name(q('SELECT 2'));
+    expect(name(q('SELECT $1'))).toBe(first);
+    name(q('SELECT $1 + 1'));
+    const second = name(q('SELECT $1 + 1'));
     expect(second).not.toBe('');
     expect(second).not.toBe(first);
+  });
+
+  it('a text has the same name in every process (another generator), so that a name never means another statement', () => {
+    const [a, b] = [statementNames(), statementNames()];
+    for (const name of [a, b]) for (const sql of ['SELECT $1', 'SELECT $1', 'SELECT $1 + 1', 'SELECT $1 + 1']) name(q(sql));
+    expect(a(q('SELECT $1'))).toBe(b(q('SELECT $1')));
+    expect(a(q('SELECT $1 + 1'))).toBe(b(q('SELECT $1 + 1')));
+  });
+
+  it('never names a statement without parameters (a migration script of several statements must go unnamed)', () => {
+    const name = statementNames();
+    for (let i = 0; i < 3; i++) expect(name(q('CREATE TABLE a (id int); CREATE TABLE b (id int);', []))).toBe('');
   });
 
   it('names no more than `max` texts: later ones go unnamed however often they are sent, the named keep their names', () => {

@@ -66,8 +66,10 @@ interface Row {
 export async function arrive(db: Db, key: OnceKey, who: { chatId: string; userId: string; chatKind: string }): Promise<Arrival> {
   const { platform, updateId } = key;
   // The statement is the function loaban_arrival (migration 20261204120000_arrival_function): its plan is kept.
+  // Its columns are named: on PostgreSQL the statement is prepared (statement-names.ts), and a column a
+  // later migration adds to the function would otherwise change what the prepared statement returns.
   const [row] = await db.$queryRaw<Row[]>`
-    SELECT * FROM loaban_arrival(${platform}, ${updateId}, ${new Date()}::timestamp(3), ${who.chatId}, ${who.userId}, ${who.chatKind})`;
+    SELECT claimed, "personId", language, leads, "flowId", flow, step, data, "expiresAt", places FROM loaban_arrival(${platform}, ${updateId}, ${new Date()}::timestamp(3), ${who.chatId}, ${who.userId}, ${who.chatKind})`;
   if (!row) throw new Error('the arrival query returned no row');
   return {
     claimed: row.claimed,

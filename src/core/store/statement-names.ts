@@ -2,35 +2,45 @@
  * Names for the statements sent to a PostgreSQL server again and again, so that each connection
  * prepares them once and then only binds and runs them (pg keeps a named statement per connection;
  * Prisma's pg adapter asks for a name through `statementNameGenerator`). Unnamed, every update's
- * arrival and every reservation of the send clock was parsed and planned anew. Named, a webhook on a
- * 2-core machine answered 6–8 % more messages a second (bench:inbound, seven runs in turns: 455
- * against 426 on average; `loaban`'s CPU 2.43 against 2.58 ms a message); a broadcast's sends were as
- * cheap as before. Prisma's own engine did the same with a cache of 100 statements a connection.
+ * arrival and every reservation of the send clock is parsed and planned anew by the server: named, the
+ * server's CPU for an arrival and a Prisma read fell by a third (0.35–0.37 → 0.24–0.25 ms, a loop of
+ * 3,000, 32 at once), `loaban`'s own stayed the same. Where the server shares the machine's two
+ * cores with the bot, bench:inbound on PostgreSQL answered 455 messages a second against 426, seven
+ * runs each in turns (within the drift of this machine: one pair of the seven went the other way).
  *
  * Bounded, because pg cannot forget a prepared statement: a statement is named the second time its
  * text is sent (one sent once, as an export's list of a thousand ids, is never kept on the server),
  * and only the first `max` such texts are (those every message sends come first); the rest go
- * unnamed, as before. The empty name is PostgreSQL's unnamed statement.
+ * unnamed, as before. The empty name is PostgreSQL's unnamed statement. A statement without
+ * parameters is never named: a migration's script of several statements must go unnamed (PostgreSQL
+ * prepares one statement at a time), and one without parameters costs little to plan.
  *
- * Needs a server connection of its own for each session, as Loa Bản's locks do already: a pooler in
- * session mode, not PgBouncer's transaction mode (README, "Several servers").
+ * A name is made from the text itself, so that it means the same statement in every process: behind
+ * a pooler that hands one server connection to several processes (PgBouncer's transaction mode,
+ * which the README rules out for the locks' sake), a name another process prepared runs the same
+ * text or fails, never another statement. A migration that changes what a prepared statement returns
+ * makes it fail on the connections that hold it, until they are closed: restart the processes after
+ * migrating, as the README's upgrade does (stop all, migrate with the first start, start the others).
  */
-export function statementNames(max = 100, rememberedOnce = 1000): (query: { sql: string }) => string {
+import { createHash } from 'node:crypto';
+
+export function statementNames(max = 100, rememberedOnce = 1000): (query: { sql: string; args: readonly unknown[] }) => string {
   const names = new Map<string, string>();
+  // The names of texts sent once (not the texts: an export's list of ids is several KB).
   let seenOnce = new Set<string>();
-  return ({ sql }) => {
-    const name = names.get(sql);
-    if (name !== undefined) return name;
-    if (names.size >= max) return '';
-    if (!seenOnce.has(sql)) {
-      // Forgetting the texts seen once now and then keeps this small: a text sent again names later.
+  return ({ sql, args }) => {
+    const known = names.get(sql);
+    if (known !== undefined) return known;
+    if (args.length === 0 || names.size >= max) return '';
+    const name = `loaban_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    if (!seenOnce.has(name)) {
+      // Forgetting the texts seen once now and then keeps this small: a text sent again is named later.
       if (seenOnce.size >= rememberedOnce) seenOnce = new Set();
-      seenOnce.add(sql);
+      seenOnce.add(name);
       return '';
     }
-    seenOnce.delete(sql);
-    const named = `loaban_${names.size + 1}`;
-    names.set(sql, named);
-    return named;
+    seenOnce.delete(name);
+    names.set(sql, name);
+    return name;
   };
 }
