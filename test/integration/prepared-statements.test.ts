@@ -42,7 +42,7 @@ describe.runIf(backends.includes('postgres'))('statements on PostgreSQL', () => 
     }
   });
 
-  it('after a migration changes what a prepared statement returns, it fails at most once on the connection that held it, then answers in the new shape', async () => {
+  it('after a migration changes what a prepared statement returns, it fails once on the connection that held it (outside a transaction the connection is then closed), then answers in the new shape', async () => {
     await store.prisma.$executeRawUnsafe('CREATE TABLE probe (id int)');
     await store.prisma.$executeRawUnsafe('INSERT INTO probe VALUES (1)');
     const read = () => store.prisma.$queryRaw<Array<Record<string, unknown>>>`SELECT * FROM probe WHERE id = ${1}`;
@@ -51,8 +51,8 @@ describe.runIf(backends.includes('postgres'))('statements on PostgreSQL', () => 
     const failures: string[] = [];
     let rows: Array<Record<string, unknown>> = [];
     for (let i = 0; i < 4; i++) rows = await read().catch((error: Error) => (failures.push(error.message), []));
-    expect(failures.length).toBeLessThanOrEqual(1);
-    for (const failure of failures) expect(failure).toMatch(/cached plan must not change result type/);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/cached plan must not change result type/);
     expect(rows).toEqual([{ id: 1, note: 'x' }]);
   });
 });

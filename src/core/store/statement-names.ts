@@ -5,7 +5,7 @@
  * arrival and every reservation of the send clock is parsed and planned anew by the server: named, the
  * server's CPU for an arrival and a Prisma read fell by a third (0.35–0.37 → 0.24–0.25 ms, a loop of
  * 3,000, 32 at once), `loaban`'s own stayed the same. Where the server shares the machine's two
- * cores with the bot, bench:inbound on PostgreSQL answered 455 messages a second against 426, seven
+ * cores with the bot, bench:inbound on PostgreSQL answered 454 messages a second against 426, seven
  * runs each in turns (within the drift of this machine: one pair of the seven went the other way).
  *
  * Bounded, because pg cannot forget a prepared statement: a statement is named the second time its
@@ -19,8 +19,10 @@
  * a pooler that hands one server connection to several processes (PgBouncer's transaction mode,
  * which the README rules out for the locks' sake), a name another process prepared runs the same
  * text or fails, never another statement. A migration that changes what a prepared statement returns
- * makes it fail on the connections that hold it, until they are closed: restart the processes after
- * migrating, as the README's upgrade does (stop all, migrate with the first start, start the others).
+ * makes it fail on the connections that hold it until they are closed — at once when it ran outside a
+ * transaction (pg's pool closes a connection after an error), not when it ran inside one: restart the
+ * processes after migrating, as the README's upgrade does (stop all, migrate with the first start,
+ * start the others).
  */
 import { createHash } from 'node:crypto';
 
