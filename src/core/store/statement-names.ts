@@ -13,7 +13,7 @@
  * and only the first `max` such texts are (those every message sends come first); the rest go
  * unnamed, as before. The empty name is PostgreSQL's unnamed statement. A statement without
  * parameters is never named: a migration's script of several statements must go unnamed (PostgreSQL
- * prepares one statement at a time), and one without parameters costs little to plan.
+ * prepares one statement at a time), and Prisma sends few others without (BEGIN, a ping).
  *
  * A name is made from the text itself, so that it means the same statement in every process: behind
  * a pooler that hands one server connection to several processes (PgBouncer's transaction mode,
